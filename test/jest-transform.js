@@ -13,7 +13,7 @@ const swc = swcJest.createTransformer({
     target: 'es2022',
     keepClassNames: true,
   },
-  module: { type: 'commonjs', ignoreDynamic: true },
+  module: { type: 'commonjs', ignoreDynamic: false },
   sourceMaps: 'inline',
 });
 

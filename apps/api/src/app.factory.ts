@@ -1,0 +1,61 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
+import { AllExceptionsFilter, AppConfig, createValidationPipe, requestIdFor } from '@app/core';
+import { AppModule, AppModuleOptions } from './app.module';
+
+export interface CreatedApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+}
+
+/** Builds the HTTP app exactly as production runs it; main.ts and the e2e suites both use it. */
+export async function createApp(options: AppModuleOptions = {}): Promise<CreatedApp> {
+  const { module, config } = await AppModule.forRoot(options);
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req: IncomingMessage) => requestIdFor(req),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: text/plain would otherwise reach handlers as a string.
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  fastify.addHook('preHandler', async (request) => {
+    (request.raw as IncomingMessage & { routeOptions?: { url?: string } }).routeOptions = {
+      url: request.routeOptions?.url,
+    };
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('MCP Registry')
+      .setDescription(
+        'Register, secure and watch the MCP servers of your organizations. Authenticate with X-API-Key or Authorization: Bearer.',
+      )
+      .setVersion('1.0')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'ak_...' }, 'bearer')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+
+  return { app, config };
+}

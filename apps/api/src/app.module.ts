@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+import { AppConfig, AppConfigModule, AppConfigOptions, LoggingModule } from '@app/core';
+import { DatabaseModule } from '@app/dal';
+import { HealthModule } from './health/health.module';
+
+export interface AppModuleOptions extends AppConfigOptions {
+  logDestination?: DestinationStream;
+}
+
+@Module({})
+export class AppModule {
+  static async forRoot(
+    options: AppModuleOptions = {},
+  ): Promise<{ module: DynamicModule; config: AppConfig }> {
+    const { module: configModule, config } = await AppConfigModule.load(options);
+    return {
+      config,
+      module: {
+        module: AppModule,
+        imports: [
+          configModule,
+          LoggingModule.forRoot({ destination: options.logDestination }),
+          DatabaseModule,
+          HealthModule,
+        ],
+      },
+    };
+  }
+}

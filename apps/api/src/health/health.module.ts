@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseHealthIndicator } from './database.health';
+import { ServiceHealthController } from './service-health.controller';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
+  controllers: [ServiceHealthController],
+  providers: [DatabaseHealthIndicator],
+})
+export class HealthModule {}

@@ -1,0 +1,203 @@
+import * as path from 'node:path';
+
+/** The whole runtime configuration, read once at boot from the environment and validated. */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  database: DatabaseConfig;
+  auth: {
+    bootstrapAdminKey: string | undefined;
+    apiKeyPepper: string | undefined;
+    keyCacheTtlMs: number;
+    keyCacheMax: number;
+    rateLimitPerMinute: number;
+  };
+  crypto: {
+    encryptionKeys: string | undefined;
+    activeKeyId: string | undefined;
+  };
+  mcp: {
+    stdioEnabled: boolean;
+    stdioCommandAllowlist: string[];
+    allowLoopback: boolean;
+    denyPrivateNetworks: boolean;
+    caFile: string | undefined;
+  };
+  health: {
+    timeoutMs: number;
+    intervalS: number;
+    concurrency: number;
+    workerEnabled: boolean;
+  };
+  metricsPublic: boolean;
+}
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string; dataDir: string; migrationsRun: boolean; poolSize: number }
+  | { type: 'mysql'; url: string; database: string; migrationsRun: boolean; poolSize: number };
+
+export class ConfigValidationError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function raw(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    // The value itself is not echoed: a misplaced secret must not reach the console.
+    throw new ConfigValidationError(name, `must be an integer from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)?.toLowerCase();
+  if (value === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw new ConfigValidationError(name, 'must be true or false');
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigValidationError(name, `must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function list(env: Env, name: string, fallback: string[]): string[] {
+  const value = raw(env, name);
+  if (value === undefined) return fallback;
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+export const DEFAULT_SQLITE_PATH = './data/mcp-registry.sqlite';
+
+export function parseDatabaseUrl(
+  value: string | undefined,
+  migrationsRun: boolean,
+  poolSize: number,
+): DatabaseConfig {
+  const url = value ?? `sqlite:${DEFAULT_SQLITE_PATH}`;
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (file.length === 0) throw new ConfigValidationError('DATABASE_URL', 'names no SQLite file');
+    const resolved = file === ':memory:' ? file : path.resolve(file);
+    return {
+      type: 'sqlite',
+      path: resolved,
+      dataDir: file === ':memory:' ? path.resolve('data') : path.dirname(resolved),
+      migrationsRun,
+      poolSize,
+    };
+  }
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigValidationError('DATABASE_URL', 'is not a valid mysql:// URL');
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!/^[A-Za-z0-9_$-]{1,64}$/.test(database)) {
+      throw new ConfigValidationError('DATABASE_URL', 'must name a database (mysql://user:pass@host:port/db)');
+    }
+    return { type: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), database, migrationsRun, poolSize };
+  }
+  throw new ConfigValidationError('DATABASE_URL', 'must start with mysql:// or sqlite:');
+}
+
+export function parseEnv(env: Env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+  const migrationsRun = bool(env, 'DB_MIGRATIONS_RUN', true);
+  const poolSize = int(env, 'DB_POOL_SIZE', 10, 1, 200);
+  const database = parseDatabaseUrl(raw(env, 'DATABASE_URL'), migrationsRun, poolSize);
+  const apiKeyPepper = raw(env, 'API_KEY_PEPPER');
+  if (apiKeyPepper !== undefined && apiKeyPepper.length < 16) {
+    throw new ConfigValidationError('API_KEY_PEPPER', 'must be at least 16 characters');
+  }
+  if (nodeEnv === 'production' && apiKeyPepper === undefined && database.type === 'mysql') {
+    throw new ConfigValidationError('API_KEY_PEPPER', 'is required when NODE_ENV=production');
+  }
+  const bootstrapAdminKey = raw(env, 'BOOTSTRAP_ADMIN_KEY');
+  if (bootstrapAdminKey !== undefined && !/^ak_[A-Za-z0-9_-]{20,128}$/.test(bootstrapAdminKey)) {
+    throw new ConfigValidationError(
+      'BOOTSTRAP_ADMIN_KEY',
+      'must look like ak_ followed by 20 to 128 URL-safe characters',
+    );
+  }
+  return {
+    nodeEnv,
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: raw(env, 'HOST') ?? '0.0.0.0',
+    logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'warn' : 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ] as const),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    database,
+    auth: {
+      bootstrapAdminKey,
+      apiKeyPepper,
+      keyCacheTtlMs: int(env, 'API_KEY_CACHE_TTL_MS', 5_000, 0, 3_600_000),
+      keyCacheMax: int(env, 'API_KEY_CACHE_MAX', 10_000, 1, 10_000_000),
+      rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6_000, 0, 10_000_000),
+    },
+    crypto: {
+      encryptionKeys: raw(env, 'CREDENTIALS_ENCRYPTION_KEYS'),
+      activeKeyId: raw(env, 'CREDENTIALS_ACTIVE_KEY_ID'),
+    },
+    mcp: {
+      stdioEnabled: bool(env, 'STDIO_ENABLED', false),
+      stdioCommandAllowlist: list(env, 'STDIO_COMMAND_ALLOWLIST', ['npx', 'node', 'uvx', 'python3']),
+      allowLoopback: bool(env, 'MCP_ALLOW_LOOPBACK', false),
+      denyPrivateNetworks: bool(env, 'MCP_DENY_PRIVATE_NETWORKS', false),
+      caFile: raw(env, 'MCP_CA_FILE'),
+    },
+    health: {
+      timeoutMs: int(env, 'HEALTH_CHECK_TIMEOUT_MS', 10_000, 100, 600_000),
+      intervalS: int(env, 'HEALTH_CHECK_INTERVAL_S', 60, 1, 86_400),
+      concurrency: int(env, 'HEALTH_CHECK_CONCURRENCY', 10, 1, 1_000),
+      workerEnabled: bool(env, 'HEALTH_WORKER_ENABLED', true),
+    },
+    metricsPublic: bool(env, 'METRICS_PUBLIC', false),
+  };
+}
+
+/** For command-line entry points outside Nest (migrations CLI, secret rotation). */
+export function loadConfigFromEnvironment(): AppConfig {
+  try {
+    process.loadEnvFile();
+  } catch {
+    // no .env file: the real environment alone decides
+  }
+  return parseEnv(process.env);
+}

@@ -1,0 +1,6 @@
+export * from './dialect';
+export * from './data-source-options';
+export * from './database.module';
+export * from './migrate';
+export * from './entities/timestamp.transformer';
+export { MIGRATIONS } from './migrations';

@@ -1,0 +1,29 @@
+import type { DataSource } from 'typeorm';
+
+const LOCK_NAME = 'mcp_registry_migrations';
+
+/**
+ * Runs pending migrations. On MySQL a named lock serialises replicas that start together, so
+ * only one applies each migration; SQLite is single-writer already.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  if (dataSource.options.type !== 'mysql') {
+    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  }
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const [row] = (await runner.query('SELECT GET_LOCK(?, 120) AS locked', [LOCK_NAME])) as {
+      locked: number | string;
+    }[];
+    if (Number(row?.locked) !== 1) throw new Error('Timed out waiting for the migration lock');
+    try {
+      // MySQL DDL auto-commits, so each migration is its own unit.
+      return (await dataSource.runMigrations({ transaction: 'none' })).map((m) => m.name);
+    } finally {
+      await runner.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
+    }
+  } finally {
+    await runner.release();
+  }
+}

@@ -1,0 +1,171 @@
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProbeFailure } from './probe-failure.error';
+import { ProbeObservations } from './probe-observations';
+import { ProbeErrorKind } from './probe.types';
+
+export interface ClassifiedFailure {
+  kind: ProbeErrorKind;
+  message: string;
+}
+
+const MAX_DETAIL = 200;
+const REFUSED = new Set(['ECONNREFUSED']);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
+const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'ENODATA']);
+const NO_ROUTE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
+const SLOW = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const TLS = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_OSSL_)/;
+
+/**
+ * Turns whatever a failed probe threw into a kind and a message fit for users. SDK messages can
+ * quote server answers, so only fixed wording or redacted, shortened text leaves this function.
+ */
+export function classifyFailure(
+  error: unknown,
+  observations: ProbeObservations,
+  secrets: readonly string[] = [],
+): ClassifiedFailure {
+  if (error instanceof ProbeFailure) return { kind: error.kind, message: error.message };
+
+  const status = httpStatusOf(error);
+  if (status !== null) return fromHttpStatus(status, observations);
+
+  const code = networkCodeOf(error);
+  if (code !== null) return fromNetworkCode(code);
+
+  if (observations.stdioExit) return fromStdioExit(observations);
+
+  if (error instanceof McpError) return fromMcpError(error, secrets);
+
+  if (looksMalformed(error) || (observations.foreignContentType && !observations.receivedJsonRpc)) {
+    return malformed(observations);
+  }
+
+  if (observations.lastHttpFailure) {
+    return fromHttpStatus(observations.lastHttpFailure.status, observations);
+  }
+  const observedCode = networkCodeOf(observations.networkError);
+  if (observedCode !== null) return fromNetworkCode(observedCode);
+
+  const detail = redact(error instanceof Error ? error.message : String(error), secrets);
+  return { kind: 'protocol_error', message: `MCP exchange failed: ${detail}` };
+}
+
+export function redact(text: string, secrets: readonly string[]): string {
+  let result = text;
+  // Longest first, so a secret that contains a shorter one is removed whole.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= 4) result = result.split(secret).join('[redacted]');
+  }
+  return result.length > MAX_DETAIL ? `${result.slice(0, MAX_DETAIL)}…` : result;
+}
+
+function fromHttpStatus(status: number, observations: ProbeObservations): ClassifiedFailure {
+  if (status === 401 || status === 403) {
+    return {
+      kind: 'credentials_rejected',
+      message: `credentials were rejected by the server (HTTP ${status})`,
+    };
+  }
+  if (status === 502 || status === 503 || status === 504) {
+    return { kind: 'unreachable', message: `server is unavailable (HTTP ${status})` };
+  }
+  if (status >= 500) {
+    return { kind: 'protocol_error', message: `server failed with HTTP ${status}` };
+  }
+  if (observations.receivedJsonRpc) {
+    return { kind: 'protocol_error', message: `server rejected an MCP request with HTTP ${status}` };
+  }
+  return {
+    kind: 'not_mcp',
+    message: `server answered HTTP ${status}; no MCP endpoint at this URL`,
+  };
+}
+
+function fromNetworkCode(code: string): ClassifiedFailure {
+  if (REFUSED.has(code)) return { kind: 'unreachable', message: 'connection refused' };
+  if (RESET.has(code)) return { kind: 'unreachable', message: 'connection reset by the server' };
+  if (DNS.has(code)) return { kind: 'unreachable', message: 'could not resolve the host name' };
+  if (NO_ROUTE.has(code)) return { kind: 'unreachable', message: `no route to the host (${code})` };
+  if (SLOW.has(code)) return { kind: 'timeout', message: `the server did not answer (${code})` };
+  if (TLS.test(code)) return { kind: 'unreachable', message: `TLS connection failed (${code})` };
+  return { kind: 'unreachable', message: `connection failed (${code})` };
+}
+
+function fromStdioExit(observations: ProbeObservations): ClassifiedFailure {
+  if (observations.stdioGarbage && !observations.receivedJsonRpc) {
+    return { kind: 'not_mcp', message: 'the stdio command did not speak MCP JSON-RPC' };
+  }
+  const { code, signal } = observations.stdioExit!;
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  return observations.receivedJsonRpc
+    ? { kind: 'protocol_error', message: `the stdio server ${how} during the MCP exchange` }
+    : { kind: 'unreachable', message: `the stdio server ${how} before answering` };
+}
+
+function fromMcpError(error: McpError, secrets: readonly string[]): ClassifiedFailure {
+  if (error.code === ErrorCode.RequestTimeout) {
+    return { kind: 'timeout', message: 'the server did not answer in time' };
+  }
+  if (error.code === ErrorCode.ConnectionClosed && /connection closed/i.test(error.message)) {
+    return { kind: 'protocol_error', message: 'the server closed the connection' };
+  }
+  const detail = redact(error.message.replace(/^MCP error -?\d+:\s*/, ''), secrets);
+  return {
+    kind: 'protocol_error',
+    message: `server returned MCP error ${error.code}: ${detail}`,
+  };
+}
+
+function malformed(observations: ProbeObservations): ClassifiedFailure {
+  if (observations.receivedJsonRpc) {
+    return { kind: 'protocol_error', message: 'the server sent a malformed MCP message' };
+  }
+  const type = observations.foreignContentType;
+  return {
+    kind: 'not_mcp',
+    message: type
+      ? `the server answered with ${type}, not MCP JSON-RPC`
+      : 'the server did not answer with MCP JSON-RPC',
+  };
+}
+
+function looksMalformed(error: unknown): boolean {
+  if (error instanceof SyntaxError) return true;
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'ZodError' || Array.isArray((error as { issues?: unknown }).issues)) {
+    return true;
+  }
+  return /content type|content-type|invalid json|unexpected token|not valid json/i.test(
+    error.message,
+  );
+}
+
+/** HTTP status carried by the SDK's StreamableHTTPError and SseError (as `code`). */
+function httpStatusOf(error: unknown): number | null {
+  if (!(error instanceof Error) || error instanceof McpError) return null;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'number' && code >= 400 && code < 600 ? code : null;
+}
+
+function networkCodeOf(error: unknown): string | null {
+  let current: unknown = error;
+  // fetch wraps socket errors ("fetch failed" → cause → maybe another cause); walk the chain.
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'ABORT_ERR') return code;
+    const errors = (current as { errors?: unknown }).errors;
+    // Happy-eyeballs dialling reports an AggregateError holding one error per address.
+    if (Array.isArray(errors) && errors[0] instanceof Error) {
+      current = errors[0];
+      continue;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
+}

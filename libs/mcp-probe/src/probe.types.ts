@@ -1,0 +1,54 @@
+/** `http` is an alias of `streamable_http`: registries use both names for the same transport. */
+export type ProbeTransport = 'sse' | 'http' | 'streamable_http' | 'stdio';
+
+export interface ProbeTarget {
+  transport: ProbeTransport;
+  url?: string;
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** MCP protocol version to ask for in `initialize`; the server may still answer with another. */
+  specVersion?: string;
+}
+
+export interface ProbePolicy {
+  timeoutMs: number;
+  allowLoopback: boolean;
+  denyPrivateNetworks: boolean;
+  stdioEnabled: boolean;
+  stdioAllowlist: string[];
+  caFile?: string;
+}
+
+export type ProbeErrorKind =
+  | 'credentials_rejected'
+  | 'unreachable'
+  | 'timeout'
+  | 'not_mcp'
+  | 'target_refused'
+  | 'stdio_disabled'
+  | 'protocol_error';
+
+export type ProbeStatus = 'healthy' | 'unhealthy' | 'unknown';
+
+export interface ProbeServerInfo {
+  name: string;
+  version: string;
+  protocol_version: string;
+}
+
+export interface ProbeTool {
+  name: string;
+  description: string | null;
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  status: ProbeStatus;
+  latency_ms: number | null;
+  server_info: ProbeServerInfo | null;
+  tools: ProbeTool[];
+  error: string | null;
+  error_kind: ProbeErrorKind | null;
+}
