@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { AppConfig, AppConfigModule, AppConfigOptions, LoggingModule } from '@app/core';
 import { DatabaseModule } from '@app/dal';
+import { AuditModule } from '@app/auth';
+import { SecretBoxModule } from '@app/crypto';
 import { HealthModule } from './health/health.module';
 
 export interface AppModuleOptions extends AppConfigOptions {
@@ -22,6 +24,8 @@ export class AppModule {
           configModule,
           LoggingModule.forRoot({ destination: options.logDestination }),
           DatabaseModule,
+          SecretBoxModule,
+          AuditModule,
           HealthModule,
         ],
       },

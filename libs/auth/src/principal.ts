@@ -21,6 +21,8 @@ export interface Principal {
   /** The key's own access groups plus those of its teams, sorted and unique. */
   accessGroups: string[];
   teamIds: string[];
+  /** The request this principal acts in (audit events and logs carry it). */
+  requestId: string;
 }
 
 export function isPlatformAdmin(principal: Principal): boolean {

@@ -14,3 +14,4 @@ export type { SecretAad } from './secret-aad.interface';
 export { SecretBox } from './secret-box';
 export { SecretDecryptionError } from './secret-decryption.error';
 export type { SecretDecryptionFailure } from './secret-decryption.error';
+export { SecretBoxModule, createSecretBox } from './secret-box.module';

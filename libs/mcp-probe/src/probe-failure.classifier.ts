@@ -158,7 +158,7 @@ function networkCodeOf(error: unknown): string | null {
   // fetch wraps socket errors ("fetch failed" → cause → maybe another cause); walk the chain.
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'ABORT_ERR') return code;
+    if (typeof code === 'string' && isNetworkCode(code)) return code;
     const errors = (current as { errors?: unknown }).errors;
     // Happy-eyeballs dialling reports an AggregateError holding one error per address.
     if (Array.isArray(errors) && errors[0] instanceof Error) {
@@ -168,4 +168,14 @@ function networkCodeOf(error: unknown): string | null {
     current = (current as { cause?: unknown }).cause;
   }
   return null;
+}
+
+function isNetworkCode(code: string): boolean {
+  // Errno-style codes and the known client codes only: ERR_INVALID_ARG_TYPE and the like are
+  // programming errors, not a verdict about the server.
+  return (
+    /^E[A-Z]+$/.test(code) ||
+    TLS.test(code) ||
+    [REFUSED, RESET, DNS, NO_ROUTE, SLOW].some((set) => set.has(code))
+  );
 }

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { newId } from '@app/core';
+import { AuditEventEntity } from '@app/dal';
+import type { Principal } from '../principal';
+
+export interface AuditEntry {
+  action: string;
+  resourceType: string;
+  resourceId: string;
+  organizationId: string | null;
+  /** Field names and non-secret values; secrets are summarised as "(changed)" by the caller. */
+  changes?: Record<string, unknown>;
+}
+
+/** Records who did what. Pass the transaction's manager so the event commits with the write. */
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async record(
+    principal: Principal,
+    entry: AuditEntry,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.getRepository(AuditEventEntity).insert({
+      id: newId('evt'),
+      organizationId: entry.organizationId,
+      actorKeyId: principal.keyId,
+      actorUserId: principal.userId,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      requestId: principal.requestId,
+      changes: entry.changes ? JSON.stringify(entry.changes) : null,
+      createdAt: new Date(),
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@app/core';
+import { loadOrCreateDevKeyring } from './dev-keyring.loader';
+import { parseKeyring } from './keyring.parser';
+import { SecretBox } from './secret-box';
+import { ENCRYPTION_KEYS_VARIABLE } from './crypto.constants';
+import { KeyringConfigError } from './keyring-config.error';
+
+/**
+ * The one SecretBox of the app. Keys come from CREDENTIALS_ENCRYPTION_KEYS; only the SQLite
+ * zero-setup default may generate a local key into its data folder.
+ */
+export function createSecretBox(config: AppConfig, log: (message: string) => void): SecretBox {
+  if (config.crypto.encryptionKeys) {
+    return new SecretBox(parseKeyring(config.crypto.encryptionKeys, config.crypto.activeKeyId));
+  }
+  if (config.database.type === 'sqlite' && config.nodeEnv !== 'production') {
+    const dev = loadOrCreateDevKeyring(config.database.dataDir, log);
+    return new SecretBox(parseKeyring(dev.spec, config.crypto.activeKeyId ?? dev.activeKeyId));
+  }
+  throw new KeyringConfigError(
+    ENCRYPTION_KEYS_VARIABLE,
+    'is required (kid:base64key[,kid2:base64key2]) outside the SQLite development default',
+  );
+}
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: SecretBox,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const logger = new Logger('SecretBox');
+        return createSecretBox(config, (message) => logger.warn(message));
+      },
+    },
+  ],
+  exports: [SecretBox],
+})
+export class SecretBoxModule {}

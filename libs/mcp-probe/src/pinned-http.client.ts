@@ -1,0 +1,69 @@
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { ResolvedHttpTarget } from './http-target.resolver';
+import { ProbeObservations } from './probe-observations';
+
+export interface PinnedHttpOptions {
+  /** Replaces the default trust store when set; callers pass system roots plus extras. */
+  ca?: string[];
+  connectTimeoutMs: number;
+  /** Aborts every request of the probe at once (deadline or cleanup). */
+  signal: AbortSignal;
+  observations: ProbeObservations;
+}
+
+/**
+ * The HTTP side of one probe: an agent that dials only the vetted address (the URL's host name
+ * still goes into the Host header and TLS SNI/certificate checks) and a fetch that records what
+ * it sees. Destroying the agent closes every socket the probe opened.
+ */
+export class PinnedHttpClient {
+  readonly agent: Agent;
+  readonly fetch: FetchLike;
+
+  constructor(
+    target: ResolvedHttpTarget,
+    private readonly options: PinnedHttpOptions,
+  ) {
+    const connect = buildConnector({
+      ...(options.ca ? { ca: options.ca } : {}),
+      timeout: options.connectTimeoutMs,
+    });
+    this.agent = new Agent({
+      connect: (connectOptions, callback) => {
+        // Only the probed origin is ever dialled; the SDK refuses cross-origin redirects anyway.
+        if (connectOptions.hostname.toLowerCase() !== target.hostname) {
+          callback(new Error('refusing to connect to a host other than the probed one'), null);
+          return;
+        }
+        connect({ ...connectOptions, hostname: target.address }, callback);
+      },
+      keepAliveTimeout: 1_000,
+      headersTimeout: options.connectTimeoutMs,
+      bodyTimeout: 0,
+    });
+    this.fetch = (input, init) => this.request(input, init);
+  }
+
+  async destroy(): Promise<void> {
+    await this.agent.destroy();
+  }
+
+  private async request(input: string | URL, init?: RequestInit): Promise<Response> {
+    const { signal, observations } = this.options;
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const signals = init?.signal ? [init.signal, signal] : [signal];
+    try {
+      const response = await undiciFetch(input, {
+        ...(init as Parameters<typeof undiciFetch>[1]),
+        signal: AbortSignal.any(signals),
+        dispatcher: this.agent,
+      });
+      observations.recordResponse(method, response.status, response.headers.get('content-type'));
+      return response as unknown as Response;
+    } catch (error) {
+      if (!signal.aborted) observations.networkError = error;
+      throw error;
+    }
+  }
+}

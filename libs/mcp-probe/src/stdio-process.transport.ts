@@ -1,0 +1,176 @@
+import { ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import { ProbeFailure } from './probe-failure.error';
+import { ProbeObservations } from './probe-observations';
+
+export interface StdioProcessParams {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+// Short on purpose: the whole shutdown has to fit in the probe's small slack after its deadline.
+const STDIN_CLOSE_GRACE_MS = 50;
+const SIGTERM_GRACE_MS = 150;
+const SIGKILL_WAIT_MS = 200;
+
+/**
+ * Our own stdio client transport, because the SDK's cannot start the child in its own process
+ * group: the child is the leader of a new group so that shutdown reaches anything it spawned, and
+ * shutdown escalates from closing stdin to SIGTERM to SIGKILL on that whole group.
+ */
+export class StdioProcessTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+
+  private child: ChildProcessByStdio<Writable, Readable, null> | null = null;
+  private readonly readBuffer = new ReadBuffer();
+  private exited = false;
+  private readonly exitWaiters = new Set<() => void>();
+  private closed = false;
+  private termination: Promise<void> | null = null;
+
+  constructor(
+    private readonly params: StdioProcessParams,
+    private readonly observations: ProbeObservations,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): Promise<void> {
+    if (this.child) return Promise.reject(new Error('stdio transport already started'));
+    return new Promise((resolve, reject) => {
+      let child: ChildProcessByStdio<Writable, Readable, null>;
+      try {
+        child = spawn(this.params.command, this.params.args, {
+          env: this.params.env,
+          stdio: ['pipe', 'pipe', 'ignore'],
+          detached: true,
+          shell: false,
+          windowsHide: true,
+        });
+      } catch {
+        reject(new ProbeFailure('unreachable', 'the stdio command could not be started'));
+        return;
+      }
+      this.child = child;
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        if (child.pid === undefined) {
+          this.markExited();
+          const why = error.code === 'ENOENT' ? 'was not found' : `could not start (${error.code})`;
+          reject(new ProbeFailure('unreachable', `the stdio command ${why}`));
+          return;
+        }
+        this.onerror?.(error);
+      });
+      child.once('spawn', () => resolve());
+      child.once('exit', (code, signal) => {
+        this.observations.stdioExit = { code, signal };
+        this.markExited();
+        this.finishClose();
+      });
+      child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+      child.stdout.on('error', (error) => this.onerror?.(error));
+      // EPIPE when the child dies mid-write: its exit is reported separately.
+      child.stdin.on('error', (error) => this.onerror?.(error));
+    });
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const stdin = this.child?.stdin;
+    if (!stdin || this.exited || stdin.destroyed) {
+      return Promise.reject(new Error('the stdio server is not running'));
+    }
+    return new Promise((resolve, reject) => {
+      stdin.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(): Promise<void> {
+    this.termination ??= this.terminate().finally(() => this.finishClose());
+    return this.termination;
+  }
+
+  private async terminate(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    if (!this.exited) {
+      child.stdin.end();
+      if (!(await this.waitForExit(STDIN_CLOSE_GRACE_MS))) {
+        this.signalGroup(child, 'SIGTERM');
+        if (!(await this.waitForExit(SIGTERM_GRACE_MS))) {
+          this.signalGroup(child, 'SIGKILL');
+          await this.waitForExit(SIGKILL_WAIT_MS);
+        }
+      }
+    }
+    // The leader may be gone while something it spawned still runs in its group.
+    this.signalGroup(child, 'SIGKILL');
+    child.stdin.destroy();
+    child.stdout.destroy();
+  }
+
+  private signalGroup(child: ChildProcessByStdio<Writable, Readable, null>, signal: NodeJS.Signals) {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // ESRCH: the group is already empty.
+      if (!this.exited) child.kill(signal);
+    }
+  }
+
+  private waitForExit(ms: number): Promise<boolean> {
+    if (this.exited) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.exitWaiters.delete(done);
+        resolve(this.exited);
+      };
+      const timer = setTimeout(done, ms);
+      this.exitWaiters.add(done);
+    });
+  }
+
+  private markExited(): void {
+    this.exited = true;
+    for (const waiter of [...this.exitWaiters]) waiter();
+  }
+
+  private finishClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onclose?.();
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.readBuffer.append(chunk);
+    } catch (error) {
+      // An endless line without a newline: the buffer was dropped, keep going with fresh input.
+      this.observations.stdioGarbage = true;
+      this.onerror?.(error as Error);
+      return;
+    }
+    for (;;) {
+      let message: JSONRPCMessage | null;
+      try {
+        message = this.readBuffer.readMessage();
+      } catch (error) {
+        // A line that is not JSON-RPC (a stray log line on stdout): note it and keep reading.
+        this.observations.stdioGarbage = true;
+        this.onerror?.(error as Error);
+        continue;
+      }
+      if (message === null) return;
+      this.onmessage?.(message);
+    }
+  }
+}
