@@ -29,7 +29,6 @@ export async function createApp(options: AppModuleOptions = {}): Promise<Created
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: text/plain would otherwise reach handlers as a string.

@@ -6,7 +6,27 @@ import { createApp } from './app.factory';
 async function bootstrap(): Promise<void> {
   const { app, config } = await createApp();
   await app.listen({ port: config.port, host: config.host });
-  new Logger('Bootstrap').log(`MCP Registry listening on http://${config.host}:${config.port}`);
+  const logger = new Logger('Bootstrap');
+  logger.log(`MCP Registry listening on http://${config.host}:${config.port}`);
+
+  // Graceful stop: refuse new requests (503 while closing), let in-flight ones finish, close the
+  // pool and the workers, then exit 0; a stop that hangs past SHUTDOWN_TIMEOUT_MS exits 1.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received, shutting down`);
+    setTimeout(() => {
+      process.stderr.write('Shutdown timed out\n');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -52,7 +52,7 @@ export function classifyFailure(
   const observedCode = networkCodeOf(observations.networkError);
   if (observedCode !== null) return fromNetworkCode(observedCode);
 
-  const detail = redact(error instanceof Error ? error.message : String(error), secrets);
+  const detail = redact(isErrorLike(error) ? error.message : String(error), secrets);
   return { kind: 'protocol_error', message: `MCP exchange failed: ${detail}` };
 }
 
@@ -136,19 +136,27 @@ function malformed(observations: ProbeObservations): ClassifiedFailure {
 }
 
 function looksMalformed(error: unknown): boolean {
-  if (error instanceof SyntaxError) return true;
-  if (!(error instanceof Error)) return false;
-  if (error.name === 'ZodError' || Array.isArray((error as { issues?: unknown }).issues)) {
-    return true;
-  }
+  if (!isErrorLike(error)) return false;
+  if (error.name === 'SyntaxError' || error.name === 'ZodError') return true;
+  if (Array.isArray((error as { issues?: unknown }).issues)) return true;
   return /content type|content-type|invalid json|unexpected token|not valid json/i.test(
     error.message,
   );
 }
 
+// Duck-typed on purpose: errors raised inside Node (sockets, DNS) come from another realm than
+// the caller's under test runners and sandboxes, so `instanceof Error` misses them.
+function isErrorLike(value: unknown): value is Error {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
 /** HTTP status carried by the SDK's StreamableHTTPError and SseError (as `code`). */
 function httpStatusOf(error: unknown): number | null {
-  if (!(error instanceof Error) || error instanceof McpError) return null;
+  if (!isErrorLike(error) || error instanceof McpError) return null;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'number' && code >= 400 && code < 600 ? code : null;
 }
@@ -156,12 +164,12 @@ function httpStatusOf(error: unknown): number | null {
 function networkCodeOf(error: unknown): string | null {
   let current: unknown = error;
   // fetch wraps socket errors ("fetch failed" → cause → maybe another cause); walk the chain.
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+  for (let depth = 0; depth < 5 && isErrorLike(current); depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && isNetworkCode(code)) return code;
     const errors = (current as { errors?: unknown }).errors;
     // Happy-eyeballs dialling reports an AggregateError holding one error per address.
-    if (Array.isArray(errors) && errors[0] instanceof Error) {
+    if (Array.isArray(errors) && isErrorLike(errors[0])) {
       current = errors[0];
       continue;
     }

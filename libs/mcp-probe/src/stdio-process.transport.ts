@@ -45,6 +45,8 @@ export class StdioProcessTransport implements Transport {
 
   start(): Promise<void> {
     if (this.child) return Promise.reject(new Error('stdio transport already started'));
+    // Closed before it started (the probe gave up): spawning now would leak the child.
+    if (this.termination) return Promise.reject(new Error('stdio transport already closed'));
     return new Promise((resolve, reject) => {
       let child: ChildProcessByStdio<Writable, Readable, null>;
       try {

@@ -47,6 +47,8 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
+            // A string path: nestjs-pino's default route object matches nothing under Nest 12.
+            forRoutes: ['{*splat}'],
             pinoHttp: [
               {
                 level: config.logLevel,

@@ -1,0 +1,326 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { LookupAll, resolveHttpTarget } from './http-target.resolver';
+import { ObservedTransport } from './observed.transport';
+import { PinnedHttpClient } from './pinned-http.client';
+import { classifyFailure } from './probe-failure.classifier';
+import { ProbeFailure } from './probe-failure.error';
+import { ProbeObservations } from './probe-observations';
+import { ProbeScope } from './probe.scope';
+import {
+  ProbeErrorKind,
+  ProbePolicy,
+  ProbeResult,
+  ProbeServerInfo,
+  ProbeTarget,
+  ProbeTool,
+} from './probe.types';
+import { StdioProcessTransport } from './stdio-process.transport';
+
+export interface McpProberOptions {
+  /** Resolves a host name to all its addresses; tests replace it to exercise address pinning. */
+  lookup?: LookupAll;
+}
+
+interface Exchange {
+  latencyMs: number;
+  serverInfo: ProbeServerInfo;
+  tools: ProbeTool[];
+  /** Polite goodbye (ends a streamable HTTP session) run before the probe's sockets are cut. */
+  farewell?: () => Promise<unknown>;
+}
+
+const CLIENT_INFO = { name: 'mcp-registry-probe', version: '1.0.0' };
+const MAX_TOOL_PAGES = 50;
+const MAX_TOOLS = 10_000;
+const FAREWELL_BUDGET_MS = 250;
+// Covers the stdio shutdown ladder (stdin close, SIGTERM, SIGKILL) with room to spare.
+const CLEANUP_BUDGET_MS = 750;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const UNSAFE_VALUE = /[\r\n\0]/;
+// Headers the transport or the HTTP client must own: letting a stored value set them would
+// break framing, sessions or the pinned Host.
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'mcp-session-id',
+  'mcp-protocol-version',
+]);
+
+/**
+ * Probes one MCP server for real: connects over its own transport, runs `initialize` and
+ * `tools/list`, and reports what happened. Never throws and always answers within the policy's
+ * timeout plus a small shutdown slack, having closed every socket and child it opened.
+ */
+export class McpProber {
+  private readonly ca: string[] | undefined;
+  private readonly lookup: LookupAll | undefined;
+
+  constructor(
+    private readonly policy: ProbePolicy,
+    options: McpProberOptions = {},
+  ) {
+    // Read once: a missing CA file is a configuration error, better reported at start-up.
+    this.ca = policy.caFile ? [...rootCertificates, readFileSync(policy.caFile, 'utf8')] : undefined;
+    this.lookup = options.lookup;
+  }
+
+  async probe(target: ProbeTarget): Promise<ProbeResult> {
+    try {
+      return await this.run(target);
+    } catch {
+      return failed('protocol_error', 'the probe failed unexpectedly');
+    }
+  }
+
+  private async run(target: ProbeTarget): Promise<ProbeResult> {
+    const transport = target.transport === 'http' ? 'streamable_http' : target.transport;
+    if (transport === 'stdio') {
+      const refusal = this.stdioRefusal(target);
+      if (refusal) return refusal;
+    } else if (transport !== 'sse' && transport !== 'streamable_http') {
+      return failed('target_refused', `transport ${String(target.transport)} is not supported`);
+    }
+
+    const timeoutMs = this.policy.timeoutMs;
+    const started = performance.now();
+    const scope = new ProbeScope();
+    const observations = new ProbeObservations();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const work = this.exchange(target, scope, observations, started);
+    // The race may be lost to the deadline; the work then fails on the aborted scope, unobserved.
+    work.catch(() => undefined);
+
+    let result: ProbeResult;
+    let farewell: (() => Promise<unknown>) | undefined;
+    try {
+      const outcome = await Promise.race([work, deadline]);
+      if (outcome === 'timeout') {
+        result = failed('timeout', `timed out after ${timeoutMs} ms`);
+      } else {
+        farewell = outcome.farewell;
+        result = {
+          ok: true,
+          status: 'healthy',
+          latency_ms: outcome.latencyMs,
+          server_info: outcome.serverInfo,
+          tools: outcome.tools,
+          error: null,
+          error_kind: null,
+        };
+      }
+    } catch (error) {
+      const { kind, message } = classifyFailure(error, observations, secretsOf(target));
+      result = failed(kind, message);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (farewell) await withinBudget(farewell, FAREWELL_BUDGET_MS);
+    await scope.dispose(CLEANUP_BUDGET_MS);
+    return result;
+  }
+
+  private stdioRefusal(target: ProbeTarget): ProbeResult | null {
+    if (!this.policy.stdioEnabled) {
+      return failed('stdio_disabled', 'stdio servers are not probed: stdio probing is disabled');
+    }
+    const command = target.command;
+    if (!command) return failed('target_refused', 'the stdio server has no command to run');
+    const name = basename(command);
+    const allowlist = this.policy.stdioAllowlist;
+    if (!allowlist.includes(name) && !allowlist.includes(command)) {
+      return failed('stdio_disabled', `stdio command "${name}" is not in the stdio allowlist`);
+    }
+    if (target.args !== undefined && !isStringArray(target.args)) {
+      return failed('target_refused', 'the stdio arguments must be strings');
+    }
+    return null;
+  }
+
+  private async exchange(
+    target: ProbeTarget,
+    scope: ProbeScope,
+    observations: ProbeObservations,
+    started: number,
+  ): Promise<Exchange> {
+    const inner =
+      target.transport === 'stdio'
+        ? this.stdioTransport(target, scope, observations)
+        : await this.httpTransport(target, scope, observations);
+    if (scope.closed) throw new ProbeFailure('timeout', 'the probe was cancelled');
+
+    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    // Transport hiccups also surface as rejected requests; the observations keep the detail.
+    client.onerror = () => undefined;
+    scope.defer(() => client.close());
+    const options: RequestOptions = { signal: scope.signal, timeout: this.policy.timeoutMs };
+
+    await client.connect(new ObservedTransport(inner, observations, target.specVersion), options);
+    const tools = await listAllTools(client, options);
+    const latencyMs = Math.max(1, Math.ceil(performance.now() - started));
+    const server = client.getServerVersion();
+    const sessionTransport = inner instanceof StreamableHTTPClientTransport ? inner : null;
+    return {
+      latencyMs,
+      serverInfo: {
+        name: server?.name ?? '',
+        version: server?.version ?? '',
+        protocol_version: observations.protocolVersion ?? '',
+      },
+      tools,
+      farewell: sessionTransport?.sessionId ? () => sessionTransport.terminateSession() : undefined,
+    };
+  }
+
+  private stdioTransport(
+    target: ProbeTarget,
+    scope: ProbeScope,
+    observations: ProbeObservations,
+  ): Transport {
+    // Not the parent's environment: it holds the registry's own secrets.
+    const env: Record<string, string> = {};
+    if (process.env.PATH) env.PATH = process.env.PATH;
+    if (process.env.HOME) env.HOME = process.env.HOME;
+    for (const [key, value] of Object.entries(target.env ?? {})) {
+      if (typeof value !== 'string' || !key || /[=\0]/.test(key) || value.includes('\0')) {
+        throw new ProbeFailure('target_refused', `environment variable ${key} is not valid`);
+      }
+      env[key] = value;
+    }
+    const transport = new StdioProcessTransport(
+      { command: target.command!, args: target.args ?? [], env },
+      observations,
+    );
+    scope.defer(() => transport.close());
+    return transport;
+  }
+
+  private async httpTransport(
+    target: ProbeTarget,
+    scope: ProbeScope,
+    observations: ProbeObservations,
+  ): Promise<Transport> {
+    const headers = checkedHeaders(target.headers);
+    const resolved = await resolveHttpTarget(target.url, this.policy, this.lookup);
+    if (scope.closed) throw new ProbeFailure('timeout', 'the probe was cancelled');
+    const http = new PinnedHttpClient(resolved, {
+      ca: resolved.url.protocol === 'https:' ? this.ca : undefined,
+      connectTimeoutMs: this.policy.timeoutMs,
+      signal: scope.signal,
+      observations,
+    });
+    scope.defer(() => http.destroy());
+    const requestInit = { headers };
+    if (target.transport === 'sse') {
+      return new SSEClientTransport(resolved.url, { fetch: http.fetch, requestInit });
+    }
+    return new StreamableHTTPClientTransport(resolved.url, {
+      fetch: http.fetch,
+      requestInit,
+      // A probe is one short exchange: reconnecting a dropped stream would only outlive it.
+      reconnectionOptions: {
+        maxRetries: 0,
+        initialReconnectionDelay: 1_000,
+        maxReconnectionDelay: 1_000,
+        reconnectionDelayGrowFactor: 1,
+      },
+    });
+  }
+}
+
+async function listAllTools(client: Client, options: RequestOptions): Promise<ProbeTool[]> {
+  const tools: ProbeTool[] = [];
+  const seenCursors = new Set<string>();
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_TOOL_PAGES && tools.length < MAX_TOOLS; page++) {
+    let result;
+    try {
+      result = await client.listTools(cursor === undefined ? undefined : { cursor }, options);
+    } catch (error) {
+      // A server without tools may answer "method not found" when it never offered any.
+      const offersTools = Boolean(client.getServerCapabilities()?.tools);
+      if (
+        page === 0 &&
+        !offersTools &&
+        error instanceof McpError &&
+        error.code === ErrorCode.MethodNotFound
+      ) {
+        return [];
+      }
+      throw error;
+    }
+    for (const tool of result.tools) {
+      tools.push({ name: tool.name, description: tool.description ?? null });
+    }
+    cursor = result.nextCursor;
+    // A cursor seen before would loop forever; stop with what was listed so far.
+    if (!cursor || seenCursors.has(cursor)) break;
+    seenCursors.add(cursor);
+  }
+  return tools.slice(0, MAX_TOOLS);
+}
+
+function checkedHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw new ProbeFailure('target_refused', `header "${name}" may not be set`);
+    }
+    if (typeof value !== 'string' || UNSAFE_VALUE.test(value)) {
+      throw new ProbeFailure('target_refused', `header "${name}" has an invalid value`);
+    }
+    result[name] = value;
+  }
+  return result;
+}
+
+function secretsOf(target: ProbeTarget): string[] {
+  const values = [...Object.values(target.headers ?? {}), ...Object.values(target.env ?? {})];
+  const secrets = values.filter((value): value is string => typeof value === 'string');
+  // "Bearer abc…" also hides when a server echoes just the token.
+  return [...secrets, ...secrets.flatMap((value) => value.split(/\s+/))];
+}
+
+function failed(kind: ProbeErrorKind, message: string): ProbeResult {
+  return {
+    ok: false,
+    status: kind === 'stdio_disabled' ? 'unknown' : 'unhealthy',
+    latency_ms: null,
+    server_info: null,
+    tools: [],
+    error: message,
+    error_kind: kind,
+  };
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+async function withinBudget(task: () => Promise<unknown>, budgetMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, budgetMs);
+  });
+  try {
+    await Promise.race([task().catch(() => undefined), budget]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
