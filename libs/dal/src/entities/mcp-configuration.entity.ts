@@ -1,0 +1,99 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { utcDate } from './timestamp.transformer';
+
+export const MCP_TRANSPORT_TYPES = ['sse', 'streamable_http'] as const;
+export type McpTransportType = (typeof MCP_TRANSPORT_TYPES)[number];
+
+export const MCP_AUTH_TYPES = ['none', 'api_key', 'bearer_token', 'oauth'] as const;
+export type McpAuthType = (typeof MCP_AUTH_TYPES)[number];
+
+export const MCP_CONFIGURATION_TYPES = ['custom'] as const;
+export type McpConfigurationType = (typeof MCP_CONFIGURATION_TYPES)[number];
+
+export const MCP_CONNECTION_STATUSES = ['connected', 'disconnected', 'error'] as const;
+export type McpConnectionStatus = (typeof MCP_CONNECTION_STATUSES)[number];
+
+/** A custom MCP server configuration owned by an organization (API.md §3). */
+@Entity('mcp_configurations')
+export class McpConfigurationEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id!: string;
+
+  @Column({ name: 'organization_id', type: 'varchar', length: 64 })
+  organizationId!: string;
+
+  /** The `user_id` of the key that created the configuration; members may edit only their own. */
+  @Column({ name: 'user_id', type: 'varchar', length: 64, nullable: true })
+  userId!: string | null;
+
+  @Column({ type: 'varchar', length: 128 })
+  name!: string;
+
+  /**
+   * Fingerprint of the lower-cased name while the row is live, NULL once deleted. The unique
+   * index on (organization_id, active_name_key) enforces "unique among non-deleted rows" the same
+   * way on MySQL and SQLite (both allow many NULLs), free of collation and trailing-space rules.
+   */
+  @Column({ name: 'active_name_key', type: 'varchar', length: 64, nullable: true })
+  activeNameKey!: string | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  type!: McpConfigurationType;
+
+  @Column({ name: 'server_url', type: 'varchar', length: 2048 })
+  serverUrl!: string;
+
+  @Column({ name: 'transport_type', type: 'varchar', length: 32 })
+  transportType!: McpTransportType;
+
+  @Column({ name: 'auth_type', type: 'varchar', length: 32 })
+  authType!: McpAuthType;
+
+  /** SecretBox.sealJson output bound to this row; NULL when there are no credentials. */
+  @Column({ name: 'credentials_sealed', type: 'text', nullable: true })
+  credentialsSealed!: string | null;
+
+  /** JSON `{enabled, allowed_tools}`. */
+  @Column({ name: 'tool_configuration', type: 'text' })
+  toolConfiguration!: string;
+
+  @Column({ name: 'is_active', type: 'boolean' })
+  isActive!: boolean;
+
+  @Column({ name: 'connection_status', type: 'varchar', length: 16 })
+  connectionStatus!: McpConnectionStatus;
+
+  @Column({
+    name: 'last_connected_at',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  lastConnectedAt!: Date | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage!: string | null;
+
+  /** JSON array of the tools the last connection test discovered. */
+  @Column({ name: 'discovered_tools', type: 'text', nullable: true })
+  discoveredTools!: string | null;
+
+  @Column({ name: 'latency_ms', type: 'int', nullable: true })
+  latencyMs!: number | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3, transformer: utcDate })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3, transformer: utcDate })
+  updatedAt!: Date;
+
+  @Column({
+    name: 'deleted_at',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  deletedAt!: Date | null;
+}
