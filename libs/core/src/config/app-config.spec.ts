@@ -1,0 +1,70 @@
+import { ConfigValidationError, parseDatabaseUrl, parseEnv } from './app-config';
+
+describe('parseEnv', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = parseEnv({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ type: 'sqlite', migrationsRun: true });
+    expect(config.database.type === 'sqlite' && config.database.path).toMatch(/data\/mcp-registry\.sqlite$/);
+    expect(config.auth.rateLimitPerMinute).toBe(6000);
+    expect(config.auth.keyCacheTtlMs).toBe(5000);
+    expect(config.mcp.stdioCommandAllowlist).toEqual(['npx', 'node', 'uvx', 'python3']);
+    expect(config.mcp.stdioEnabled).toBe(false);
+    expect(config.health).toEqual({ timeoutMs: 10000, intervalS: 60, concurrency: 10, workerEnabled: true });
+    expect(config.metricsPublic).toBe(false);
+    expect(config.bodyLimitBytes).toBe(1048576);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DB_MIGRATIONS_RUN', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['HEALTH_CHECK_INTERVAL_S', '-5'],
+    ['RATE_LIMIT_PER_MINUTE', '-1'],
+    ['DATABASE_URL', 'postgres://x/y'],
+    ['BOOTSTRAP_ADMIN_KEY', 'not-a-key'],
+    ['API_KEY_PEPPER', 'short'],
+  ])('rejects %s=%s naming the variable without echoing the value', (name, value) => {
+    let error: unknown;
+    try {
+      parseEnv({ [name]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).variable).toBe(name);
+    expect((error as Error).message).toContain(name);
+    expect((error as Error).message).not.toContain(value);
+  });
+
+  it('requires a pepper in production on MySQL', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'mysql://root@db/x' })).toThrow(/API_KEY_PEPPER/);
+  });
+
+  it('parses lists and booleans', () => {
+    const config = parseEnv({ STDIO_COMMAND_ALLOWLIST: ' node , uvx ,', STDIO_ENABLED: 'TRUE', MCP_ALLOW_LOOPBACK: '1' });
+    expect(config.mcp.stdioCommandAllowlist).toEqual(['node', 'uvx']);
+    expect(config.mcp.stdioEnabled).toBe(true);
+    expect(config.mcp.allowLoopback).toBe(true);
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it('reads a MySQL URL and its database name', () => {
+    expect(parseDatabaseUrl('mysql://u:p@h:3307/registry', true, 5)).toMatchObject({ type: 'mysql', database: 'registry', poolSize: 5 });
+  });
+
+  it('accepts mariadb:// as MySQL', () => {
+    expect(parseDatabaseUrl('mariadb://u@h/db', true, 1)).toMatchObject({ type: 'mysql', url: 'mysql://u@h/db' });
+  });
+
+  it('refuses a MySQL URL without a database', () => {
+    expect(() => parseDatabaseUrl('mysql://u@h/', true, 1)).toThrow(/DATABASE_URL/);
+  });
+
+  it('resolves SQLite paths and their folder', () => {
+    const db = parseDatabaseUrl('sqlite:/tmp/x/y.sqlite', true, 1);
+    expect(db).toMatchObject({ type: 'sqlite', path: '/tmp/x/y.sqlite', dataDir: '/tmp/x' });
+  });
+});
