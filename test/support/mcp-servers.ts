@@ -1,10 +1,25 @@
-import { createServer as createHttpServer, IncomingHttpHeaders, IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  Server as HttpServer,
+  ServerResponse,
+} from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
+import { join } from 'node:path';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { ListToolsRequestSchema, CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  JSONRPCMessageSchema,
+  ListToolsRequestSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { McpBridgeTransport } from './mcp-bridge-transport';
 
 // Real MCP servers (the SDK's own server classes over plain node:http) on 127.0.0.1, port 0.
 // Used by the probe specs, the app's e2e suites and the benchmark.
@@ -23,6 +38,10 @@ export interface McpServerOptions {
   /** Requests without this exact header value get 401 (e.g. an API key header). */
   requireHeader?: { name: string; value: string };
   name?: string;
+  /** Streamable HTTP with sessions (Mcp-Session-Id) instead of the stateless default. */
+  stateful?: boolean;
+  /** Serve over HTTPS with this key pair (see `testTls()`). */
+  tls?: { key: string; cert: string };
   /** Serve tools/list in pages of this size with `nextCursor` (the SDK never paginates itself). */
   pageSize?: number;
 }
@@ -36,6 +55,8 @@ export interface RunningMcpServer {
   readonly connections: number;
   /** Headers of the most recent request. */
   readonly lastHeaders: IncomingHttpHeaders | null;
+  /** Open MCP sessions (stateful streamable HTTP and SSE). */
+  readonly openSessions: number;
   close(): Promise<void>;
 }
 
@@ -59,6 +80,19 @@ export interface MultiPathMcpServer {
   close(): Promise<void>;
 }
 
+/**
+ * A fixed test PKI (valid until 2126; the CA key was discarded): `caFile` is the CA to trust,
+ * `key`/`cert` the server pair for DNS `mcp.example.test` and IP 127.0.0.1. Test use only.
+ */
+export function testTls(): { caFile: string; key: string; cert: string } {
+  const dir = join(__dirname, 'mcp-tls');
+  return {
+    caFile: join(dir, 'ca.pem'),
+    key: readFileSync(join(dir, 'server.key'), 'utf8'),
+    cert: readFileSync(join(dir, 'server.pem'), 'utf8'),
+  };
+}
+
 export const DEFAULT_TEST_TOOLS: TestTool[] = [
   { name: 'echo', description: 'Echo the given text back' },
   { name: 'add', description: 'Add two numbers' },
@@ -66,6 +100,7 @@ export const DEFAULT_TEST_TOOLS: TestTool[] = [
 ];
 
 type McpHandler = Server | McpServer;
+type AnyHttpServer = HttpServer | HttpsServer;
 
 export async function startMcpServer(options: McpServerOptions): Promise<RunningMcpServer> {
   const tools = options.tools ?? DEFAULT_TEST_TOOLS;
@@ -79,8 +114,9 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
   let requests = 0;
   let lastHeaders: IncomingHttpHeaders | null = null;
   const sseSessions = new Map<string, SSEServerTransport>();
+  const httpSessions = new Map<string, StreamableHTTPServerTransport>();
 
-  const server = createHttpServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     requests++;
     lastHeaders = req.headers;
     if (required && req.headers[required.name.toLowerCase()] !== required.value) {
@@ -91,10 +127,16 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     const path = (req.url ?? '/').split('?')[0];
     const handled =
       options.transport === 'streamable_http'
-        ? path === '/mcp' && serveStreamable(req, res, build)
+        ? path === '/mcp' &&
+          (options.stateful
+            ? serveStatefulStreamable(req, res, build, httpSessions)
+            : serveStreamable(req, res, build))
         : serveSse(req, res, path, build, sseSessions);
     if (!handled) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler)
+    : createHttpServer(handler);
   const base = await listen(server);
   const tracker = trackConnections(server);
   return {
@@ -108,8 +150,12 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
     get lastHeaders() {
       return lastHeaders;
     },
+    get openSessions() {
+      return sseSessions.size + httpSessions.size;
+    },
     close: async () => {
-      await Promise.all([...sseSessions.values()].map((t) => t.close().catch(() => undefined)));
+      const transports = [...sseSessions.values(), ...httpSessions.values()];
+      await Promise.all(transports.map((t) => t.close().catch(() => undefined)));
       await closeHttp(server);
     },
   };
@@ -165,35 +211,89 @@ export async function startPlainHttpServer(): Promise<PlainHttpServer> {
 /**
  * One server exposing `paths` independent streamable-HTTP MCP endpoints at /mcp/0 … /mcp/{n-1}
  * (server name `bench-<i>`, tools `tool_<i>_a`, `tool_<i>_b`), so a benchmark can register many
- * servers without many processes. Stateless: each request gets a fresh SDK server + transport.
+ * servers without many processes. Each path is one long-lived SDK `Server` behind a bridge
+ * transport (JSON responses, no sessions), which keeps a request well under a millisecond.
  */
 export async function startMultiPathMcpServer(paths: number): Promise<MultiPathMcpServer> {
-  const toolLists = Array.from({ length: paths }, (_, i) => [
-    { name: `tool_${i}_a`, description: `First tool of server ${i}` },
-    { name: `tool_${i}_b`, description: `Second tool of server ${i}` },
-  ]);
+  const bridges = new Map<number, Promise<McpBridgeTransport>>();
+  const bridgeFor = (index: number): Promise<McpBridgeTransport> => {
+    let bridge = bridges.get(index);
+    if (!bridge) {
+      const transport = new McpBridgeTransport();
+      const tools = [
+        { name: `tool_${index}_a`, description: `First tool of server ${index}` },
+        { name: `tool_${index}_b`, description: `Second tool of server ${index}` },
+      ];
+      bridge = pagedServer(`bench-${index}`, tools)
+        .connect(transport)
+        .then(() => transport);
+      bridges.set(index, bridge);
+    }
+    return bridge;
+  };
+
   let requests = 0;
   const server = createHttpServer((req, res) => {
     requests++;
     const match = /^\/mcp\/(\d+)$/.exec((req.url ?? '/').split('?')[0]);
     const index = match ? Number(match[1]) : -1;
     if (index < 0 || index >= paths) {
+      req.resume();
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    serveStreamable(req, res, () => pagedServer(`bench-${index}`, toolLists[index]));
+    if (req.method !== 'POST') {
+      req.resume();
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    void bridgeExchange(req, res, () => bridgeFor(index));
   });
   server.keepAliveTimeout = 5_000;
   const base = await listen(server);
-  trackConnections(server);
   return {
     baseUrl: base,
-    urls: toolLists.map((_, i) => `${base}/mcp/${i}`),
+    urls: Array.from({ length: paths }, (_, i) => `${base}/mcp/${i}`),
     get requests() {
       return requests;
     },
-    close: () => closeHttp(server),
+    close: async () => {
+      await closeHttp(server);
+      await Promise.all([...bridges.values()].map(async (bridge) => (await bridge).close()));
+    },
   };
+}
+
+async function bridgeExchange(
+  req: IncomingMessage,
+  res: ServerResponse,
+  bridge: () => Promise<McpBridgeTransport>,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const parsed = JSONRPCMessageSchema.safeParse(safeJson(Buffer.concat(chunks).toString('utf8')));
+  if (!parsed.success) {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null }),
+    );
+    return;
+  }
+  const answer = await (await bridge()).exchange(parsed.data);
+  if (answer === null) {
+    res.writeHead(202).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(answer));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function toolServer(name: string, tools: TestTool[]): McpServer {
@@ -236,7 +336,13 @@ function serveStreamable(
   if (req.method !== 'POST') {
     req.resume();
     res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' });
-    res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed' }, id: null }));
+    res.end(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        error: { code: -32000, message: 'Method not allowed' },
+        id: null,
+      }),
+    );
     return true;
   }
   const mcp = build();
@@ -256,6 +362,46 @@ function serveStreamable(
       if (!res.headersSent) res.writeHead(500).end();
     }
   })();
+  return true;
+}
+
+function serveStatefulStreamable(
+  req: IncomingMessage,
+  res: ServerResponse,
+  build: () => McpHandler,
+  sessions: Map<string, StreamableHTTPServerTransport>,
+): boolean {
+  const sessionId = req.headers['mcp-session-id'];
+  const transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
+  if (!transport && sessionId === undefined && req.method === 'POST') {
+    // No session yet: this must be an initialize request, which the transport itself verifies.
+    const created = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: true,
+      onsessioninitialized: (id) => {
+        sessions.set(id, created);
+      },
+    });
+    created.onclose = () => {
+      if (created.sessionId) sessions.delete(created.sessionId);
+    };
+    const mcp = build();
+    void mcp.connect(created).then(() => created.handleRequest(req, res));
+    return true;
+  }
+  if (!transport) {
+    req.resume();
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        error: { code: -32001, message: 'Session not found' },
+        id: null,
+      }),
+    );
+    return true;
+  }
+  void transport.handleRequest(req, res).catch(() => undefined);
   return true;
 }
 
@@ -291,19 +437,19 @@ function serveSse(
   return false;
 }
 
-async function listen(server: HttpServer): Promise<string> {
+async function listen(server: AnyHttpServer): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+  return `${server instanceof HttpsServer ? 'https' : 'http'}://127.0.0.1:${port}`;
 }
 
-function trackConnections(server: HttpServer): { readonly total: number } {
+function trackConnections(server: AnyHttpServer): { readonly total: number } {
   const state = { total: 0 };
   server.on('connection', () => state.total++);
   return state;
 }
 
-async function closeHttp(server: HttpServer): Promise<void> {
+async function closeHttp(server: AnyHttpServer): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }

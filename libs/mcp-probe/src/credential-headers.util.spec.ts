@@ -9,9 +9,9 @@ describe('credentialHeaders', () => {
 
   it('sends an API key in X-API-Key or the configured header', () => {
     expect(credentialHeaders('api_key', { api_key: 'k-1' })).toEqual({ 'X-API-Key': 'k-1' });
-    expect(credentialHeaders('api_key', { api_key: 'k-1', header_name: 'X-Custom-Key' })).toEqual(
-      { 'X-Custom-Key': 'k-1' },
-    );
+    expect(credentialHeaders('api_key', { api_key: 'k-1', header_name: 'X-Custom-Key' })).toEqual({
+      'X-Custom-Key': 'k-1',
+    });
     // A header name the HTTP client would reject falls back to the default one.
     expect(credentialHeaders('api_key', { api_key: 'k-1', header_name: 'Bad Name:' })).toEqual({
       'X-API-Key': 'k-1',

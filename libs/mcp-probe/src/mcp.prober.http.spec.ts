@@ -1,10 +1,13 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import {
   DEFAULT_TEST_TOOLS,
   startHangingServer,
   startMcpServer,
+  startMultiPathMcpServer,
   startPlainHttpServer,
+  testTls,
 } from '../../../test/support/mcp-servers';
 import { credentialHeaders } from './credential-headers.util';
 import { McpProber } from './mcp.prober';
@@ -90,6 +93,52 @@ describe('McpProber over HTTP (real servers on loopback)', () => {
     expect(result.server_info).toMatchObject({ name: 'legacy-sse', version: '1.0.0' });
     expect(result.server_info?.protocol_version).toBe(LATEST_PROTOCOL_VERSION);
     expect(result.tools).toEqual(tools);
+  });
+
+  it('ends the session of a stateful streamable HTTP server', async () => {
+    const server = await mcpServer({ transport: 'streamable_http', stateful: true });
+    const result = await prober.probe({ transport: 'streamable_http', url: server.url });
+    expectHealthy(result);
+    expect(result.tools).toHaveLength(3);
+    // The probe said goodbye with DELETE, so the server holds no session for it.
+    expect(await waitFor(() => server.openSessions === 0, 200)).toBe(true);
+  });
+
+  it('probes every endpoint of the multi-path benchmark server', async () => {
+    const multi = await startMultiPathMcpServer(3);
+    cleanups.push(() => multi.close());
+    expect(multi.urls).toEqual([0, 1, 2].map((i) => `${multi.baseUrl}/mcp/${i}`));
+    const results = await Promise.all(
+      multi.urls.map((url) => prober.probe({ transport: 'streamable_http', url })),
+    );
+    results.forEach((result, i) => {
+      expectHealthy(result);
+      expect(result.server_info?.name).toBe(`bench-${i}`);
+      expect(result.tools.map((tool) => tool.name)).toEqual([`tool_${i}_a`, `tool_${i}_b`]);
+    });
+    const missing = await prober.probe({
+      transport: 'streamable_http',
+      url: `${multi.baseUrl}/mcp/3`,
+    });
+    expect(missing.error_kind).toBe('not_mcp');
+  });
+
+  it('does not follow a redirect to another origin', async () => {
+    const target = await mcpServer({ transport: 'streamable_http' });
+    const elsewhere = target.url.replace('127.0.0.1', 'localhost');
+    const redirector = createHttpServer((req, res) => {
+      req.resume();
+      res.writeHead(307, { location: elsewhere }).end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => redirector.close(() => resolve())));
+    const { port } = redirector.address() as { port: number };
+    const result = await prober.probe({
+      transport: 'streamable_http',
+      url: `http://127.0.0.1:${port}/mcp`,
+    });
+    expect(result.ok).toBe(false);
+    expect(target.connections).toBe(0);
   });
 
   it('follows tools/list pagination', async () => {
@@ -226,6 +275,47 @@ describe('McpProber over HTTP (real servers on loopback)', () => {
       });
       expect(result).toMatchObject({ error_kind: 'target_refused' });
       expect(server.requests).toBe(0);
+    });
+  });
+
+  describe('https', () => {
+    const tls = testTls();
+
+    it('trusts the extra CA file on top of the default roots', async () => {
+      const server = await mcpServer({ transport: 'streamable_http', tls });
+      expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+      const untrusted = await prober.probe({ transport: 'streamable_http', url: server.url });
+      expect(untrusted.error_kind).toBe('unreachable');
+      expect(untrusted.error).toMatch(/^TLS connection failed \(/);
+      expect(server.requests).toBe(0);
+
+      const trusting = new McpProber({ ...policy, caFile: tls.caFile });
+      expectHealthy(await trusting.probe({ transport: 'streamable_http', url: server.url }));
+      const sse = await mcpServer({ transport: 'sse', tls });
+      expectHealthy(await trusting.probe({ transport: 'sse', url: sse.url }));
+    });
+
+    it('checks the certificate against the host name while dialling the pinned address', async () => {
+      const server = await mcpServer({ transport: 'streamable_http', tls });
+      const port = new URL(server.url).port;
+      const lookup = jest.fn(async () => [{ address: '127.0.0.1', family: 4 }]);
+      const trusting = new McpProber({ ...policy, caFile: tls.caFile }, { lookup });
+      const named = await trusting.probe({
+        transport: 'streamable_http',
+        url: `https://mcp.example.test:${port}/mcp`,
+      });
+      expectHealthy(named);
+      expect(server.lastHeaders?.host).toBe(`mcp.example.test:${port}`);
+
+      // Same address, but the certificate does not name this host: TLS must fail.
+      const other = await trusting.probe({
+        transport: 'streamable_http',
+        url: `https://other.example.test:${port}/mcp`,
+      });
+      expect(other).toMatchObject({
+        error_kind: 'unreachable',
+        error: 'TLS connection failed (ERR_TLS_CERT_ALTNAME_INVALID)',
+      });
     });
   });
 

@@ -7,6 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { LookupAll, resolveHttpTarget } from './http-target.resolver';
 import { ObservedTransport } from './observed.transport';
 import { PinnedHttpClient } from './pinned-http.client';
@@ -38,6 +39,11 @@ interface Exchange {
 }
 
 const CLIENT_INFO = { name: 'mcp-registry-probe', version: '1.0.0' };
+// The probe never calls tools, so output schemas need no checking. The SDK default would build an
+// Ajv instance per client and compile every schema a server sends: slow, and attack surface.
+const SKIP_SCHEMA_VALIDATION: jsonSchemaValidator = {
+  getValidator: () => (input) => ({ valid: true, data: input as never, errorMessage: undefined }),
+};
 const MAX_TOOL_PAGES = 50;
 const MAX_TOOLS = 10_000;
 const FAREWELL_BUDGET_MS = 250;
@@ -74,7 +80,9 @@ export class McpProber {
     options: McpProberOptions = {},
   ) {
     // Read once: a missing CA file is a configuration error, better reported at start-up.
-    this.ca = policy.caFile ? [...rootCertificates, readFileSync(policy.caFile, 'utf8')] : undefined;
+    this.ca = policy.caFile
+      ? [...rootCertificates, readFileSync(policy.caFile, 'utf8')]
+      : undefined;
     this.lookup = options.lookup;
   }
 
@@ -165,11 +173,18 @@ export class McpProber {
         : await this.httpTransport(target, scope, observations);
     if (scope.closed) throw new ProbeFailure('timeout', 'the probe was cancelled');
 
-    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    const client = new Client(CLIENT_INFO, {
+      capabilities: {},
+      jsonSchemaValidator: SKIP_SCHEMA_VALIDATION,
+    });
     // Transport hiccups also surface as rejected requests; the observations keep the detail.
     client.onerror = () => undefined;
     scope.defer(() => client.close());
-    const options: RequestOptions = { signal: scope.signal, timeout: this.policy.timeoutMs };
+    // The deadline in run() governs; the SDK's per-request timer is only a later backstop.
+    const options: RequestOptions = {
+      signal: scope.signal,
+      timeout: this.policy.timeoutMs + 1_000,
+    };
 
     await client.connect(new ObservedTransport(inner, observations, target.specVersion), options);
     const tools = await listAllTools(client, options);

@@ -27,7 +27,8 @@ export class PinnedHttpClient {
   ) {
     const connect = buildConnector({
       ...(options.ca ? { ca: options.ca } : {}),
-      timeout: options.connectTimeoutMs,
+      // Backstop only, past the probe deadline, so the deadline's wording wins.
+      timeout: options.connectTimeoutMs + 1_000,
     });
     this.agent = new Agent({
       connect: (connectOptions, callback) => {
@@ -39,7 +40,8 @@ export class PinnedHttpClient {
         connect({ ...connectOptions, hostname: target.address }, callback);
       },
       keepAliveTimeout: 1_000,
-      headersTimeout: options.connectTimeoutMs,
+      // The probe's own deadline governs; undici's coarse timers would only race it.
+      headersTimeout: 0,
       bodyTimeout: 0,
     });
     this.fetch = (input, init) => this.request(input, init);

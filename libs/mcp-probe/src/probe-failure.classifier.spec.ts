@@ -24,9 +24,7 @@ describe('classifyFailure', () => {
     );
     expect(classifyFailure(new StreamableHTTPError(404, 'x'), fresh()).kind).toBe('not_mcp');
     expect(classifyFailure(new StreamableHTTPError(503, 'x'), fresh()).kind).toBe('unreachable');
-    expect(classifyFailure(new StreamableHTTPError(500, 'x'), fresh()).kind).toBe(
-      'protocol_error',
-    );
+    expect(classifyFailure(new StreamableHTTPError(500, 'x'), fresh()).kind).toBe('protocol_error');
   });
 
   it('finds socket error codes through fetch error causes', () => {
@@ -56,9 +54,7 @@ describe('classifyFailure', () => {
     });
     const mcp = fresh();
     mcp.receivedJsonRpc = true;
-    expect(classifyFailure(new SyntaxError('Unexpected token <'), mcp).kind).toBe(
-      'protocol_error',
-    );
+    expect(classifyFailure(new SyntaxError('Unexpected token <'), mcp).kind).toBe('protocol_error');
   });
 
   it('reports MCP errors without the secrets a server may echo', () => {

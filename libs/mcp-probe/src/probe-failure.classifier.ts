@@ -79,7 +79,10 @@ function fromHttpStatus(status: number, observations: ProbeObservations): Classi
     return { kind: 'protocol_error', message: `server failed with HTTP ${status}` };
   }
   if (observations.receivedJsonRpc) {
-    return { kind: 'protocol_error', message: `server rejected an MCP request with HTTP ${status}` };
+    return {
+      kind: 'protocol_error',
+      message: `server rejected an MCP request with HTTP ${status}`,
+    };
   }
   return {
     kind: 'not_mcp',

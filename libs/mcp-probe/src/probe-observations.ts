@@ -25,7 +25,8 @@ export class ProbeObservations {
     }
     if (status >= 200 && status < 300 && status !== 202 && status !== 204) {
       const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-      const expected = method === 'GET' ? ['text/event-stream'] : ['application/json', 'text/event-stream'];
+      const expected =
+        method === 'GET' ? ['text/event-stream'] : ['application/json', 'text/event-stream'];
       if (!expected.includes(type)) this.foreignContentType = type || '(none)';
     }
   }

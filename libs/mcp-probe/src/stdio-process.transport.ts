@@ -118,7 +118,10 @@ export class StdioProcessTransport implements Transport {
     child.stdout.destroy();
   }
 
-  private signalGroup(child: ChildProcessByStdio<Writable, Readable, null>, signal: NodeJS.Signals) {
+  private signalGroup(
+    child: ChildProcessByStdio<Writable, Readable, null>,
+    signal: NodeJS.Signals,
+  ) {
     if (child.pid === undefined) return;
     try {
       process.kill(-child.pid, signal);

@@ -1,13 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 export type AddressCategory =
-  | 'public'
-  | 'private'
-  | 'loopback'
-  | 'link_local'
-  | 'metadata'
-  | 'unspecified'
-  | 'reserved';
+  'public' | 'private' | 'loopback' | 'link_local' | 'metadata' | 'unspecified' | 'reserved';
 
 export interface AddressPolicy {
   allowLoopback: boolean;
