@@ -2,9 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { AppConfig, AppConfigModule, AppConfigOptions, LoggingModule } from '@app/core';
 import { DatabaseModule } from '@app/dal';
-import { AuditModule } from '@app/auth';
+import { AuditModule, AuthModule } from '@app/auth';
 import { SecretBoxModule } from '@app/crypto';
 import { HealthModule } from './health/health.module';
+import { McpHealthModule } from './health/mcp-health.module';
+import { AdminModule } from './admin/admin.module';
+import { ConfigurationsModule } from './configurations/configurations.module';
+import { RegistryModule } from './registry/registry.module';
 
 export interface AppModuleOptions extends AppConfigOptions {
   logDestination?: DestinationStream;
@@ -26,7 +30,12 @@ export class AppModule {
           DatabaseModule,
           SecretBoxModule,
           AuditModule,
+          AuthModule,
+          AdminModule,
           HealthModule,
+          McpHealthModule.forRoot(config),
+          ConfigurationsModule,
+          RegistryModule,
         ],
       },
     };

@@ -2,3 +2,8 @@ export * from './principal';
 export * from './decorators/auth.decorators';
 export * from './audit/audit.service';
 export * from './audit/audit.module';
+export * from './auth.module';
+export * from './api-keys/api-key.cache';
+export * from './api-keys/api-key-hasher';
+export * from './api-keys/api-key-secret';
+export * from './bootstrap/unique-violation';

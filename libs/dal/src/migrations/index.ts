@@ -1,5 +1,11 @@
 import type { MigrationInterface } from 'typeorm';
 import { Foundation1763900000000 } from './1763900000000-foundation';
+import { McpConfigurations1763900100000 } from './1763900100000-mcp-configurations';
+import { McpServers1763900200000 } from './1763900200000-mcp-servers';
 
 /** Every migration, in order. Both databases run this one list. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Foundation1763900000000];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  Foundation1763900000000,
+  McpConfigurations1763900100000,
+  McpServers1763900200000,
+];

@@ -1,0 +1,230 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  ConflictError,
+  DEFAULT_PAGE_LIMIT,
+  ForbiddenError,
+  newId,
+  NotFoundError,
+  Page,
+  ValidationError,
+} from '@app/core';
+import {
+  ApiKeyCache,
+  ApiKeyHasher,
+  apiKeyPrefixOf,
+  AuditService,
+  generateApiKeySecret,
+  isPlatformAdmin,
+  Principal,
+} from '@app/auth';
+import {
+  ApiKeyEntity,
+  ApiKeyRepository,
+  ApiKeyWithGrants,
+  OrganizationRepository,
+  TeamRepository,
+} from '@app/dal';
+import { normalizeNames } from '../dto/access-group-list.decorator';
+import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
+import { keysetAfter, keysetPage } from '../keyset-cursor';
+import { createTarget, readScope, writeScope } from '../organization-access';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+
+export interface IssuedApiKey {
+  key: ApiKeyWithGrants;
+  /** The secret, returned to the caller once and never stored. */
+  secret: string;
+}
+
+/**
+ * API keys. An org_admin manages the keys of its own organization only; platform_admin keys
+ * (which belong to no organization) are made by platform admins alone. Revocation, rotation and
+ * organization deletion evict the key from this replica's cache at once.
+ */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: ApiKeyRepository,
+    private readonly organizations: OrganizationRepository,
+    private readonly teams: TeamRepository,
+    private readonly hasher: ApiKeyHasher,
+    private readonly keyCache: ApiKeyCache,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(principal: Principal, dto: CreateApiKeyDto): Promise<IssuedApiKey> {
+    const accessGroups = normalizeNames(dto.access_groups);
+    const teamIds = normalizeNames(dto.team_ids);
+    const organizationId = await this.organizationForNewKey(principal, dto, accessGroups, teamIds);
+    const expiresAt = this.futureInstant(dto.expires_at);
+    if (organizationId !== null) await this.requireTeams(organizationId, teamIds);
+
+    const secret = generateApiKeySecret();
+    const key = Object.assign(new ApiKeyEntity(), {
+      id: newId('key'),
+      organizationId,
+      userId: dto.user_id ?? newId('usr'),
+      name: dto.name,
+      role: dto.role,
+      keyHash: this.hasher.hash(secret),
+      keyPrefix: apiKeyPrefixOf(secret),
+      expiresAt,
+      revokedAt: null,
+      createdByKeyId: principal.keyId,
+      createdAt: new Date(),
+    });
+    await this.dataSource.transaction(async (manager) => {
+      await this.keys.insert(key, accessGroups, teamIds, manager);
+      await this.audit.record(
+        principal,
+        {
+          action: 'api_key.create',
+          resourceType: 'api_key',
+          resourceId: key.id,
+          organizationId,
+          changes: {
+            name: key.name,
+            role: key.role,
+            user_id: key.userId,
+            key_prefix: key.keyPrefix,
+            access_groups: accessGroups,
+            team_ids: teamIds,
+            expires_at: expiresAt ? expiresAt.toISOString() : null,
+          },
+        },
+        manager,
+      );
+    });
+    return { key: { key, accessGroups, teamIds }, secret };
+  }
+
+  async list(
+    principal: Principal,
+    query: OrganizationPageQueryDto,
+  ): Promise<Page<ApiKeyWithGrants> & { limit: number }> {
+    const scope = readScope(principal, query.organization_id);
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+    const rows = await this.keys.list(scope, { limit, after: keysetAfter(query.cursor) });
+    return { ...keysetPage(rows, limit, (row) => row.key), limit };
+  }
+
+  async get(principal: Principal, keyId: string): Promise<ApiKeyWithGrants> {
+    const key = await this.keys.findById(readScope(principal), keyId);
+    if (!key) throw new NotFoundError('API key');
+    return key;
+  }
+
+  /** The caller's own key (GET /v1/me). */
+  async self(principal: Principal): Promise<ApiKeyWithGrants> {
+    return this.get(principal, principal.keyId);
+  }
+
+  /** Revokes (deactivates) the key; revoking a revoked key changes nothing. */
+  async revoke(principal: Principal, keyId: string): Promise<void> {
+    const scope = writeScope(principal);
+    await this.dataSource.transaction(async (manager) => {
+      const existing = await this.keys.findById(scope, keyId, manager);
+      if (!existing) throw new NotFoundError('API key');
+      if (!(await this.keys.revoke(scope, keyId, new Date(), manager))) return;
+      await this.audit.record(
+        principal,
+        {
+          action: 'api_key.revoke',
+          resourceType: 'api_key',
+          resourceId: keyId,
+          organizationId: existing.key.organizationId,
+          changes: { revoked: true },
+        },
+        manager,
+      );
+    });
+    this.keyCache.evictKey(keyId);
+  }
+
+  /**
+   * Gives the key a new secret under the same key id (its grants, user and expiry stay); the old
+   * secret stops working when this commits.
+   */
+  async rotate(principal: Principal, keyId: string): Promise<IssuedApiKey> {
+    const scope = writeScope(principal);
+    const secret = generateApiKeySecret();
+    const keyPrefix = apiKeyPrefixOf(secret);
+    const rotated = await this.dataSource.transaction(async (manager) => {
+      const existing = await this.keys.findById(scope, keyId, manager);
+      if (!existing) throw new NotFoundError('API key');
+      if (existing.key.revokedAt) throw new ConflictError('A revoked API key cannot be rotated');
+      await this.keys.replaceSecret(scope, keyId, this.hasher.hash(secret), keyPrefix, manager);
+      await this.audit.record(
+        principal,
+        {
+          action: 'api_key.rotate',
+          resourceType: 'api_key',
+          resourceId: keyId,
+          organizationId: existing.key.organizationId,
+          changes: { key_prefix: keyPrefix, previous_key_prefix: existing.key.keyPrefix },
+        },
+        manager,
+      );
+      existing.key.keyPrefix = keyPrefix;
+      return existing;
+    });
+    this.keyCache.evictKey(keyId);
+    return { key: rotated, secret };
+  }
+
+  private async organizationForNewKey(
+    principal: Principal,
+    dto: CreateApiKeyDto,
+    accessGroups: string[],
+    teamIds: string[],
+  ): Promise<string | null> {
+    if (dto.role === 'platform_admin') {
+      if (!isPlatformAdmin(principal)) {
+        throw new ForbiddenError('Only platform admins can create platform_admin keys');
+      }
+      const fields = [];
+      if (dto.organization_id !== undefined) {
+        fields.push({ field: 'organization_id', message: 'must be absent for a platform_admin key' });
+      }
+      if (accessGroups.length > 0 || teamIds.length > 0) {
+        fields.push({
+          field: accessGroups.length > 0 ? 'access_groups' : 'team_ids',
+          message: 'must be empty for a platform_admin key, which sees every organization',
+        });
+      }
+      if (fields.length > 0) throw new ValidationError(fields);
+      return null;
+    }
+    const organizationId = createTarget(principal, dto.organization_id);
+    if (isPlatformAdmin(principal) && !(await this.organizations.exists(organizationId))) {
+      throw new NotFoundError('Organization');
+    }
+    return organizationId;
+  }
+
+  private async requireTeams(organizationId: string, teamIds: string[]): Promise<void> {
+    const existing = new Set(await this.teams.existingIds(organizationId, teamIds));
+    const unknown = teamIds.filter((teamId) => !existing.has(teamId));
+    if (unknown.length > 0) {
+      throw ValidationError.field(
+        'team_ids',
+        `must be teams of organization ${organizationId}; unknown: ${unknown.join(', ')}`,
+      );
+    }
+  }
+
+  private futureInstant(value: string | undefined): Date | null {
+    if (value === undefined) return null;
+    const instant = new Date(value);
+    if (Number.isNaN(instant.getTime())) {
+      throw ValidationError.field('expires_at', 'must be an ISO-8601 date-time');
+    }
+    if (instant.getTime() <= Date.now()) {
+      throw ValidationError.field('expires_at', 'must be in the future');
+    }
+    return instant;
+  }
+}

@@ -1,0 +1,11 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PaginationResponseDto } from '../../dto/pagination-response.dto';
+import { ApiKeyResponseDto } from './api-key-response.dto';
+
+export class ApiKeyListResponseDto {
+  @ApiProperty({ type: [ApiKeyResponseDto] })
+  api_keys!: ApiKeyResponseDto[];
+
+  @ApiProperty({ type: PaginationResponseDto })
+  pagination!: PaginationResponseDto;
+}

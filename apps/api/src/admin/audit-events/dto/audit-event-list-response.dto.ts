@@ -1,0 +1,11 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PaginationResponseDto } from '../../dto/pagination-response.dto';
+import { AuditEventResponseDto } from './audit-event-response.dto';
+
+export class AuditEventListResponseDto {
+  @ApiProperty({ type: [AuditEventResponseDto] })
+  audit_events!: AuditEventResponseDto[];
+
+  @ApiProperty({ type: PaginationResponseDto })
+  pagination!: PaginationResponseDto;
+}

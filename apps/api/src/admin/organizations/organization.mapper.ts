@@ -1,0 +1,10 @@
+import type { OrganizationEntity } from '@app/dal';
+import type { OrganizationResponseDto } from './dto/organization-response.dto';
+
+export function toOrganizationResponse(organization: OrganizationEntity): OrganizationResponseDto {
+  return {
+    organization_id: organization.id,
+    name: organization.name,
+    created_at: organization.createdAt.toISOString(),
+  };
+}

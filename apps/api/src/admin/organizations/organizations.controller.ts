@@ -1,0 +1,68 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { PageQueryDto } from '@app/core';
+import { Auth, Principal, Roles } from '@app/auth';
+import { CreateOrganizationDto } from './dto/create-organization.dto';
+import { OrganizationListResponseDto } from './dto/organization-list-response.dto';
+import { OrganizationResponseDto } from './dto/organization-response.dto';
+import { toOrganizationResponse } from './organization.mapper';
+import { OrganizationsService } from './organizations.service';
+
+@ApiTags('admin: organizations')
+@Controller('v1/organizations')
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles()
+  @ApiOperation({ summary: 'Create an organization (platform admin)' })
+  @ApiCreatedResponse({ type: OrganizationResponseDto })
+  async create(
+    @Auth() principal: Principal,
+    @Body() dto: CreateOrganizationDto,
+  ): Promise<OrganizationResponseDto> {
+    return toOrganizationResponse(await this.organizations.create(principal, dto));
+  }
+
+  @Get()
+  @Roles()
+  @ApiOperation({ summary: 'List organizations, oldest first (platform admin)' })
+  @ApiOkResponse({ type: OrganizationListResponseDto })
+  async list(@Query() query: PageQueryDto): Promise<OrganizationListResponseDto> {
+    const page = await this.organizations.list(query);
+    return {
+      organizations: page.items.map(toOrganizationResponse),
+      pagination: { limit: page.limit, next_cursor: page.nextCursor, has_more: page.hasMore },
+    };
+  }
+
+  @Get(':organizationId')
+  @Roles()
+  @ApiOperation({ summary: 'Get an organization (platform admin)' })
+  @ApiOkResponse({ type: OrganizationResponseDto })
+  async get(@Param('organizationId') organizationId: string): Promise<OrganizationResponseDto> {
+    return toOrganizationResponse(await this.organizations.get(organizationId));
+  }
+
+  @Delete(':organizationId')
+  @HttpCode(204)
+  @Roles()
+  @ApiOperation({
+    summary: 'Delete an organization with everything in it (platform admin)',
+    description: 'Its API keys stop working at once on this replica, elsewhere within the key cache TTL.',
+  })
+  @ApiNoContentResponse()
+  async delete(
+    @Auth() principal: Principal,
+    @Param('organizationId') organizationId: string,
+  ): Promise<void> {
+    await this.organizations.delete(principal, organizationId);
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConflictError, DEFAULT_PAGE_LIMIT, newId, NotFoundError, Page, PageQueryDto } from '@app/core';
+import { ApiKeyCache, AuditService, isUniqueViolation, Principal } from '@app/auth';
+import { OrganizationEntity, OrganizationRepository } from '@app/dal';
+import { keysetAfter, keysetPage } from '../keyset-cursor';
+import { CreateOrganizationDto } from './dto/create-organization.dto';
+
+const ORGANIZATION_EXISTS = 'An organization with this organization_id already exists';
+
+/** Organizations (tenants); platform admins only, as the routes declare. */
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organizations: OrganizationRepository,
+    private readonly audit: AuditService,
+    private readonly keyCache: ApiKeyCache,
+  ) {}
+
+  async create(principal: Principal, dto: CreateOrganizationDto): Promise<OrganizationEntity> {
+    const organization = Object.assign(new OrganizationEntity(), {
+      id: dto.organization_id ?? newId('org'),
+      name: dto.name,
+      createdAt: new Date(),
+    });
+    if (await this.organizations.exists(organization.id)) {
+      throw new ConflictError(ORGANIZATION_EXISTS, 'organization_id');
+    }
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await this.organizations.insert(organization, manager);
+        await this.audit.record(
+          principal,
+          {
+            action: 'organization.create',
+            resourceType: 'organization',
+            resourceId: organization.id,
+            organizationId: organization.id,
+            changes: { name: organization.name },
+          },
+          manager,
+        );
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(ORGANIZATION_EXISTS, 'organization_id');
+      throw error;
+    }
+    return organization;
+  }
+
+  async list(query: PageQueryDto): Promise<Page<OrganizationEntity> & { limit: number }> {
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+    const rows = await this.organizations.list({ limit, after: keysetAfter(query.cursor) });
+    return { ...keysetPage(rows, limit, (row) => row), limit };
+  }
+
+  async get(organizationId: string): Promise<OrganizationEntity> {
+    const organization = await this.organizations.findById(organizationId);
+    if (!organization) throw new NotFoundError('Organization');
+    return organization;
+  }
+
+  /** Deletes the organization with its keys, teams and grants; its keys stop working at once. */
+  async delete(principal: Principal, organizationId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const organization = await this.organizations.findById(organizationId, manager);
+      if (!organization) throw new NotFoundError('Organization');
+      await this.organizations.delete(organizationId, manager);
+      await this.audit.record(
+        principal,
+        {
+          action: 'organization.delete',
+          resourceType: 'organization',
+          resourceId: organizationId,
+          organizationId,
+          changes: { name: organization.name },
+        },
+        manager,
+      );
+    });
+    this.keyCache.evictOrganization(organizationId);
+  }
+}

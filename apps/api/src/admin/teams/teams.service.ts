@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  ConflictError,
+  DEFAULT_PAGE_LIMIT,
+  newId,
+  NotFoundError,
+  Page,
+  ValidationError,
+} from '@app/core';
+import { ApiKeyCache, AuditService, isPlatformAdmin, isUniqueViolation, Principal } from '@app/auth';
+import { OrganizationRepository, TeamEntity, TeamRepository, TeamWithGroups } from '@app/dal';
+import { normalizeNames } from '../dto/access-group-list.decorator';
+import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
+import { keysetAfter, keysetPage } from '../keyset-cursor';
+import { createTarget, readScope, writeScope } from '../organization-access';
+import { CreateTeamDto } from './dto/create-team.dto';
+import { UpdateTeamDto } from './dto/update-team.dto';
+
+const NAME_TAKEN = 'A team with this name already exists in the organization';
+
+/**
+ * Teams group keys of one organization under shared access groups. A change to a team's groups
+ * (or its deletion) changes its keys' access, so their cache entries are evicted.
+ */
+@Injectable()
+export class TeamsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly teams: TeamRepository,
+    private readonly organizations: OrganizationRepository,
+    private readonly audit: AuditService,
+    private readonly keyCache: ApiKeyCache,
+  ) {}
+
+  async create(principal: Principal, dto: CreateTeamDto): Promise<TeamWithGroups> {
+    const organizationId = createTarget(principal, dto.organization_id);
+    if (isPlatformAdmin(principal) && !(await this.organizations.exists(organizationId))) {
+      throw new NotFoundError('Organization');
+    }
+    const accessGroups = normalizeNames(dto.access_groups);
+    const now = new Date();
+    const team = Object.assign(new TeamEntity(), {
+      id: newId('team'),
+      organizationId,
+      name: dto.name,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.writeUniquely(async (manager) => {
+      if (await this.teams.nameTaken(organizationId, team.name, null, manager)) {
+        throw new ConflictError(NAME_TAKEN, 'name');
+      }
+      await this.teams.insert(team, accessGroups, manager);
+      await this.audit.record(
+        principal,
+        {
+          action: 'team.create',
+          resourceType: 'team',
+          resourceId: team.id,
+          organizationId,
+          changes: { name: team.name, access_groups: accessGroups },
+        },
+        manager,
+      );
+    });
+    return { team, accessGroups };
+  }
+
+  async list(
+    principal: Principal,
+    query: OrganizationPageQueryDto,
+  ): Promise<Page<TeamWithGroups> & { limit: number }> {
+    const scope = readScope(principal, query.organization_id);
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+    const rows = await this.teams.list(scope, { limit, after: keysetAfter(query.cursor) });
+    return { ...keysetPage(rows, limit, (row) => row.team), limit };
+  }
+
+  async get(principal: Principal, teamId: string): Promise<TeamWithGroups> {
+    const team = await this.teams.findById(readScope(principal), teamId);
+    if (!team) throw new NotFoundError('Team');
+    return team;
+  }
+
+  async update(principal: Principal, teamId: string, dto: UpdateTeamDto): Promise<TeamWithGroups> {
+    const accessGroups = normalizeNames(dto.access_groups);
+    const updated = await this.writeUniquely(async (manager) => {
+      const existing = await this.teams.findById(writeScope(principal), teamId, manager);
+      if (!existing) throw new NotFoundError('Team');
+      const { team } = existing;
+      if (dto.organization_id !== undefined && dto.organization_id !== team.organizationId) {
+        throw ValidationError.field('organization_id', 'a team cannot move to another organization');
+      }
+      if (await this.teams.nameTaken(team.organizationId, dto.name, team.id, manager)) {
+        throw new ConflictError(NAME_TAKEN, 'name');
+      }
+      const updatedAt = new Date();
+      await this.teams.update(
+        team.organizationId,
+        team.id,
+        { name: dto.name, updatedAt },
+        accessGroups,
+        manager,
+      );
+      await this.audit.record(
+        principal,
+        {
+          action: 'team.update',
+          resourceType: 'team',
+          resourceId: team.id,
+          organizationId: team.organizationId,
+          changes: {
+            name: dto.name,
+            access_groups: accessGroups,
+            previous_name: team.name,
+            previous_access_groups: existing.accessGroups,
+          },
+        },
+        manager,
+      );
+      return { team: Object.assign(team, { name: dto.name, updatedAt }), accessGroups };
+    });
+    this.keyCache.evictTeam(teamId);
+    return updated;
+  }
+
+  async delete(principal: Principal, teamId: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const existing = await this.teams.findById(writeScope(principal), teamId, manager);
+      if (!existing) throw new NotFoundError('Team');
+      await this.teams.delete(existing.team.organizationId, teamId, manager);
+      await this.audit.record(
+        principal,
+        {
+          action: 'team.delete',
+          resourceType: 'team',
+          resourceId: teamId,
+          organizationId: existing.team.organizationId,
+          changes: { name: existing.team.name, access_groups: existing.accessGroups },
+        },
+        manager,
+      );
+    });
+    this.keyCache.evictTeam(teamId);
+  }
+
+  /** Runs a write in a transaction; a concurrent duplicate name surfaces as 409, not 500. */
+  private async writeUniquely<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(NAME_TAKEN, 'name');
+      throw error;
+    }
+  }
+}

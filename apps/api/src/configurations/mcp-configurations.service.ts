@@ -1,0 +1,344 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import {
+  ConflictError,
+  DEFAULT_PAGE_LIMIT,
+  ForbiddenError,
+  InternalError,
+  NotFoundError,
+  ValidationError,
+  decodeCursor,
+  newId,
+  toPage,
+} from '@app/core';
+import { AuditService, isPlatformAdmin, Principal } from '@app/auth';
+import { SecretBox, SecretDecryptionError } from '@app/crypto';
+import type { SecretAad } from '@app/crypto';
+import {
+  ALL_ORGANIZATIONS,
+  McpConfigurationChanges,
+  McpConfigurationEntity,
+  McpConfigurationRepository,
+  OrganizationScope,
+} from '@app/dal';
+import { parseCredentials } from './credentials.parser';
+import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
+import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configurations-query.dto';
+import type { McpCredentials } from './dto/mcp-credentials';
+import type { ToolConfigurationDto } from './dto/tool-configuration.dto';
+import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.dto';
+import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-configuration.mapper';
+
+export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
+const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
+/** What audit `changes` say instead of a credential value. */
+const SECRET_CHANGED = '(changed)';
+const SECRET_REMOVED = '(removed)';
+
+export interface McpConfigurationPage {
+  rows: McpConfigurationEntity[];
+  limit: number;
+  nextCursor: string | null;
+  hasMore: boolean;
+  total: number;
+}
+
+/** Rules of custom MCP configurations: scoping, ownership, sealing credentials, audit. */
+@Injectable()
+export class McpConfigurationsService {
+  private readonly logger = new Logger(McpConfigurationsService.name);
+
+  constructor(
+    private readonly configurations: McpConfigurationRepository,
+    private readonly secretBox: SecretBox,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  async create(
+    principal: Principal,
+    dto: CreateMcpConfigurationDto,
+  ): Promise<McpConfigurationEntity> {
+    const organizationId = dto.organization_id;
+    if (!isPlatformAdmin(principal)) {
+      if (organizationId !== principal.organizationId) {
+        throw new ForbiddenError(
+          'API keys may only create configurations in their own organization',
+        );
+      }
+    } else if (!(await this.configurations.organizationExists(organizationId))) {
+      throw new NotFoundError('Organization');
+    }
+    const credentials = await parseCredentials(dto.auth_type, dto.credentials, { required: true });
+    if (await this.configurations.nameTaken(organizationId, dto.name)) {
+      throw new ConflictError(NAME_CONFLICT, 'name');
+    }
+
+    const id = newId('mcp');
+    const now = new Date();
+    const toolConfiguration = toToolConfiguration(dto.tool_configuration);
+    const entity: McpConfigurationEntity = {
+      id,
+      organizationId,
+      userId: principal.userId,
+      name: dto.name,
+      activeNameKey: null,
+      type: 'custom',
+      serverUrl: dto.server_url,
+      transportType: dto.transport_type,
+      authType: dto.auth_type,
+      credentialsSealed: credentials
+        ? this.secretBox.sealJson(credentials, aadOf(id, organizationId))
+        : null,
+      toolConfiguration: JSON.stringify(toolConfiguration),
+      isActive: true,
+      connectionStatus: 'disconnected',
+      lastConnectedAt: null,
+      errorMessage: null,
+      discoveredTools: null,
+      latencyMs: null,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
+    await this.dataSource.transaction(async (manager) => {
+      const { activeNameKey: _key, deletedAt: _deleted, ...values } = entity;
+      await this.configurations.insert(organizationId, values, manager);
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_configuration.create',
+          resourceType: MCP_CONFIGURATION_RESOURCE,
+          resourceId: id,
+          organizationId,
+          changes: {
+            name: entity.name,
+            server_url: entity.serverUrl,
+            transport_type: entity.transportType,
+            auth_type: entity.authType,
+            tool_configuration: toolConfiguration,
+            ...(credentials ? { credentials: SECRET_CHANGED } : {}),
+          },
+        },
+        manager,
+      );
+    });
+    return entity;
+  }
+
+  async list(
+    principal: Principal,
+    query: ListMcpConfigurationsQueryDto,
+  ): Promise<McpConfigurationPage> {
+    const scope = await this.listScope(principal, query.organization_id);
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+    const after = decodeCursor(query.cursor);
+    if (after && Number.isNaN(new Date(after.sort).getTime())) {
+      throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
+    }
+    const { rows, total } = await this.configurations.list(
+      scope,
+      { type: query.type, isActive: query.is_active },
+      { after, take: limit + 1 },
+    );
+    const page = toPage(rows, limit, (row) => ({ sort: row.createdAt.toISOString(), id: row.id }));
+    return { rows: page.items, limit, nextCursor: page.nextCursor, hasMore: page.hasMore, total };
+  }
+
+  async get(principal: Principal, id: string): Promise<McpConfigurationEntity> {
+    const row = await this.configurations.findById(readScope(principal), id);
+    if (!row) throw new NotFoundError('MCP configuration');
+    return row;
+  }
+
+  async update(
+    principal: Principal,
+    id: string,
+    dto: UpdateMcpConfigurationDto,
+  ): Promise<McpConfigurationEntity> {
+    const row = await this.get(principal, id);
+    assertMayModify(principal, row);
+
+    const changes: McpConfigurationChanges = {};
+    const audited: Record<string, unknown> = {};
+    if (dto.name !== undefined && dto.name !== row.name) {
+      if (await this.configurations.nameTaken(row.organizationId, dto.name, row.id)) {
+        throw new ConflictError(NAME_CONFLICT, 'name');
+      }
+      changes.name = audited.name = dto.name;
+    }
+    if (dto.server_url !== undefined && dto.server_url !== row.serverUrl) {
+      changes.serverUrl = audited.server_url = dto.server_url;
+    }
+    if (dto.transport_type !== undefined && dto.transport_type !== row.transportType) {
+      changes.transportType = audited.transport_type = dto.transport_type;
+    }
+    if (dto.is_active !== undefined && dto.is_active !== row.isActive) {
+      changes.isActive = audited.is_active = dto.is_active;
+    }
+    if (dto.tool_configuration !== undefined) {
+      const next = toToolConfiguration(dto.tool_configuration);
+      if (JSON.stringify(next) !== JSON.stringify(parseToolConfiguration(row.toolConfiguration))) {
+        changes.toolConfiguration = JSON.stringify(next);
+        audited.tool_configuration = next;
+      }
+    }
+
+    const authType = dto.auth_type ?? row.authType;
+    const authTypeChanged = authType !== row.authType;
+    if (authTypeChanged) changes.authType = audited.auth_type = authType;
+    const credentials = await parseCredentials(authType, dto.credentials, {
+      required: authTypeChanged,
+    });
+    if (credentials === null) {
+      if (row.credentialsSealed !== null) {
+        changes.credentialsSealed = null;
+        audited.credentials = SECRET_REMOVED;
+      }
+    } else if (credentials !== undefined) {
+      changes.credentialsSealed = this.secretBox.sealJson(
+        credentials,
+        aadOf(row.id, row.organizationId),
+      );
+      audited.credentials = SECRET_CHANGED;
+    }
+
+    if (Object.keys(changes).length === 0) return row;
+    changes.updatedAt = new Date();
+    await this.dataSource.transaction(async (manager) => {
+      const updated = await this.configurations.update(
+        row.organizationId,
+        row.id,
+        changes,
+        manager,
+      );
+      // Deleted between our read and this write.
+      if (!updated) throw new NotFoundError('MCP configuration');
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_configuration.update',
+          resourceType: MCP_CONFIGURATION_RESOURCE,
+          resourceId: row.id,
+          organizationId: row.organizationId,
+          changes: audited,
+        },
+        manager,
+      );
+    });
+    return { ...row, ...changes };
+  }
+
+  async remove(principal: Principal, id: string): Promise<void> {
+    const row = await this.get(principal, id);
+    assertMayModify(principal, row);
+    await this.dataSource.transaction(async (manager) => {
+      const deleted = await this.configurations.softDelete(
+        row.organizationId,
+        row.id,
+        new Date(),
+        manager,
+      );
+      if (!deleted) throw new NotFoundError('MCP configuration');
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_configuration.delete',
+          resourceType: MCP_CONFIGURATION_RESOURCE,
+          resourceId: row.id,
+          organizationId: row.organizationId,
+          changes: { name: row.name },
+        },
+        manager,
+      );
+    });
+  }
+
+  /** Decrypted credentials for service and admin keys; every call is audited, failures too. */
+  async readCredentials(
+    principal: Principal,
+    id: string,
+  ): Promise<{ row: McpConfigurationEntity; credentials: McpCredentials | null }> {
+    const row = await this.get(principal, id);
+    let credentials: McpCredentials | null = null;
+    let failure: SecretDecryptionError | undefined;
+    if (row.credentialsSealed !== null) {
+      try {
+        credentials = this.secretBox.openJson<McpCredentials>(
+          row.credentialsSealed,
+          aadOf(row.id, row.organizationId),
+        );
+      } catch (error) {
+        if (!(error instanceof SecretDecryptionError)) throw error;
+        failure = error;
+      }
+    }
+    await this.audit.record(principal, {
+      action: 'mcp_configuration.credentials.read',
+      resourceType: MCP_CONFIGURATION_RESOURCE,
+      resourceId: row.id,
+      organizationId: row.organizationId,
+      changes: { outcome: failure ? 'decryption_failed' : 'ok' },
+    });
+    if (failure) {
+      // The row id and failure kind help an operator find a swapped or corrupt value (the
+      // request's trace_id is added by the logger); the client learns only "internal error".
+      this.logger.error(
+        {
+          configuration_id: row.id,
+          reason: failure.reason,
+          key_id: failure.keyId,
+        },
+        `Stored credentials of MCP configuration ${row.id} could not be decrypted (${failure.reason})`,
+      );
+      throw new InternalError();
+    }
+    return { row, credentials };
+  }
+
+  private async listScope(
+    principal: Principal,
+    organizationId: string | undefined,
+  ): Promise<OrganizationScope> {
+    if (isPlatformAdmin(principal)) {
+      if (organizationId === undefined) return ALL_ORGANIZATIONS;
+      if (!(await this.configurations.organizationExists(organizationId))) {
+        throw new NotFoundError('Organization');
+      }
+      return organizationId;
+    }
+    if (organizationId !== undefined && organizationId !== principal.organizationId) {
+      throw new NotFoundError('Organization');
+    }
+    return ownOrganization(principal);
+  }
+}
+
+function aadOf(id: string, organizationId: string): SecretAad {
+  return { resourceType: MCP_CONFIGURATION_RESOURCE, resourceId: id, organizationId };
+}
+
+function ownOrganization(principal: Principal): string {
+  // Only platform admins lack an organization; a key without one must never read unscoped.
+  if (!principal.organizationId) throw new ForbiddenError();
+  return principal.organizationId;
+}
+
+function readScope(principal: Principal): OrganizationScope {
+  return isPlatformAdmin(principal) ? ALL_ORGANIZATIONS : ownOrganization(principal);
+}
+
+/** Members change only what their user created; admins anything in their scope. */
+function assertMayModify(principal: Principal, row: McpConfigurationEntity): void {
+  if (principal.role === 'platform_admin' || principal.role === 'org_admin') return;
+  if (principal.role === 'member' && principal.userId !== null && row.userId === principal.userId) {
+    return;
+  }
+  throw new ForbiddenError('Only the creator of this configuration or an org admin may change it');
+}
+
+function toToolConfiguration(dto: ToolConfigurationDto | undefined) {
+  if (!dto) return { ...DEFAULT_TOOL_CONFIGURATION, allowed_tools: [] };
+  return { enabled: dto.enabled, allowed_tools: [...(dto.allowed_tools ?? [])] };
+}

@@ -1,0 +1,16 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { UnhealthyServerDto } from './unhealthy-server.dto';
+
+/** Health of the servers whose checks are enabled (health_check_enabled). */
+export class McpHealthSummaryResponseDto {
+  @ApiProperty() total!: number;
+  @ApiProperty() healthy!: number;
+  @ApiProperty() unhealthy!: number;
+  @ApiProperty({ description: 'Never checked yet, or not probed (stdio disabled, secrets unreadable)' })
+  unknown!: number;
+  @ApiProperty({
+    type: [UnhealthyServerDto],
+    description: 'The unhealthy servers by name (at most 500; the counts are always complete)',
+  })
+  unhealthy_servers!: UnhealthyServerDto[];
+}

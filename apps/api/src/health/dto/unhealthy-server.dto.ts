@@ -1,0 +1,9 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class UnhealthyServerDto {
+  @ApiProperty() server_id!: string;
+  @ApiProperty() server_name!: string;
+  @ApiProperty() organization_id!: string;
+  @ApiProperty({ type: String, nullable: true }) health_check_error!: string | null;
+  @ApiProperty({ type: String, nullable: true }) last_health_check!: string | null;
+}

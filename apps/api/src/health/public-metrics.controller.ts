@@ -1,0 +1,24 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '@app/auth';
+import { HealthMetrics } from '@app/health-checker';
+import { renderMetrics } from './metrics.renderer';
+
+/** /metrics without a key, mounted only when METRICS_PUBLIC=true (e.g. a scraper inside the cluster). */
+@ApiTags('health')
+@Controller('metrics')
+export class PublicMetricsController {
+  constructor(private readonly metrics: HealthMetrics) {}
+
+  @Get()
+  @Public()
+  @ApiOperation({
+    summary: 'Prometheus metrics (public: METRICS_PUBLIC=true)',
+  })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  metricsText(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    return renderMetrics(this.metrics, reply);
+  }
+}

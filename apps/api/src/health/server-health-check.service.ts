@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@app/core';
+import type { Principal } from '@app/auth';
+import { HealthCheckRepository, McpServerHealthState, McpServerRepository } from '@app/dal';
+import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
+import type { ProbeResult } from '@app/mcp-probe';
+import { SERVER_ID_PATTERN } from '../registry/dto/registry-fields';
+import { healthScope, healthVisibility } from './health-scope';
+
+export interface ServerProbeReport {
+  state: McpServerHealthState;
+  result: ProbeResult;
+}
+
+/** Probe-now for registry servers: the caller must be able to see the server (else 404). */
+@Injectable()
+export class ServerHealthCheckService {
+  constructor(
+    private readonly servers: McpServerRepository,
+    private readonly health: HealthCheckRepository,
+    private readonly probes: ServerProbeService,
+  ) {}
+
+  async probeNow(
+    principal: Principal,
+    serverId: string,
+    organizationId: string | undefined,
+  ): Promise<ServerProbeReport> {
+    const scope = healthScope(principal, organizationId);
+    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
+    const visible = await this.servers.findVisible(scope, healthVisibility(principal), serverId);
+    if (!visible) throw new NotFoundError('Server');
+    const target = await this.health.findProbeTarget(visible.organizationId, serverId);
+    if (!target) throw new NotFoundError('Server');
+
+    const result = await this.probes.probe(target, 'on_demand');
+    const state = await this.health.recordProbe(
+      visible.organizationId,
+      serverId,
+      serverOutcomeOf(result, new Date()),
+    );
+    // Deleted while it was being probed.
+    if (!state) throw new NotFoundError('Server');
+    return { state, result };
+  }
+}

@@ -1,0 +1,28 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { ORGANIZATION_ID_PATTERN, PageQueryDto } from '@app/core';
+import { MCP_SERVER_STATUSES, McpServerStatus } from '@app/dal';
+import { ACCESS_GROUP_PATTERN } from './registry-fields';
+
+export class ListServersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description:
+      "Defaults to the key's organization (naming another is a 404). Platform admins: omit to list every organization.",
+    pattern: ORGANIZATION_ID_PATTERN.source,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(ORGANIZATION_ID_PATTERN, { message: 'must match ^org_[A-Za-z0-9]{3,64}$' })
+  organization_id?: string;
+
+  @ApiPropertyOptional({ description: 'Only servers carrying this access group.' })
+  @IsOptional()
+  @IsString()
+  @Matches(ACCESS_GROUP_PATTERN, { message: 'must be 1-128 characters of A-Z a-z 0-9 _ . : -' })
+  access_group?: string;
+
+  @ApiPropertyOptional({ enum: MCP_SERVER_STATUSES })
+  @IsOptional()
+  @IsIn(MCP_SERVER_STATUSES)
+  status?: McpServerStatus;
+}

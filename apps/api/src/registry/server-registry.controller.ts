@@ -1,0 +1,224 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Auth, Principal, Roles } from '@app/auth';
+import { AccessGroupsResponseDto } from './dto/access-groups-response.dto';
+import { CreateServerDto } from './dto/create-server.dto';
+import { ListServersQueryDto } from './dto/list-servers-query.dto';
+import { OrganizationQueryDto } from './dto/organization-query.dto';
+import { ServerHealthQueryDto } from './dto/server-health-query.dto';
+import { ServerHealthDto } from './dto/server-health.dto';
+import { ServerResponseDto } from './dto/server-response.dto';
+import { ServerToolsDto } from './dto/server-tools.dto';
+import { UpdateServerDto } from './dto/update-server.dto';
+import { listEtag, matchesIfNoneMatch, parseIfMatch, serverEtag } from './http-cache';
+import {
+  toAccessGroupsResponse,
+  toServerHealth,
+  toServerResponse,
+  toServerTools,
+} from './server-registry.mapper';
+import { ServerRegistryService, ServerWithReach } from './server-registry.service';
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The server registry (API.md §4, seed 004). Bodies are serialized here once, so the ETag is the
+ * digest of exactly what is sent.
+ */
+@ApiTags('server registry')
+@Controller('v1/mcp')
+export class ServerRegistryController {
+  constructor(private readonly registry: ServerRegistryService) {}
+
+  @Post('server')
+  @HttpCode(201)
+  @Roles('org_admin')
+  @ApiOperation({
+    summary: 'Register a server',
+    description:
+      'org_admin keys create in their organization; platform admins must send organization_id. 409 when server_id, server_name or alias (case-insensitively) is taken.',
+  })
+  @ApiCreatedResponse({ type: ServerResponseDto })
+  async create(
+    @Auth() principal: Principal,
+    @Body() dto: CreateServerDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.sendServer(principal, await this.registry.create(principal, dto), reply);
+  }
+
+  @Put('server')
+  @HttpCode(202)
+  @Roles('org_admin')
+  @ApiOperation({
+    summary: 'Replace a server (the whole body, with server_id)',
+    description:
+      'Fields left out become empty or take their default. env values and credential fields sent as "****" keep the stored value. With If-Match (an ETag of this server) the write happens only if the server has not been changed since; otherwise 412.',
+  })
+  @ApiHeader({ name: 'If-Match', required: false })
+  @ApiAcceptedResponse({ type: ServerResponseDto })
+  async replace(
+    @Auth() principal: Principal,
+    @Body() dto: UpdateServerDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const result = await this.registry.replace(principal, dto, parseIfMatch(ifMatch));
+    return this.sendServer(principal, result, reply);
+  }
+
+  @Get('server')
+  @Roles('org_admin', 'member', 'viewer', 'service')
+  @ApiOperation({
+    summary: 'List the servers this key can see (oldest first)',
+    description:
+      'A JSON array of at most `limit` (default 50, max 100) servers. When there are more, X-Next-Cursor holds the cursor of the next page; X-Total-Count is the number of matching servers. Filters: access_group, status.',
+  })
+  @ApiOkResponse({ type: [ServerResponseDto] })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  async list(
+    @Auth() principal: Principal,
+    @Query() query: ListServersQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
+    const page = await this.registry.list(principal, query);
+    const body = JSON.stringify(
+      page.items.map(({ server, reach }) =>
+        toServerResponse(server, reach, { hideConnection: principal.role === 'viewer' }),
+      ),
+    );
+    if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
+    reply.header('x-total-count', String(page.total));
+    return this.sendCacheable(
+      body,
+      listEtag(body, page.nextCursor, page.total),
+      ifNoneMatch,
+      reply,
+    );
+  }
+
+  @Get('server/health')
+  @Roles('org_admin', 'member', 'viewer', 'service', 'health_monitor')
+  @ApiOperation({
+    summary: 'Health of several servers',
+    description:
+      'Servers named in server_ids (all visible ones when omitted) that this key can see; others are simply absent.',
+  })
+  @ApiOkResponse({ type: [ServerHealthDto] })
+  async health(
+    @Auth() principal: Principal,
+    @Query() query: ServerHealthQueryDto,
+  ): Promise<ServerHealthDto[]> {
+    const rows = await this.registry.health(principal, query.server_ids, query.organization_id);
+    return rows.map(toServerHealth);
+  }
+
+  @Get('server/:server_id')
+  @Roles('org_admin', 'member', 'viewer', 'service')
+  @ApiOperation({ summary: 'Get one server (404 when this key cannot see it)' })
+  @ApiOkResponse({ type: ServerResponseDto })
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  async get(
+    @Auth() principal: Principal,
+    @Param('server_id') serverId: string,
+    @Query() query: OrganizationQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
+    const result = await this.registry.get(principal, serverId, query.organization_id);
+    const body = JSON.stringify(this.toResponse(principal, result));
+    return this.sendCacheable(body, serverEtag(result.server.version, body), ifNoneMatch, reply);
+  }
+
+  @Delete('server/:server_id')
+  @HttpCode(202)
+  @Roles('org_admin')
+  @ApiOperation({ summary: 'Delete a server; the body is a JSON string' })
+  @ApiAcceptedResponse({ schema: { type: 'string', example: 'Server github-mcp deleted' } })
+  async remove(
+    @Auth() principal: Principal,
+    @Param('server_id') serverId: string,
+    @Query() query: OrganizationQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const message = await this.registry.remove(principal, serverId, query.organization_id);
+    reply.header('content-type', JSON_CONTENT_TYPE);
+    return JSON.stringify(message);
+  }
+
+  @Get('server/:server_id/tools')
+  @Roles('org_admin', 'member', 'viewer', 'service')
+  @ApiOperation({ summary: 'Tools found by the last health check (limited to allowed_tools)' })
+  @ApiOkResponse({ type: ServerToolsDto })
+  async tools(
+    @Auth() principal: Principal,
+    @Param('server_id') serverId: string,
+    @Query() query: OrganizationQueryDto,
+  ): Promise<ServerToolsDto> {
+    return toServerTools(await this.registry.tools(principal, serverId, query.organization_id));
+  }
+
+  @Get('access_groups')
+  @Roles('org_admin', 'member', 'viewer', 'service')
+  @ApiOperation({ summary: 'Access groups of the servers this key can see, sorted' })
+  @ApiOkResponse({ type: AccessGroupsResponseDto })
+  async accessGroups(
+    @Auth() principal: Principal,
+    @Query() query: OrganizationQueryDto,
+  ): Promise<AccessGroupsResponseDto> {
+    return toAccessGroupsResponse(
+      await this.registry.accessGroups(principal, query.organization_id),
+    );
+  }
+
+  private toResponse(principal: Principal, result: ServerWithReach): ServerResponseDto {
+    return toServerResponse(result.server, result.reach, {
+      hideConnection: principal.role === 'viewer',
+    });
+  }
+
+  private sendServer(principal: Principal, result: ServerWithReach, reply: FastifyReply): string {
+    const body = JSON.stringify(this.toResponse(principal, result));
+    reply.header('etag', serverEtag(result.server.version, body));
+    reply.header('content-type', JSON_CONTENT_TYPE);
+    return body;
+  }
+
+  /** Sends `body` with its ETag, or an empty 304 when the client already holds it. */
+  private sendCacheable(
+    body: string,
+    etag: string,
+    ifNoneMatch: string | undefined,
+    reply: FastifyReply,
+  ): string | undefined {
+    reply.header('etag', etag);
+    reply.header('cache-control', 'private, no-cache');
+    if (matchesIfNoneMatch(ifNoneMatch, etag)) {
+      reply.status(304);
+      return undefined;
+    }
+    reply.header('content-type', JSON_CONTENT_TYPE);
+    return body;
+  }
+}

@@ -1,0 +1,92 @@
+import type { McpServerHealthView, McpServerToolsView, McpServerView, ServerReach } from '@app/dal';
+import { AccessGroupsResponseDto } from './dto/access-groups-response.dto';
+import { ServerHealthDto } from './dto/server-health.dto';
+import { ServerResponseDto } from './dto/server-response.dto';
+import { ServerToolsDto } from './dto/server-tools.dto';
+import { credentialTypeOf } from './server-credentials.rules';
+import { maskKeys } from './secret-mask';
+
+const NO_REACH: ServerReach = { accessGroups: [], teams: [] };
+
+export interface ServerResponseOptions {
+  /** Viewer keys see neither where the server runs nor how it is started. */
+  hideConnection: boolean;
+}
+
+function iso(value: Date | null): string | null {
+  return value === null ? null : value.toISOString();
+}
+
+function maskedCredentials(server: McpServerView): Record<string, string> | null {
+  const type = credentialTypeOf(server.authType);
+  if (server.credentialKeys === null || type === null) return null;
+  return { type, ...maskKeys(server.credentialKeys) };
+}
+
+/** The one shape of a registry server in every response (seed 004 fields first). */
+export function toServerResponse(
+  server: McpServerView,
+  reach: ServerReach | undefined,
+  options: ServerResponseOptions,
+): ServerResponseDto {
+  const { accessGroups, teams } = reach ?? NO_REACH;
+  const hide = options.hideConnection;
+  return {
+    server_id: server.serverId,
+    server_name: server.serverName,
+    alias: server.alias,
+    description: server.description,
+    url: hide ? null : server.url,
+    transport: server.transport,
+    spec_version: server.specVersion,
+    auth_type: server.authType,
+    created_at: server.createdAt.toISOString(),
+    created_by: server.createdBy,
+    updated_at: server.updatedAt.toISOString(),
+    updated_by: server.updatedBy,
+    teams: teams.map((team) => ({
+      team_id: team.teamId,
+      team_alias: team.name,
+      organization_id: server.organizationId,
+    })),
+    mcp_access_groups: accessGroups,
+    mcp_info: server.mcpInfo,
+    status: server.status,
+    last_health_check: iso(server.lastHealthCheck),
+    health_check_error: server.healthCheckError,
+    command: hide ? null : server.command,
+    args: hide ? null : server.args,
+    env: hide ? null : maskKeys(server.envKeys),
+    organization_id: server.organizationId,
+    allowed_tools: server.allowedTools,
+    credentials: maskedCredentials(server),
+    has_credentials: server.credentialKeys !== null,
+    tool_count: server.toolCount,
+    latency_ms: server.latencyMs,
+    consecutive_failures: server.consecutiveFailures,
+    health_check_enabled: server.healthCheckEnabled,
+  };
+}
+
+export function toServerHealth(health: McpServerHealthView): ServerHealthDto {
+  return {
+    server_id: health.serverId,
+    status: health.status,
+    last_health_check: iso(health.lastHealthCheck),
+    health_check_error: health.healthCheckError,
+    latency_ms: health.latencyMs,
+  };
+}
+
+/** Last discovered tools, limited to allowed_tools when that list is set. */
+export function toServerTools(view: McpServerToolsView): ServerToolsDto {
+  const allowed = view.allowedTools.length > 0 ? new Set(view.allowedTools) : null;
+  const tools = (view.discoveredTools ?? [])
+    .filter((tool) => allowed === null || allowed.has(tool.name))
+    .map((tool) => ({ name: tool.name, description: tool.description ?? null }));
+  return { server_id: view.serverId, tools, last_health_check: iso(view.lastHealthCheck) };
+}
+
+export function toAccessGroupsResponse(accessGroups: string[]): AccessGroupsResponseDto {
+  return { access_groups: accessGroups };
+}

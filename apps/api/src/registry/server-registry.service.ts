@@ -1,0 +1,505 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import {
+  APP_CONFIG,
+  AppConfig,
+  ConflictError,
+  decodeCursor,
+  DEFAULT_PAGE_LIMIT,
+  ForbiddenError,
+  newUuid,
+  NotFoundError,
+  Page,
+  PreconditionFailedError,
+  toPage,
+  ValidationError,
+} from '@app/core';
+import { AuditService, isPlatformAdmin, Principal, seesWholeOrganization } from '@app/auth';
+import { SecretAad, SecretBox } from '@app/crypto';
+import {
+  ALL_ORGANIZATIONS,
+  aliasKeyOf,
+  McpServerChanges,
+  McpServerEntity,
+  mcpServerConflictError,
+  McpServerHealthView,
+  McpServerListFilter,
+  McpServerRepository,
+  McpServerToolsView,
+  McpServerView,
+  OrganizationScope,
+  serverNameKeyOf,
+  ServerReach,
+  ServerVisibility,
+} from '@app/dal';
+import type { CreateServerDto } from './dto/create-server.dto';
+import type { ListServersQueryDto } from './dto/list-servers-query.dto';
+import { MAX_HEALTH_SERVER_IDS } from './dto/server-health-query.dto';
+import type { UpdateServerDto } from './dto/update-server.dto';
+import { SERVER_ID_PATTERN } from './dto/registry-fields';
+import { IfMatch, ifMatchAllows } from './http-cache';
+import { containsMask, restoreMasked } from './secret-mask';
+import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
+import { normalizeServerInput, ServerInput } from './server-input.normalizer';
+
+/** A server with what its response needs besides the row. */
+export interface ServerWithReach {
+  server: McpServerView;
+  reach: ServerReach | undefined;
+}
+
+export interface ServerPage {
+  items: ServerWithReach[];
+  nextCursor: string | null;
+  total: number;
+}
+
+const RESOURCE_TYPE = 'mcp_server';
+const ENV_RESOURCE = 'mcp_server.env';
+const CREDENTIALS_RESOURCE = 'mcp_server.credentials';
+/** GET /v1/mcp/server/health is a route of its own, so no server may be called that. */
+const RESERVED_SERVER_IDS = new Set(['health']);
+/** A PUT without If-Match retries this often when another write lands between read and update. */
+const UNCONDITIONAL_WRITE_ATTEMPTS = 3;
+
+/** Registry rules: scoping, visibility, secrets, optimistic concurrency, audit. */
+@Injectable()
+export class ServerRegistryService {
+  constructor(
+    private readonly servers: McpServerRepository,
+    private readonly secretBox: SecretBox,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(principal: Principal, dto: CreateServerDto): Promise<ServerWithReach> {
+    const organizationId = this.writeOrganization(principal, dto.organization_id, 'create');
+    const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
+    const serverId = input.serverId ?? newUuid();
+    if (RESERVED_SERVER_IDS.has(serverId)) {
+      throw ValidationError.field('server_id', `"${serverId}" is reserved`);
+    }
+    // Nothing is stored yet, so a mask cannot stand for a stored value.
+    const env = restoreMasked(input.env, null, 'env');
+    const credentials = input.credentials && restoreMasked(input.credentials, null, 'credentials');
+    const now = new Date();
+    const actor = actorOf(principal);
+
+    return this.servers.transaction(async (manager) => {
+      if (
+        isPlatformAdmin(principal) &&
+        !(await this.servers.organizationExists(organizationId, manager))
+      ) {
+        throw new NotFoundError('Organization');
+      }
+      await this.assertUnique(organizationId, serverId, input, null, manager);
+      const server: McpServerEntity = {
+        serverId,
+        organizationId,
+        ...this.columnsOf(organizationId, serverId, input, env, credentials, actor, now),
+        createdAt: now,
+        createdBy: actor,
+        version: 1,
+        status: 'unknown',
+        lastHealthCheck: null,
+        healthCheckError: null,
+        toolCount: null,
+        latencyMs: null,
+        consecutiveFailures: 0,
+        discoveredTools: null,
+        claimOwner: null,
+        claimExpiresAt: null,
+      };
+      await this.servers.insert(server, input.accessGroups, manager);
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_server.create',
+          resourceType: RESOURCE_TYPE,
+          resourceId: serverId,
+          organizationId,
+          changes: auditSummary(input, env, credentials),
+        },
+        manager,
+      );
+      return this.readBack(organizationId, serverId, manager);
+    });
+  }
+
+  /**
+   * Replaces the whole server. With If-Match the write happens only if the server is still at
+   * one of the named versions; the version check is part of the UPDATE, so of two writers with
+   * the same If-Match exactly one wins.
+   */
+  async replace(
+    principal: Principal,
+    dto: UpdateServerDto,
+    ifMatch: IfMatch | undefined,
+  ): Promise<ServerWithReach> {
+    const organizationId = this.writeOrganization(principal, dto.organization_id, 'replace');
+    const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
+    const serverId = dto.server_id;
+    const actor = actorOf(principal);
+
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await this.servers.transaction(async (manager) => {
+        const current = await this.servers.findForWrite(organizationId, serverId, manager);
+        if (!current) throw new NotFoundError('Server');
+        if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
+          throw new PreconditionFailedError();
+        }
+        await this.assertUnique(organizationId, serverId, input, serverId, manager);
+        const env = restoreMasked(
+          input.env,
+          containsMask(input.env) ? this.openEnv(current) : null,
+          'env',
+        );
+        const credentials =
+          input.credentials &&
+          restoreMasked(
+            input.credentials,
+            containsMask(input.credentials) ? this.openCredentials(current) : null,
+            'credentials',
+          );
+        const now = new Date();
+        const changes: McpServerChanges = this.columnsOf(
+          organizationId,
+          serverId,
+          input,
+          env,
+          credentials,
+          actor,
+          now,
+        );
+        const written = await this.servers.updateIfVersion(
+          organizationId,
+          serverId,
+          current.version,
+          changes,
+          input.accessGroups,
+          manager,
+        );
+        if (!written) return null;
+        await this.audit.record(
+          principal,
+          {
+            action: 'mcp_server.update',
+            resourceType: RESOURCE_TYPE,
+            resourceId: serverId,
+            organizationId,
+            changes: auditSummary(input, env, credentials),
+          },
+          manager,
+        );
+        return this.readBack(organizationId, serverId, manager);
+      });
+      if (outcome) return outcome;
+      if (ifMatch) throw new PreconditionFailedError();
+      if (attempt >= UNCONDITIONAL_WRITE_ATTEMPTS) {
+        throw new ConflictError('The server is being changed concurrently; retry the request');
+      }
+    }
+  }
+
+  async remove(principal: Principal, serverId: string, organizationId?: string): Promise<string> {
+    const owner = await this.ownerForRemoval(principal, serverId, organizationId);
+    await this.servers.transaction(async (manager) => {
+      const current = await this.servers.findForWrite(owner, serverId, manager);
+      if (!current || !(await this.servers.delete(owner, serverId, manager))) {
+        throw new NotFoundError('Server');
+      }
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_server.delete',
+          resourceType: RESOURCE_TYPE,
+          resourceId: serverId,
+          organizationId: owner,
+          changes: { server_name: current.serverName, alias: current.alias },
+        },
+        manager,
+      );
+    });
+    return `Server ${serverId} deleted`;
+  }
+
+  async get(
+    principal: Principal,
+    serverId: string,
+    organizationId?: string,
+  ): Promise<ServerWithReach> {
+    const scope = this.readScope(principal, organizationId);
+    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
+    const server = await this.servers.findVisible(scope, visibilityOf(principal), serverId);
+    if (!server) throw new NotFoundError('Server');
+    const reach = server.hasAccessGroups
+      ? (await this.servers.reachOf(server.organizationId, [serverId])).get(serverId)
+      : undefined;
+    return { server, reach };
+  }
+
+  async list(principal: Principal, query: ListServersQueryDto): Promise<ServerPage> {
+    const scope = this.readScope(principal, query.organization_id);
+    const visibility = visibilityOf(principal);
+    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+    const cursor = decodeCursor(query.cursor);
+    let after: { createdAt: Date; serverId: string } | undefined;
+    if (cursor) {
+      const createdAt = new Date(cursor.sort);
+      if (Number.isNaN(createdAt.getTime())) {
+        throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
+      }
+      after = { createdAt, serverId: cursor.id };
+    }
+    const filter: McpServerListFilter = { accessGroup: query.access_group, status: query.status };
+    const [rows, total] = await Promise.all([
+      this.servers.listVisible(scope, visibility, filter, { limit, after }),
+      this.servers.countVisible(scope, visibility, filter),
+    ]);
+    const page: Page<McpServerView> = toPage(rows, limit, (row) => ({
+      sort: row.createdAt.toISOString(),
+      id: row.serverId,
+    }));
+    const grouped = page.items.filter((row) => row.hasAccessGroups).map((row) => row.serverId);
+    const reach = await this.servers.reachOf(scope, grouped);
+    return {
+      items: page.items.map((server) => ({ server, reach: reach.get(server.serverId) })),
+      nextCursor: page.nextCursor,
+      total,
+    };
+  }
+
+  async tools(
+    principal: Principal,
+    serverId: string,
+    organizationId?: string,
+  ): Promise<McpServerToolsView> {
+    const scope = this.readScope(principal, organizationId);
+    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
+    const tools = await this.servers.toolsOfVisible(scope, visibilityOf(principal), serverId);
+    if (!tools) throw new NotFoundError('Server');
+    return tools;
+  }
+
+  /** Health of visible servers; ids the key cannot see are simply absent. */
+  async health(
+    principal: Principal,
+    serverIdsParam: string | undefined,
+    organizationId?: string,
+  ): Promise<McpServerHealthView[]> {
+    const scope = this.readScope(principal, organizationId);
+    let serverIds: string[] | undefined;
+    if (serverIdsParam !== undefined) {
+      serverIds = [...new Set(serverIdsParam.split(',').filter((id) => id.length > 0))];
+      if (serverIds.length > MAX_HEALTH_SERVER_IDS) {
+        throw ValidationError.field(
+          'server_ids',
+          `must name at most ${MAX_HEALTH_SERVER_IDS} servers`,
+        );
+      }
+      if (serverIds.some((id) => !SERVER_ID_PATTERN.test(id))) {
+        throw ValidationError.field('server_ids', 'must be server ids separated by commas');
+      }
+    }
+    // Health monitors watch the whole organization but see nothing else of it.
+    const visibility: ServerVisibility =
+      principal.role === 'health_monitor' ? { wholeOrganization: true } : visibilityOf(principal);
+    const rows = await this.servers.healthOfVisible(scope, visibility, serverIds);
+    if (!serverIds) return rows;
+    const order = new Map(serverIds.map((id, index) => [id, index]));
+    return rows.sort((a, b) => order.get(a.serverId)! - order.get(b.serverId)!);
+  }
+
+  async accessGroups(principal: Principal, organizationId?: string): Promise<string[]> {
+    const scope = this.readScope(principal, organizationId);
+    return this.servers.visibleAccessGroups(scope, visibilityOf(principal));
+  }
+
+  /**
+   * The organization a write acts in. Platform admins name it; other keys act in their own, and
+   * naming another is a 403 on create and a 404 otherwise (API.md §2).
+   */
+  private writeOrganization(
+    principal: Principal,
+    requested: string | undefined,
+    kind: 'create' | 'replace',
+  ): string {
+    if (isPlatformAdmin(principal)) {
+      if (requested === undefined) {
+        throw ValidationError.field('organization_id', 'is required for platform admin keys');
+      }
+      return requested;
+    }
+    const own = ownOrganization(principal);
+    if (requested !== undefined && requested !== own) {
+      if (kind === 'create') {
+        throw new ForbiddenError('This API key cannot create servers in another organization');
+      }
+      throw new NotFoundError('Server');
+    }
+    return own;
+  }
+
+  private readScope(principal: Principal, requested: string | undefined): OrganizationScope {
+    if (isPlatformAdmin(principal)) return requested ?? ALL_ORGANIZATIONS;
+    const own = ownOrganization(principal);
+    if (requested !== undefined && requested !== own) throw new NotFoundError('Organization');
+    return own;
+  }
+
+  private async ownerForRemoval(
+    principal: Principal,
+    serverId: string,
+    requested: string | undefined,
+  ): Promise<string> {
+    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
+    if (!isPlatformAdmin(principal)) {
+      const own = ownOrganization(principal);
+      if (requested !== undefined && requested !== own) throw new NotFoundError('Server');
+      return own;
+    }
+    if (requested !== undefined) return requested;
+    const server = await this.servers.findVisible(
+      ALL_ORGANIZATIONS,
+      { wholeOrganization: true },
+      serverId,
+    );
+    if (!server) throw new NotFoundError('Server');
+    return server.organizationId;
+  }
+
+  private async assertUnique(
+    organizationId: string,
+    serverId: string,
+    input: ServerInput,
+    exceptServerId: string | null,
+    manager: EntityManager,
+  ): Promise<void> {
+    const [conflict] = await this.servers.findConflicts(
+      organizationId,
+      {
+        serverId,
+        serverNameKey: serverNameKeyOf(input.serverName),
+        aliasKey: aliasKeyOf(input.alias),
+      },
+      exceptServerId,
+      manager,
+    );
+    if (conflict) throw mcpServerConflictError(conflict);
+  }
+
+  /** Every column a create or replace writes from the request. */
+  private columnsOf(
+    organizationId: string,
+    serverId: string,
+    input: ServerInput,
+    env: Record<string, string>,
+    credentials: ServerCredentials | null,
+    actor: string,
+    now: Date,
+  ): McpServerChanges {
+    const envKeys = Object.keys(env);
+    return {
+      serverName: input.serverName,
+      serverNameKey: serverNameKeyOf(input.serverName),
+      alias: input.alias,
+      aliasKey: aliasKeyOf(input.alias),
+      description: input.description,
+      transport: input.transport,
+      specVersion: input.specVersion,
+      authType: input.authType,
+      url: input.url,
+      mcpInfo: input.mcpInfo,
+      command: input.command,
+      args: input.args,
+      envKeys,
+      envSealed:
+        envKeys.length > 0
+          ? this.secretBox.sealJson(env, aad(ENV_RESOURCE, serverId, organizationId))
+          : null,
+      credentialKeys: credentials ? credentialFieldNames(credentials) : null,
+      credentialsSealed: credentials
+        ? this.secretBox.sealJson(credentials, aad(CREDENTIALS_RESOURCE, serverId, organizationId))
+        : null,
+      allowedTools: input.allowedTools,
+      hasAccessGroups: input.accessGroups.length > 0,
+      healthCheckEnabled: input.healthCheckEnabled,
+      updatedAt: now,
+      updatedBy: actor,
+      // A changed server is due for a fresh check.
+      nextCheckAt: now,
+    };
+  }
+
+  private openEnv(server: McpServerEntity): Record<string, string> | null {
+    if (server.envSealed === null) return null;
+    return this.secretBox.openJson<Record<string, string>>(
+      server.envSealed,
+      aad(ENV_RESOURCE, server.serverId, server.organizationId),
+    );
+  }
+
+  private openCredentials(server: McpServerEntity): Record<string, unknown> | null {
+    if (server.credentialsSealed === null) return null;
+    return this.secretBox.openJson<Record<string, unknown>>(
+      server.credentialsSealed,
+      aad(CREDENTIALS_RESOURCE, server.serverId, server.organizationId),
+    );
+  }
+
+  private async readBack(
+    organizationId: string,
+    serverId: string,
+    manager: EntityManager,
+  ): Promise<ServerWithReach> {
+    const server = await this.servers.findVisible(
+      organizationId,
+      { wholeOrganization: true },
+      serverId,
+      manager,
+    );
+    if (!server) throw new NotFoundError('Server');
+    const reach = server.hasAccessGroups
+      ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(serverId)
+      : undefined;
+    return { server, reach };
+  }
+}
+
+function aad(resourceType: string, serverId: string, organizationId: string): SecretAad {
+  return { resourceType, resourceId: serverId, organizationId };
+}
+
+function ownOrganization(principal: Principal): string {
+  if (!principal.organizationId) throw new ForbiddenError();
+  return principal.organizationId;
+}
+
+/** created_by/updated_by: the key's user id (a key without one is named by its key id). */
+function actorOf(principal: Principal): string {
+  return principal.userId ?? principal.keyId;
+}
+
+export function visibilityOf(principal: Principal): ServerVisibility {
+  return seesWholeOrganization(principal)
+    ? { wholeOrganization: true }
+    : { accessGroups: principal.accessGroups };
+}
+
+/** What changed, without a secret value: env and credential field names only. */
+function auditSummary(
+  input: ServerInput,
+  env: Record<string, string>,
+  credentials: ServerCredentials | null,
+): Record<string, unknown> {
+  return {
+    server_name: input.serverName,
+    alias: input.alias,
+    transport: input.transport,
+    auth_type: input.authType,
+    mcp_access_groups: input.accessGroups,
+    env_keys: Object.keys(env),
+    credential_fields: credentials ? credentialFieldNames(credentials) : [],
+    health_check_enabled: input.healthCheckEnabled,
+  };
+}

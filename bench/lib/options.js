@@ -1,0 +1,94 @@
+'use strict';
+// Command line of `npm run bench`: the full run by default, `--quick` for the CI smoke run.
+
+const HELP = `usage: npm run bench -- [options]
+
+  --quick               ~1 minute smoke run (short runs, one round, small scale and probe sets)
+  --only=a,b            phases to run: throughput, fixed, scale, probes (default: all)
+  --rounds=N            A/B rounds per route (default 3; quick 1)
+  --duration=S          seconds per load run (default 10; quick 2)
+  --connections=N       concurrent connections (default 64)
+  --rate=N              fixed-rate run, requests per second (default 1000)
+  --probe-servers=N     servers for the probe round (default 1000; quick 100)
+  --probe-concurrency=N HEALTH_CHECK_CONCURRENCY for the probe round (default 50)
+  --scale=a,b,c         servers per organization for the scale phase (default 100,10000,100000;
+                        quick 100,1000,10000)
+  --profile             start the app under node --cpu-prof; profiles land in bench/results/
+  --no-write            do not write bench/results/latest.json
+
+  BENCH_DATABASE_URL    default mysql://root@127.0.0.1:3306/mcp_registry_bench (dropped and
+                        recreated on every run)
+`;
+
+const PHASES = ['throughput', 'fixed', 'scale', 'probes'];
+
+function parseList(value, map = (item) => item) {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0)
+    .map(map);
+}
+
+function positiveInt(name, value) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) {
+    throw new Error(`--${name} must be a positive integer`);
+  }
+  return number;
+}
+
+function parseOptions(argv) {
+  const flags = new Map();
+  for (const arg of argv) {
+    if (arg === '-h' || arg === '--help') {
+      process.stdout.write(HELP);
+      process.exit(0);
+    }
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`unknown argument ${arg}\n\n${HELP}`);
+    flags.set(match[1], match[2] ?? 'true');
+  }
+  const known = [
+    'quick',
+    'only',
+    'rounds',
+    'duration',
+    'connections',
+    'rate',
+    'probe-servers',
+    'probe-concurrency',
+    'scale',
+    'profile',
+    'no-write',
+  ];
+  for (const name of flags.keys()) {
+    if (!known.includes(name)) throw new Error(`unknown option --${name}\n\n${HELP}`);
+  }
+  const quick = flags.get('quick') === 'true';
+  const get = (name, full, fast) => (flags.has(name) ? flags.get(name) : quick ? fast : full);
+  const phases = flags.has('only') ? parseList(flags.get('only')) : PHASES;
+  for (const phase of phases) {
+    if (!PHASES.includes(phase)) throw new Error(`--only: unknown phase ${phase}`);
+  }
+  return {
+    quick,
+    phases: new Set(phases),
+    rounds: positiveInt('rounds', get('rounds', 3, 1)),
+    duration: positiveInt('duration', get('duration', 10, 2)),
+    warmup: quick ? 1 : 3,
+    connections: positiveInt('connections', get('connections', 64, 64)),
+    rate: positiveInt('rate', get('rate', 1000, 1000)),
+    probeServers: positiveInt('probe-servers', get('probe-servers', 1000, 100)),
+    probeConcurrency: positiveInt('probe-concurrency', get('probe-concurrency', 50, 50)),
+    scale: parseList(String(get('scale', '100,10000,100000', '100,1000,10000')), (item) =>
+      positiveInt('scale', item),
+    ),
+    profile: flags.get('profile') === 'true',
+    write: flags.get('no-write') !== 'true',
+    databaseUrl:
+      process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/mcp_registry_bench',
+  };
+}
+
+module.exports = { parseOptions };

@@ -1,0 +1,69 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from '@app/core';
+import {
+  ApiKeyAccessGroupEntity,
+  ApiKeyEntity,
+  ApiKeyRepository,
+  ApiKeyTeamEntity,
+  OrganizationEntity,
+  TeamAccessGroupEntity,
+  TeamEntity,
+} from '@app/dal';
+import { ApiKeyAuthenticator } from './api-keys/api-key.authenticator';
+import { ApiKeyCache } from './api-keys/api-key.cache';
+import { ApiKeyHasher } from './api-keys/api-key-hasher';
+import { resolveApiKeyPepper } from './api-keys/api-key-pepper.loader';
+import { ApiKeyStrategy } from './api-keys/api-key.strategy';
+import { BootstrapAdminKeyService } from './bootstrap/bootstrap-admin-key.service';
+import { ApiKeyAuthGuard } from './guards/api-key-auth.guard';
+import { ApiKeyThrottlerGuard } from './rate-limit/api-key-throttler.guard';
+import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler.storage';
+
+/**
+ * Authentication, roles and rate limiting for every route (a global guard), the API key cache,
+ * and the BOOTSTRAP_ADMIN_KEY handling at start.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      OrganizationEntity,
+      ApiKeyEntity,
+      ApiKeyAccessGroupEntity,
+      ApiKeyTeamEntity,
+      TeamEntity,
+      TeamAccessGroupEntity,
+    ]),
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        throttlers: [
+          { name: 'default', ttl: 60_000, limit: Math.max(1, config.auth.rateLimitPerMinute) },
+        ],
+        storage: new FixedWindowThrottlerStorage(),
+      }),
+    }),
+  ],
+  providers: [
+    ApiKeyRepository,
+    {
+      provide: ApiKeyHasher,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => {
+        const logger = new Logger('ApiKeyPepper');
+        return new ApiKeyHasher(resolveApiKeyPepper(config, (message) => logger.warn(message)));
+      },
+    },
+    ApiKeyCache,
+    ApiKeyAuthenticator,
+    ApiKeyStrategy,
+    ApiKeyThrottlerGuard,
+    BootstrapAdminKeyService,
+    { provide: APP_GUARD, useClass: ApiKeyAuthGuard },
+  ],
+  exports: [ApiKeyRepository, ApiKeyHasher, ApiKeyCache],
+})
+export class AuthModule {}

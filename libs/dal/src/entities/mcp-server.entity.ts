@@ -1,0 +1,185 @@
+import { Column, Entity, PrimaryColumn, ValueTransformer } from 'typeorm';
+import { utcDate } from './timestamp.transformer';
+
+export const MCP_SERVER_TRANSPORTS = ['sse', 'http', 'streamable_http', 'stdio'] as const;
+export type McpServerTransport = (typeof MCP_SERVER_TRANSPORTS)[number];
+
+export const MCP_SPEC_VERSIONS = ['2024-11-05', '2025-03-26', '2025-06-18'] as const;
+export type McpSpecVersion = (typeof MCP_SPEC_VERSIONS)[number];
+
+export const MCP_SERVER_AUTH_TYPES = [
+  'none',
+  'api_key',
+  'bearer_token',
+  'basic',
+  'authorization',
+  'oauth',
+] as const;
+export type McpServerAuthType = (typeof MCP_SERVER_AUTH_TYPES)[number];
+
+export const MCP_SERVER_STATUSES = ['healthy', 'unhealthy', 'unknown'] as const;
+export type McpServerStatus = (typeof MCP_SERVER_STATUSES)[number];
+
+export interface McpServerCostInfo {
+  default_cost_per_query: number;
+  tool_name_to_cost_per_query: Record<string, number>;
+}
+
+/** `mcp_info` as stored: every key present, absent strings as null. */
+export interface McpServerInfo {
+  server_name: string | null;
+  description: string | null;
+  logo_url: string | null;
+  mcp_server_cost_info: McpServerCostInfo;
+}
+
+export interface DiscoveredTool {
+  name: string;
+  description: string | null;
+}
+
+/** JSON documents kept in text columns (one schema for MySQL and SQLite). */
+export const mcpServerJson: ValueTransformer = {
+  to: (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value)),
+  from: (value: string | null | undefined) =>
+    value === undefined || value === null ? null : JSON.parse(value),
+};
+
+/**
+ * A registry server (API.md §4). Env values and credentials are sealed with SecretBox; their key
+ * names are kept in clear beside them so reads can mask without decrypting. The health columns
+ * belong to the health checker.
+ */
+@Entity('mcp_servers')
+export class McpServerEntity {
+  @PrimaryColumn({ name: 'server_id', type: 'varchar', length: 64 })
+  serverId!: string;
+
+  @Column({ name: 'organization_id', type: 'varchar', length: 64 })
+  organizationId!: string;
+
+  @Column({ name: 'server_name', type: 'varchar', length: 128 })
+  serverName!: string;
+
+  /** Folded name backing the per-organization case-insensitive unique index. */
+  @Column({ name: 'server_name_key', type: 'varchar', length: 128 })
+  serverNameKey!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  alias!: string;
+
+  @Column({ name: 'alias_key', type: 'varchar', length: 64 })
+  aliasKey!: string;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  @Column({ type: 'varchar', length: 32 })
+  transport!: McpServerTransport;
+
+  @Column({ name: 'spec_version', type: 'varchar', length: 16 })
+  specVersion!: McpSpecVersion;
+
+  @Column({ name: 'auth_type', type: 'varchar', length: 32 })
+  authType!: McpServerAuthType;
+
+  @Column({ type: 'varchar', length: 2048, nullable: true })
+  url!: string | null;
+
+  @Column({ name: 'mcp_info', type: 'text', transformer: mcpServerJson })
+  mcpInfo!: McpServerInfo;
+
+  @Column({ type: 'varchar', length: 1024, nullable: true })
+  command!: string | null;
+
+  @Column({ type: 'text', transformer: mcpServerJson })
+  args!: string[];
+
+  /** Names of the sealed env variables, in clear, so masking never decrypts. */
+  @Column({ name: 'env_keys', type: 'text', transformer: mcpServerJson })
+  envKeys!: string[];
+
+  @Column({ name: 'env_sealed', type: 'text', nullable: true })
+  envSealed!: string | null;
+
+  /** Field names of the sealed credentials (null when none are stored). */
+  @Column({ name: 'credential_keys', type: 'text', nullable: true, transformer: mcpServerJson })
+  credentialKeys!: string[] | null;
+
+  @Column({ name: 'credentials_sealed', type: 'text', nullable: true })
+  credentialsSealed!: string | null;
+
+  @Column({ name: 'allowed_tools', type: 'text', transformer: mcpServerJson })
+  allowedTools!: string[];
+
+  /** Denormalised "has any row in mcp_server_access_groups", for the visibility query. */
+  @Column({ name: 'has_access_groups', type: 'boolean' })
+  hasAccessGroups!: boolean;
+
+  @Column({ name: 'health_check_enabled', type: 'boolean', default: true })
+  healthCheckEnabled!: boolean;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3, transformer: utcDate })
+  createdAt!: Date;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 64 })
+  createdBy!: string;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3, transformer: utcDate })
+  updatedAt!: Date;
+
+  @Column({ name: 'updated_by', type: 'varchar', length: 64 })
+  updatedBy!: string;
+
+  /** Bumped by every API write; ETags and If-Match compare it. */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
+
+  @Column({ type: 'varchar', length: 16, default: 'unknown' })
+  status!: McpServerStatus;
+
+  @Column({
+    name: 'last_health_check',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  lastHealthCheck!: Date | null;
+
+  @Column({ name: 'health_check_error', type: 'text', nullable: true })
+  healthCheckError!: string | null;
+
+  @Column({ name: 'tool_count', type: 'int', nullable: true })
+  toolCount!: number | null;
+
+  @Column({ name: 'latency_ms', type: 'int', nullable: true })
+  latencyMs!: number | null;
+
+  @Column({ name: 'consecutive_failures', type: 'int', default: 0 })
+  consecutiveFailures!: number;
+
+  @Column({ name: 'discovered_tools', type: 'text', nullable: true, transformer: mcpServerJson })
+  discoveredTools!: DiscoveredTool[] | null;
+
+  @Column({
+    name: 'next_check_at',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  nextCheckAt!: Date | null;
+
+  @Column({ name: 'claim_owner', type: 'varchar', length: 128, nullable: true })
+  claimOwner!: string | null;
+
+  @Column({
+    name: 'claim_expires_at',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  claimExpiresAt!: Date | null;
+}

@@ -1,0 +1,201 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { ConflictError, CursorPosition } from '@app/core';
+import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
+
+/**
+ * Scope of a read: one organization, or every organization (platform admins only). A symbol
+ * rather than null/undefined so that "all organizations" is never reached by accident.
+ */
+export const ALL_ORGANIZATIONS: unique symbol = Symbol('all organizations');
+export type OrganizationScope = string | typeof ALL_ORGANIZATIONS;
+
+export interface McpConfigurationListFilter {
+  type?: McpConfigurationType;
+  isActive?: boolean;
+}
+
+export interface McpConfigurationListPage {
+  after?: CursorPosition;
+  /** Rows to fetch; callers ask for one more than they show to learn whether there is more. */
+  take: number;
+}
+
+export type NewMcpConfiguration = Omit<McpConfigurationEntity, 'activeNameKey' | 'deletedAt'>;
+
+/** Columns a write may change; the id, organization, creator and creation time never change. */
+export type McpConfigurationChanges = Partial<
+  Omit<
+    McpConfigurationEntity,
+    'id' | 'organizationId' | 'userId' | 'createdAt' | 'activeNameKey' | 'deletedAt'
+  >
+>;
+
+const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
+
+/** Names compare case-insensitively; the key is a fixed-width fingerprint of the folded name. */
+export function activeNameKeyOf(name: string): string {
+  return createHash('sha256').update(name.normalize('NFC').toLowerCase(), 'utf8').digest('hex');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
+  const code = candidate?.driverError?.code ?? candidate?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** The only place queries on `mcp_configurations` live; every method is organization-scoped. */
+@Injectable()
+export class McpConfigurationRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo(manager?: EntityManager): Repository<McpConfigurationEntity> {
+    return (manager ?? this.dataSource.manager).getRepository(McpConfigurationEntity);
+  }
+
+  private live(
+    scope: OrganizationScope,
+    manager?: EntityManager,
+  ): SelectQueryBuilder<McpConfigurationEntity> {
+    const query = this.repo(manager).createQueryBuilder('c').where('c.deletedAt IS NULL');
+    if (scope !== ALL_ORGANIZATIONS) {
+      query.andWhere('c.organizationId = :organizationId', { organizationId: scope });
+    }
+    return query;
+  }
+
+  async organizationExists(organizationId: string, manager?: EntityManager): Promise<boolean> {
+    const row = await (manager ?? this.dataSource.manager)
+      .createQueryBuilder()
+      .select('o.id', 'id')
+      .from('organizations', 'o')
+      .where('o.id = :organizationId', { organizationId })
+      .getRawOne<{ id: string }>();
+    return row !== undefined;
+  }
+
+  /** A live (not deleted) configuration, or null when it does not exist in this scope. */
+  async findById(
+    scope: OrganizationScope,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<McpConfigurationEntity | null> {
+    return this.live(scope, manager).andWhere('c.id = :id', { id }).getOne();
+  }
+
+  /** Keyset page ordered by (created_at, id), plus the total of rows matching the filter. */
+  async list(
+    scope: OrganizationScope,
+    filter: McpConfigurationListFilter,
+    page: McpConfigurationListPage,
+  ): Promise<{ rows: McpConfigurationEntity[]; total: number }> {
+    const filtered = () => {
+      const query = this.live(scope);
+      if (filter.type !== undefined) query.andWhere('c.type = :type', { type: filter.type });
+      if (filter.isActive !== undefined) {
+        query.andWhere('c.isActive = :isActive', { isActive: filter.isActive });
+      }
+      return query;
+    };
+    const rowsQuery = filtered();
+    if (page.after) {
+      const { sort, id } = page.after;
+      const createdAt = new Date(sort);
+      rowsQuery.andWhere(
+        new Brackets((where) =>
+          where
+            .where('c.createdAt > :createdAt', { createdAt })
+            .orWhere('(c.createdAt = :createdAt AND c.id > :afterId)', { afterId: id }),
+        ),
+      );
+    }
+    const [rows, total] = await Promise.all([
+      rowsQuery.orderBy('c.createdAt', 'ASC').addOrderBy('c.id', 'ASC').take(page.take).getMany(),
+      filtered().getCount(),
+    ]);
+    return { rows, total };
+  }
+
+  async nameTaken(
+    organizationId: string,
+    name: string,
+    exceptId?: string,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const query = this.repo(manager)
+      .createQueryBuilder('c')
+      .where('c.organizationId = :organizationId', { organizationId })
+      .andWhere('c.activeNameKey = :key', { key: activeNameKeyOf(name) });
+    if (exceptId !== undefined) query.andWhere('c.id <> :exceptId', { exceptId });
+    return (await query.getCount()) > 0;
+  }
+
+  /** Throws ConflictError when the name is taken (the unique index decides under races too). */
+  async insert(
+    organizationId: string,
+    values: NewMcpConfiguration,
+    manager?: EntityManager,
+  ): Promise<void> {
+    try {
+      await this.repo(manager).insert({
+        ...values,
+        organizationId,
+        activeNameKey: activeNameKeyOf(values.name),
+        deletedAt: null,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(NAME_CONFLICT, 'name');
+      throw error;
+    }
+  }
+
+  /**
+   * Writes only the given columns, so a concurrent write to another column (for example the
+   * rotation job re-sealing credentials) is never overwritten with a stale value.
+   */
+  async update(
+    organizationId: string,
+    id: string,
+    changes: McpConfigurationChanges,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const set: Partial<McpConfigurationEntity> = { ...changes };
+    if (changes.name !== undefined) set.activeNameKey = activeNameKeyOf(changes.name);
+    try {
+      const result = await this.repo(manager)
+        .createQueryBuilder()
+        .update(McpConfigurationEntity)
+        .set(set)
+        .where('id = :id AND organization_id = :organizationId AND deleted_at IS NULL', {
+          id,
+          organizationId,
+        })
+        .execute();
+      return (result.affected ?? 0) > 0;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(NAME_CONFLICT, 'name');
+      throw error;
+    }
+  }
+
+  /** Frees the name and drops the sealed credentials: a deleted row keeps no secret. */
+  async softDelete(
+    organizationId: string,
+    id: string,
+    at: Date,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const result = await this.repo(manager)
+      .createQueryBuilder()
+      .update(McpConfigurationEntity)
+      .set({ deletedAt: at, updatedAt: at, activeNameKey: null, credentialsSealed: null })
+      .where('id = :id AND organization_id = :organizationId AND deleted_at IS NULL', {
+        id,
+        organizationId,
+      })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,563 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConflictError } from '@app/core';
+import {
+  DiscoveredTool,
+  McpServerEntity,
+  McpServerStatus,
+  McpServerInfo,
+} from '../entities/mcp-server.entity';
+import { McpServerAccessGroupEntity } from '../entities/mcp-server-access-group.entity';
+import { utcDate } from '../entities/timestamp.transformer';
+import { ALL_ORGANIZATIONS, OrganizationScope } from './mcp-configuration.repository';
+
+/**
+ * Which servers of an organization a reader may see (API.md §2): all of them, or those without
+ * access groups plus those sharing one of `accessGroups`.
+ */
+export type ServerVisibility = { wholeOrganization: true } | { accessGroups: readonly string[] };
+
+/** A server as reads return it: no sealed values, no tool cache, no checker bookkeeping. */
+export type McpServerView = Omit<
+  McpServerEntity,
+  | 'serverNameKey'
+  | 'aliasKey'
+  | 'envSealed'
+  | 'credentialsSealed'
+  | 'discoveredTools'
+  | 'nextCheckAt'
+  | 'claimOwner'
+  | 'claimExpiresAt'
+>;
+
+export interface ServerTeam {
+  teamId: string;
+  name: string;
+}
+
+/** A server's access groups and the teams of its organization granting any of them. */
+export interface ServerReach {
+  accessGroups: string[];
+  teams: ServerTeam[];
+}
+
+export interface McpServerListFilter {
+  accessGroup?: string;
+  status?: McpServerStatus;
+}
+
+export interface McpServerPage {
+  /** Rows to return; one more is fetched to tell whether there is a next page. */
+  limit: number;
+  after?: { createdAt: Date; serverId: string };
+}
+
+export interface McpServerHealthView {
+  serverId: string;
+  status: McpServerStatus;
+  lastHealthCheck: Date | null;
+  healthCheckError: string | null;
+  latencyMs: number | null;
+}
+
+export interface McpServerToolsView {
+  serverId: string;
+  allowedTools: string[];
+  discoveredTools: DiscoveredTool[] | null;
+  lastHealthCheck: Date | null;
+}
+
+/** Columns a write sets; id, organization and creation never change. */
+export type McpServerChanges = Omit<
+  McpServerEntity,
+  | 'serverId'
+  | 'organizationId'
+  | 'createdAt'
+  | 'createdBy'
+  | 'version'
+  | 'status'
+  | 'lastHealthCheck'
+  | 'healthCheckError'
+  | 'toolCount'
+  | 'latencyMs'
+  | 'consecutiveFailures'
+  | 'discoveredTools'
+  | 'claimOwner'
+  | 'claimExpiresAt'
+>;
+
+export type McpServerConflictField = 'server_id' | 'server_name' | 'alias';
+
+/**
+ * Server names are unique per organization regardless of case. The key is a digest of the folded
+ * name: fixed width, and immune to MySQL's PAD SPACE collations treating "a" and "a " as equal.
+ */
+export function serverNameKeyOf(serverName: string): string {
+  return createHash('sha256').update(serverName.toLowerCase(), 'utf8').digest('hex');
+}
+
+export function aliasKeyOf(alias: string): string {
+  return alias.toLowerCase();
+}
+
+const VIEW_COLUMNS = [
+  'server_id',
+  'organization_id',
+  'server_name',
+  'alias',
+  'description',
+  'transport',
+  'spec_version',
+  'auth_type',
+  'url',
+  'mcp_info',
+  'command',
+  'args',
+  'env_keys',
+  'credential_keys',
+  'allowed_tools',
+  'has_access_groups',
+  'health_check_enabled',
+  'created_at',
+  'created_by',
+  'updated_at',
+  'updated_by',
+  'version',
+  'status',
+  'last_health_check',
+  'health_check_error',
+  'tool_count',
+  'latency_ms',
+  'consecutive_failures',
+]
+  .map((column) => `s.${column}`)
+  .join(', ');
+
+type RawRow = Record<string, unknown>;
+
+function parseJson<T>(value: unknown, fallback: T): T {
+  return typeof value === 'string' && value.length > 0 ? (JSON.parse(value) as T) : fallback;
+}
+
+function toDate(value: unknown): Date | null {
+  return utcDate.from(value as string | Date | null) as Date | null;
+}
+
+function toIntOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+function toView(row: RawRow): McpServerView {
+  return {
+    serverId: String(row.server_id),
+    organizationId: String(row.organization_id),
+    serverName: String(row.server_name),
+    alias: String(row.alias),
+    description: (row.description as string | null) ?? null,
+    transport: row.transport as McpServerView['transport'],
+    specVersion: row.spec_version as McpServerView['specVersion'],
+    authType: row.auth_type as McpServerView['authType'],
+    url: (row.url as string | null) ?? null,
+    mcpInfo: parseJson<McpServerInfo>(row.mcp_info, {
+      server_name: null,
+      description: null,
+      logo_url: null,
+      mcp_server_cost_info: { default_cost_per_query: 0, tool_name_to_cost_per_query: {} },
+    }),
+    command: (row.command as string | null) ?? null,
+    args: parseJson<string[]>(row.args, []),
+    envKeys: parseJson<string[]>(row.env_keys, []),
+    credentialKeys: parseJson<string[] | null>(row.credential_keys, null),
+    allowedTools: parseJson<string[]>(row.allowed_tools, []),
+    hasAccessGroups: Number(row.has_access_groups) === 1,
+    healthCheckEnabled: Number(row.health_check_enabled) === 1,
+    createdAt: toDate(row.created_at) as Date,
+    createdBy: String(row.created_by),
+    updatedAt: toDate(row.updated_at) as Date,
+    updatedBy: String(row.updated_by),
+    version: Number(row.version),
+    status: row.status as McpServerStatus,
+    lastHealthCheck: toDate(row.last_health_check),
+    healthCheckError: (row.health_check_error as string | null) ?? null,
+    toolCount: toIntOrNull(row.tool_count),
+    latencyMs: toIntOrNull(row.latency_ms),
+    consecutiveFailures: Number(row.consecutive_failures ?? 0),
+  };
+}
+
+/** The instant format TypeORM writes datetime columns in; MySQL parses it, SQLite compares it. */
+function sqlInstant(value: Date): string {
+  return value.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function placeholders(count: number): string {
+  return new Array(count).fill('?').join(', ');
+}
+
+/**
+ * The WHERE clause on `s` for a reader: its organization scope, then what it may see. Access
+ * group visibility exists only inside one organization (members and viewers have one).
+ */
+function readableCondition(
+  scope: OrganizationScope,
+  visibility: ServerVisibility,
+): { sql: string; params: unknown[] } {
+  const inScope =
+    scope === ALL_ORGANIZATIONS
+      ? { sql: '1 = 1', params: [] as unknown[] }
+      : { sql: 's.organization_id = ?', params: [scope] as unknown[] };
+  if ('wholeOrganization' in visibility) return inScope;
+  if (scope === ALL_ORGANIZATIONS) {
+    throw new Error('access-group visibility needs a single organization scope');
+  }
+  if (visibility.accessGroups.length === 0) {
+    return { sql: `${inScope.sql} AND s.has_access_groups = 0`, params: inScope.params };
+  }
+  return {
+    sql:
+      `${inScope.sql} AND (s.has_access_groups = 0 OR s.server_id IN (SELECT g.server_id FROM mcp_server_access_groups g` +
+      ` WHERE g.organization_id = ? AND g.access_group IN (${placeholders(visibility.accessGroups.length)})))`,
+    params: [...inScope.params, scope, ...visibility.accessGroups],
+  };
+}
+
+function filterCondition(filter: McpServerListFilter): { sql: string; params: unknown[] } {
+  let sql = '';
+  const params: unknown[] = [];
+  if (filter.accessGroup !== undefined) {
+    sql +=
+      ' AND s.server_id IN (SELECT f.server_id FROM mcp_server_access_groups f' +
+      ' WHERE f.organization_id = s.organization_id AND f.access_group = ?)';
+    params.push(filter.accessGroup);
+  }
+  if (filter.status !== undefined) {
+    sql += ' AND s.status = ?';
+    params.push(filter.status);
+  }
+  return { sql, params };
+}
+
+function conflictFieldOf(error: unknown): McpServerConflictField | null {
+  const candidate = error as { code?: unknown; message?: unknown; driverError?: unknown };
+  const driver = (candidate?.driverError ?? candidate) as { code?: unknown; message?: unknown };
+  const code = String(driver?.code ?? candidate?.code ?? '');
+  if (
+    !['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes(code)
+  ) {
+    return null;
+  }
+  const message = String(driver?.message ?? candidate?.message ?? '');
+  if (message.includes('server_name_key')) return 'server_name';
+  if (message.includes('alias_key')) return 'alias';
+  return 'server_id';
+}
+
+export function mcpServerConflictError(field: McpServerConflictField): ConflictError {
+  const what = field === 'server_id' ? 'this server_id' : `this ${field}`;
+  const where = field === 'server_id' ? '' : ' in the organization';
+  return new ConflictError(`A server with ${what} already exists${where}`, field);
+}
+
+// better-sqlite3 shares one connection, on which TypeORM would nest a second concurrent
+// transaction as a savepoint of the first; registry writes therefore take turns on SQLite.
+const sqliteTurns = new WeakMap<DataSource, Promise<unknown>>();
+
+/** The only place queries on `mcp_servers` live; every method is organization-scoped. */
+@Injectable()
+export class McpServerRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Runs `work` in one transaction (serialized with other registry writes on SQLite). */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dataSource.options.type !== 'better-sqlite3') {
+      return this.dataSource.transaction(work);
+    }
+    const previous = sqliteTurns.get(this.dataSource) ?? Promise.resolve();
+    const run = previous.then(() => this.dataSource.transaction(work));
+    sqliteTurns.set(
+      this.dataSource,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  async organizationExists(
+    organizationId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
+    const rows: RawRow[] = await manager.query('SELECT id FROM organizations WHERE id = ?', [
+      organizationId,
+    ]);
+    return rows.length > 0;
+  }
+
+  /** The server if the reader may see it (a platform admin may look in every organization). */
+  async findVisible(
+    scope: OrganizationScope,
+    visibility: ServerVisibility,
+    serverId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<McpServerView | null> {
+    const readable = readableCondition(scope, visibility);
+    const rows: RawRow[] = await manager.query(
+      `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
+      [serverId, ...readable.params],
+    );
+    return rows.length > 0 ? toView(rows[0]) : null;
+  }
+
+  /** Visible servers in (created_at, server_id) order; fetches `limit + 1` rows. */
+  async listVisible(
+    scope: OrganizationScope,
+    visibility: ServerVisibility,
+    filter: McpServerListFilter,
+    page: McpServerPage,
+  ): Promise<McpServerView[]> {
+    const readable = readableCondition(scope, visibility);
+    const filtered = filterCondition(filter);
+    let sql = `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE ${readable.sql}${filtered.sql}`;
+    const params: unknown[] = [...readable.params, ...filtered.params];
+    if (page.after) {
+      const at = sqlInstant(page.after.createdAt);
+      sql += ' AND (s.created_at > ? OR (s.created_at = ? AND s.server_id > ?))';
+      params.push(at, at, page.after.serverId);
+    }
+    sql += ' ORDER BY s.created_at, s.server_id LIMIT ?';
+    params.push(page.limit + 1);
+    const rows: RawRow[] = await this.dataSource.query(sql, params);
+    return rows.map(toView);
+  }
+
+  async countVisible(
+    scope: OrganizationScope,
+    visibility: ServerVisibility,
+    filter: McpServerListFilter,
+  ): Promise<number> {
+    const readable = readableCondition(scope, visibility);
+    const filtered = filterCondition(filter);
+    const rows: RawRow[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS total FROM mcp_servers s WHERE ${readable.sql}${filtered.sql}`,
+      [...readable.params, ...filtered.params],
+    );
+    return Number(rows[0]?.total ?? 0);
+  }
+
+  /**
+   * Access groups and reaching teams (teams of the server's organization granting one of its
+   * groups) of several servers, in one query.
+   */
+  async reachOf(
+    scope: OrganizationScope,
+    serverIds: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Map<string, ServerReach>> {
+    const reach = new Map<string, ServerReach>();
+    if (serverIds.length === 0) return reach;
+    const inScope = scope === ALL_ORGANIZATIONS ? '' : ' AND g.organization_id = ?';
+    const rows: RawRow[] = await manager.query(
+      'SELECT g.server_id, g.access_group, t.id AS team_id, t.name AS team_name' +
+        ' FROM mcp_server_access_groups g' +
+        ' LEFT JOIN team_access_groups tg' +
+        ' ON tg.organization_id = g.organization_id AND tg.access_group = g.access_group' +
+        ' LEFT JOIN teams t ON t.id = tg.team_id AND t.organization_id = g.organization_id' +
+        ` WHERE g.server_id IN (${placeholders(serverIds.length)})${inScope}`,
+      scope === ALL_ORGANIZATIONS ? [...serverIds] : [...serverIds, scope],
+    );
+    const teamsSeen = new Map<string, Set<string>>();
+    for (const row of rows) {
+      const serverId = String(row.server_id);
+      let entry = reach.get(serverId);
+      if (!entry) {
+        entry = { accessGroups: [], teams: [] };
+        reach.set(serverId, entry);
+        teamsSeen.set(serverId, new Set());
+      }
+      const group = String(row.access_group);
+      if (!entry.accessGroups.includes(group)) entry.accessGroups.push(group);
+      const seen = teamsSeen.get(serverId)!;
+      if (row.team_id !== null && row.team_id !== undefined && !seen.has(String(row.team_id))) {
+        seen.add(String(row.team_id));
+        entry.teams.push({ teamId: String(row.team_id), name: String(row.team_name) });
+      }
+    }
+    for (const entry of reach.values()) {
+      entry.accessGroups.sort();
+      entry.teams.sort((a, b) =>
+        a.name === b.name ? (a.teamId < b.teamId ? -1 : 1) : a.name < b.name ? -1 : 1,
+      );
+    }
+    return reach;
+  }
+
+  /** Sorted distinct access groups of the servers the reader may see. */
+  async visibleAccessGroups(
+    scope: OrganizationScope,
+    visibility: ServerVisibility,
+  ): Promise<string[]> {
+    const readable = readableCondition(scope, visibility);
+    const rows: RawRow[] = await this.dataSource.query(
+      'SELECT DISTINCT a.access_group FROM mcp_server_access_groups a' +
+        ` JOIN mcp_servers s ON s.server_id = a.server_id WHERE ${readable.sql}`,
+      readable.params,
+    );
+    return rows.map((row) => String(row.access_group)).sort();
+  }
+
+  /** Health of the visible servers among `serverIds` (all visible servers when undefined). */
+  async healthOfVisible(
+    scope: OrganizationScope,
+    visibility: ServerVisibility,
+    serverIds: readonly string[] | undefined,
+  ): Promise<McpServerHealthView[]> {
+    if (serverIds !== undefined && serverIds.length === 0) return [];
+    const readable = readableCondition(scope, visibility);
+    let sql =
+      'SELECT s.server_id, s.status, s.last_health_check, s.health_check_error, s.latency_ms' +
+      ` FROM mcp_servers s WHERE ${readable.sql}`;
+    const params: unknown[] = [...readable.params];
+    if (serverIds !== undefined) {
+      sql += ` AND s.server_id IN (${placeholders(serverIds.length)})`;
+      params.push(...serverIds);
+    }
+    sql += ' ORDER BY s.created_at, s.server_id';
+    const rows: RawRow[] = await this.dataSource.query(sql, params);
+    return rows.map((row) => ({
+      serverId: String(row.server_id),
+      status: row.status as McpServerStatus,
+      lastHealthCheck: toDate(row.last_health_check),
+      healthCheckError: (row.health_check_error as string | null) ?? null,
+      latencyMs: toIntOrNull(row.latency_ms),
+    }));
+  }
+
+  async toolsOfVisible(
+    scope: OrganizationScope,
+    visibility: ServerVisibility,
+    serverId: string,
+  ): Promise<McpServerToolsView | null> {
+    const readable = readableCondition(scope, visibility);
+    const rows: RawRow[] = await this.dataSource.query(
+      'SELECT s.server_id, s.allowed_tools, s.discovered_tools, s.last_health_check' +
+        ` FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
+      [serverId, ...readable.params],
+    );
+    if (rows.length === 0) return null;
+    return {
+      serverId: String(rows[0].server_id),
+      allowedTools: parseJson<string[]>(rows[0].allowed_tools, []),
+      discoveredTools: parseJson<DiscoveredTool[] | null>(rows[0].discovered_tools, null),
+      lastHealthCheck: toDate(rows[0].last_health_check),
+    };
+  }
+
+  /** The whole row, sealed values included, for a write in progress. */
+  async findForWrite(
+    organizationId: string,
+    serverId: string,
+    manager: EntityManager,
+  ): Promise<McpServerEntity | null> {
+    return manager.getRepository(McpServerEntity).findOne({ where: { organizationId, serverId } });
+  }
+
+  /**
+   * Which unique values are taken: the server id anywhere (it is the primary key), the name or
+   * alias inside the organization by another server than `exceptServerId`.
+   */
+  async findConflicts(
+    organizationId: string,
+    candidate: { serverId: string; serverNameKey: string; aliasKey: string },
+    exceptServerId: string | null,
+    manager: EntityManager,
+  ): Promise<McpServerConflictField[]> {
+    const rows: RawRow[] = await manager.query(
+      'SELECT server_id, organization_id, server_name_key, alias_key FROM mcp_servers' +
+        ' WHERE server_id = ? OR (organization_id = ? AND (server_name_key = ? OR alias_key = ?))',
+      [candidate.serverId, organizationId, candidate.serverNameKey, candidate.aliasKey],
+    );
+    const fields = new Set<McpServerConflictField>();
+    for (const row of rows) {
+      const id = String(row.server_id);
+      if (id === exceptServerId) continue;
+      if (id === candidate.serverId) fields.add('server_id');
+      if (String(row.organization_id) !== organizationId) continue;
+      if (row.server_name_key === candidate.serverNameKey) fields.add('server_name');
+      if (row.alias_key === candidate.aliasKey) fields.add('alias');
+    }
+    return (['server_id', 'server_name', 'alias'] as const).filter((field) => fields.has(field));
+  }
+
+  /** Inserts the server and its access groups; a unique clash becomes a 409 naming the field. */
+  async insert(
+    server: McpServerEntity,
+    accessGroups: readonly string[],
+    manager: EntityManager,
+  ): Promise<void> {
+    try {
+      await manager.getRepository(McpServerEntity).insert(server);
+    } catch (error) {
+      const field = conflictFieldOf(error);
+      if (field) throw mcpServerConflictError(field);
+      throw error;
+    }
+    await this.insertGroups(server.organizationId, server.serverId, accessGroups, manager);
+  }
+
+  /**
+   * Replaces the server's columns and access groups if it is still at `expectedVersion`, bumping
+   * the version; false when it changed (or vanished) meanwhile. The version check is part of the
+   * UPDATE itself, so two writers holding the same version cannot both succeed.
+   */
+  async updateIfVersion(
+    organizationId: string,
+    serverId: string,
+    expectedVersion: number,
+    changes: McpServerChanges,
+    accessGroups: readonly string[],
+    manager: EntityManager,
+  ): Promise<boolean> {
+    let affected: number;
+    try {
+      const result = await manager
+        .createQueryBuilder()
+        .update(McpServerEntity)
+        .set({ ...changes, version: () => 'version + 1' })
+        .where('server_id = :serverId AND organization_id = :organizationId', {
+          serverId,
+          organizationId,
+        })
+        .andWhere('version = :expectedVersion', { expectedVersion })
+        .execute();
+      affected = result.affected ?? 0;
+    } catch (error) {
+      const field = conflictFieldOf(error);
+      if (field) throw mcpServerConflictError(field);
+      throw error;
+    }
+    if (affected === 0) return false;
+    await manager.getRepository(McpServerAccessGroupEntity).delete({ organizationId, serverId });
+    await this.insertGroups(organizationId, serverId, accessGroups, manager);
+    return true;
+  }
+
+  /** Deletes the server; its access-group rows go with it (foreign key cascade). */
+  async delete(organizationId: string, serverId: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .getRepository(McpServerEntity)
+      .delete({ organizationId, serverId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  private async insertGroups(
+    organizationId: string,
+    serverId: string,
+    accessGroups: readonly string[],
+    manager: EntityManager,
+  ): Promise<void> {
+    if (accessGroups.length === 0) return;
+    await manager
+      .getRepository(McpServerAccessGroupEntity)
+      .insert(accessGroups.map((accessGroup) => ({ serverId, organizationId, accessGroup })));
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { OrganizationEntity } from '../entities/organization.entity';
+import { applyKeyset, KeysetPage } from './organization-scope';
+
+/** Organizations themselves: the tenants. Only platform admins reach these methods. */
+@Injectable()
+export class OrganizationRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(organization: OrganizationEntity, manager: EntityManager): Promise<void> {
+    await manager.getRepository(OrganizationEntity).insert(organization);
+  }
+
+  async findById(
+    organizationId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<OrganizationEntity | null> {
+    return manager.getRepository(OrganizationEntity).findOne({ where: { id: organizationId } });
+  }
+
+  async exists(organizationId: string): Promise<boolean> {
+    return (await this.findById(organizationId)) !== null;
+  }
+
+  /** Oldest first; `limit + 1` rows. */
+  async list(page: KeysetPage): Promise<OrganizationEntity[]> {
+    const query = this.dataSource.getRepository(OrganizationEntity).createQueryBuilder('o');
+    return applyKeyset(query, 'o', page).getMany();
+  }
+
+  /** Deletes the organization; its keys, teams and grants go with it (foreign key cascades). */
+  async delete(organizationId: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager.getRepository(OrganizationEntity).delete({ id: organizationId });
+    return (result.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { TeamEntity } from '../entities/team.entity';
+import { TeamAccessGroupEntity } from '../entities/team-access-group.entity';
+import type { OrganizationScope } from './mcp-configuration.repository';
+import { applyKeyset, KeysetPage, whereInScope } from './organization-scope';
+
+export interface TeamWithGroups {
+  team: TeamEntity;
+  accessGroups: string[];
+}
+
+/** Teams of an organization and the access groups they grant. Always scoped. */
+@Injectable()
+export class TeamRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(team: TeamEntity, accessGroups: string[], manager: EntityManager): Promise<void> {
+    await manager.getRepository(TeamEntity).insert(team);
+    await this.insertGroups(team.organizationId, team.id, accessGroups, manager);
+  }
+
+  async findById(
+    scope: OrganizationScope,
+    teamId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<TeamWithGroups | null> {
+    const query = manager
+      .getRepository(TeamEntity)
+      .createQueryBuilder('t')
+      .where('t.id = :teamId', { teamId });
+    const team = await whereInScope(query, 't', scope).getOne();
+    if (!team) return null;
+    const [withGroups] = await this.withGroups([team], manager);
+    return withGroups;
+  }
+
+  /** Which of `teamIds` are teams of the organization. */
+  async existingIds(
+    organizationId: string,
+    teamIds: string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string[]> {
+    if (teamIds.length === 0) return [];
+    const teams = await manager.getRepository(TeamEntity).find({
+      select: { id: true },
+      where: { organizationId, id: In(teamIds) },
+    });
+    return teams.map((team) => team.id);
+  }
+
+  /** Whether another team of the organization already has this name (case-insensitively). */
+  async nameTaken(
+    organizationId: string,
+    name: string,
+    exceptTeamId: string | null,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<boolean> {
+    const query = manager
+      .getRepository(TeamEntity)
+      .createQueryBuilder('t')
+      .select('t.id')
+      .where('t.organization_id = :organizationId', { organizationId })
+      .andWhere('LOWER(t.name) = LOWER(:name)', { name });
+    if (exceptTeamId) query.andWhere('t.id <> :exceptTeamId', { exceptTeamId });
+    return (await query.getRawOne()) != null;
+  }
+
+  /** Teams of the scope, oldest first; `limit + 1` rows. */
+  async list(scope: OrganizationScope, page: KeysetPage): Promise<TeamWithGroups[]> {
+    const query = this.dataSource.getRepository(TeamEntity).createQueryBuilder('t');
+    whereInScope(query, 't', scope);
+    const teams = await applyKeyset(query, 't', page).getMany();
+    return this.withGroups(teams, this.dataSource.manager);
+  }
+
+  /** Teams of the organization granting any of `accessGroups` (to show who reaches a resource). */
+  async findGrantingAny(
+    organizationId: string,
+    accessGroups: string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<TeamWithGroups[]> {
+    if (accessGroups.length === 0) return [];
+    const grants = await manager.getRepository(TeamAccessGroupEntity).find({
+      select: { teamId: true },
+      where: { organizationId, accessGroup: In(accessGroups) },
+    });
+    const teamIds = [...new Set(grants.map((grant) => grant.teamId))];
+    if (teamIds.length === 0) return [];
+    const teams = await manager
+      .getRepository(TeamEntity)
+      .find({ where: { organizationId, id: In(teamIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.withGroups(teams, manager);
+  }
+
+  /** Renames the team and replaces its access groups. */
+  async update(
+    organizationId: string,
+    teamId: string,
+    changes: { name: string; updatedAt: Date },
+    accessGroups: string[],
+    manager: EntityManager,
+  ): Promise<boolean> {
+    const result = await manager
+      .getRepository(TeamEntity)
+      .update({ id: teamId, organizationId }, changes);
+    if ((result.affected ?? 0) === 0) return false;
+    await manager.getRepository(TeamAccessGroupEntity).delete({ teamId, organizationId });
+    await this.insertGroups(organizationId, teamId, accessGroups, manager);
+    return true;
+  }
+
+  /** Deletes the team; key memberships and grants go with it (foreign key cascades). */
+  async delete(organizationId: string, teamId: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager.getRepository(TeamEntity).delete({ id: teamId, organizationId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  private async insertGroups(
+    organizationId: string,
+    teamId: string,
+    accessGroups: string[],
+    manager: EntityManager,
+  ): Promise<void> {
+    if (accessGroups.length === 0) return;
+    await manager
+      .getRepository(TeamAccessGroupEntity)
+      .insert(accessGroups.map((accessGroup) => ({ teamId, organizationId, accessGroup })));
+  }
+
+  private async withGroups(teams: TeamEntity[], manager: EntityManager): Promise<TeamWithGroups[]> {
+    if (teams.length === 0) return [];
+    const grants = await manager
+      .getRepository(TeamAccessGroupEntity)
+      .find({ where: { teamId: In(teams.map((team) => team.id)) } });
+    return teams.map((team) => ({
+      team,
+      accessGroups: grants
+        .filter((grant) => grant.teamId === team.id)
+        .map((grant) => grant.accessGroup)
+        .sort(),
+    }));
+  }
+}

@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  HealthCheckConfigurationRepository,
+  HealthCheckRepository,
+  McpConfigurationEntity,
+  McpServerAccessGroupEntity,
+  McpServerEntity,
+  McpServerRepository,
+} from '@app/dal';
+import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
+import { HealthCheckerService } from './health-checker.service';
+import { HealthMetrics } from './health-metrics';
+import { ProbeRunner } from './probe-runner';
+import { ServerProbeService } from './server-probe.service';
+
+/**
+ * Probing and the background checker, for both apps: the API (probe-now routes, and the checker
+ * when HEALTH_WORKER_ENABLED) and the dedicated health worker. Needs the config, database and
+ * SecretBox modules of the app that imports it.
+ */
+@Module({})
+export class HealthCheckerModule {
+  static forRoot(options: HealthCheckerOptions): DynamicModule {
+    return {
+      module: HealthCheckerModule,
+      imports: [
+        TypeOrmModule.forFeature([McpServerEntity, McpServerAccessGroupEntity, McpConfigurationEntity]),
+      ],
+      providers: [
+        { provide: HEALTH_CHECKER_OPTIONS, useValue: options },
+        McpServerRepository,
+        HealthCheckRepository,
+        HealthCheckConfigurationRepository,
+        HealthMetrics,
+        ProbeRunner,
+        ServerProbeService,
+        HealthCheckerService,
+      ],
+      exports: [
+        HealthCheckRepository,
+        HealthCheckConfigurationRepository,
+        HealthMetrics,
+        ProbeRunner,
+        ServerProbeService,
+        HealthCheckerService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import type {
+  McpConfigurationTestOutcome,
+  McpConnectionStatus,
+  McpServerProbeOutcome,
+} from '@app/dal';
+import type { ProbeResult } from '@app/mcp-probe';
+
+/**
+ * A registry server's health columns after a probe. A failed probe keeps the last discovered
+ * tools (consumers still route by them) but has no latency; `consecutive_failures` is counted by
+ * the repository from the status.
+ */
+export function serverOutcomeOf(result: ProbeResult, checkedAt: Date): McpServerProbeOutcome {
+  return {
+    status: result.status,
+    error: result.ok ? null : (result.error ?? 'the probe failed'),
+    latencyMs: result.ok ? result.latency_ms : null,
+    tools: result.ok ? result.tools : null,
+    checkedAt,
+  };
+}
+
+/**
+ * `connected` when the MCP exchange succeeded; `disconnected` when nothing answered in time (no
+ * connection, refused, timed out); `error` when something answered but wrongly (credentials
+ * rejected, not MCP, protocol errors) or the target is not allowed.
+ */
+export function connectionStatusOf(result: ProbeResult): McpConnectionStatus {
+  if (result.ok) return 'connected';
+  return result.error_kind === 'unreachable' || result.error_kind === 'timeout'
+    ? 'disconnected'
+    : 'error';
+}
+
+export function configurationOutcomeOf(
+  result: ProbeResult,
+  testedAt: Date,
+): McpConfigurationTestOutcome {
+  const outcome: McpConfigurationTestOutcome = {
+    connectionStatus: connectionStatusOf(result),
+    errorMessage: result.ok ? null : (result.error ?? 'the connection test failed'),
+    latencyMs: result.ok ? result.latency_ms : null,
+  };
+  if (result.ok) {
+    outcome.lastConnectedAt = testedAt;
+    outcome.tools = result.tools;
+  }
+  return outcome;
+}
+
+/**
+ * When a server is next due. The schedule keeps its cadence (due time + interval) so checks do
+ * not drift later by the checker's lag every round; a server more than an interval behind (new,
+ * or after an outage of every checker) restarts from the claim time.
+ */
+export function nextCheckAt(dueAt: Date | null, claimedAt: Date, intervalMs: number): Date {
+  const claimed = claimedAt.getTime();
+  const due = dueAt?.getTime();
+  const base = due !== undefined && due + intervalMs > claimed ? due : claimed;
+  return new Date(base + intervalMs);
+}
+
+/** A result for a server that was not probed at all (its stored secrets do not open). */
+export function notProbed(error: string): ProbeResult {
+  return {
+    ok: false,
+    status: 'unknown',
+    latency_ms: null,
+    server_info: null,
+    tools: [],
+    error,
+    error_kind: null,
+  };
+}

@@ -1,0 +1,82 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { SecretBox, SecretDecryptionError } from '@app/crypto';
+import type { SecretAad } from '@app/crypto';
+import { McpServerProbeTarget, SEALED_COLUMNS } from '@app/dal';
+import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
+import { ProbeSource } from './health-metrics';
+import { notProbed } from './probe-outcome';
+import { ProbeRunner } from './probe-runner';
+
+/** The AAD resource type a registry column was sealed with, from the one list of sealed columns. */
+function resourceTypeOf(column: 'env_sealed' | 'credentials_sealed'): string {
+  const sealed = SEALED_COLUMNS.find(
+    (item) => item.table === 'mcp_servers' && item.column === column,
+  );
+  if (!sealed) throw new Error(`mcp_servers.${column} is not a sealed column`);
+  return sealed.resourceType;
+}
+
+const ENV_RESOURCE = resourceTypeOf('env_sealed');
+const CREDENTIALS_RESOURCE = resourceTypeOf('credentials_sealed');
+
+/**
+ * Probes a registry server with its own transport and secrets: http(s) servers get their stored
+ * credentials as headers, stdio servers their stored env. Decrypted values live only for the
+ * probe and are never logged.
+ */
+@Injectable()
+export class ServerProbeService {
+  private readonly logger = new Logger(ServerProbeService.name);
+
+  constructor(
+    private readonly runner: ProbeRunner,
+    private readonly secretBox: SecretBox,
+  ) {}
+
+  async probe(server: McpServerProbeTarget, source: ProbeSource): Promise<ProbeResult> {
+    let target: ProbeTarget;
+    try {
+      target = this.targetOf(server);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      this.logger.error(
+        { server_id: server.serverId, reason: error.reason, key_id: error.keyId },
+        `Stored secrets of MCP server ${server.serverId} could not be decrypted (${error.reason}); not probed`,
+      );
+      return notProbed('the stored secrets of this server could not be decrypted; it was not probed');
+    }
+    return this.runner.probe(target, source);
+  }
+
+  private targetOf(server: McpServerProbeTarget): ProbeTarget {
+    if (server.transport === 'stdio') {
+      return {
+        transport: 'stdio',
+        command: server.command ?? undefined,
+        args: server.args,
+        env: server.envSealed
+          ? this.secretBox.openJson<Record<string, string>>(
+              server.envSealed,
+              aad(ENV_RESOURCE, server),
+            )
+          : {},
+      };
+    }
+    const credentials = server.credentialsSealed
+      ? this.secretBox.openJson<Record<string, unknown>>(
+          server.credentialsSealed,
+          aad(CREDENTIALS_RESOURCE, server),
+        )
+      : null;
+    return {
+      transport: server.transport,
+      url: server.url ?? undefined,
+      headers: credentialHeaders(server.authType, credentials),
+      specVersion: server.specVersion,
+    };
+  }
+}
+
+function aad(resourceType: string, server: McpServerProbeTarget): SecretAad {
+  return { resourceType, resourceId: server.serverId, organizationId: server.organizationId };
+}
