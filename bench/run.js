@@ -10,7 +10,7 @@ const { parseOptions } = require('./lib/options');
 const { loadAppCode } = require('./lib/app-code');
 const { connect, recreateDatabase, seedMain, Seeder } = require('./lib/database');
 const { startApp, startBaseline, startMcpServers, sleep, ROOT } = require('./lib/processes');
-const { runLoad, sampleLatency, requestOnce } = require('./lib/load');
+const { runLoad, runPaced, sampleLatency, requestOnce } = require('./lib/load');
 const { throughputScenarios, byIdRequest, listRequest } = require('./lib/scenarios');
 const { summarize, machine, targetsOf, printReport, writeResults } = require('./lib/report');
 const { summarizeProfile } = require('./lib/profile-summary');
@@ -112,9 +112,13 @@ async function abRuns(targets, scenario, options, extra = {}) {
   return runs;
 }
 
+function selectedScenarios(fixture, options) {
+  return throughputScenarios(fixture).filter((scenario) => !options.routes || options.routes.includes(scenario.name));
+}
+
 async function throughputPhase(app, baseline, fixture, options) {
   const rows = [];
-  for (const scenario of throughputScenarios(fixture)) {
+  for (const scenario of selectedScenarios(fixture, options)) {
     log(`throughput: ${scenario.route}`);
     const targets = [{ label: 'app', url: app.url, pid: app.pid }];
     if (scenario.baseline) targets.push({ label: 'baseline', url: baseline.url, pid: baseline.pid });
@@ -131,22 +135,46 @@ async function throughputPhase(app, baseline, fixture, options) {
   return rows;
 }
 
+/**
+ * Latency below saturation at `rate` req/s, two ways: autocannon's overallRate (which sends each
+ * connection's share of a second back to back at the start of that second, i.e. bursts), and an
+ * evenly paced open-loop run that measures from each request's scheduled time (the target).
+ */
 async function fixedRatePhase(app, baseline, fixture, options) {
   const rows = [];
-  const scenarios = throughputScenarios(fixture).filter((scenario) => scenario.name === 'by-id' || scenario.name === 'list');
+  const scenarios = selectedScenarios(fixture, options).filter((scenario) => scenario.name === 'by-id' || scenario.name === 'list');
   for (const scenario of scenarios) {
-    log(`fixed rate ${options.rate}/s: ${scenario.route}`);
     const targets = [
       { label: 'app', url: app.url, pid: app.pid },
       { label: 'baseline', url: baseline.url, pid: baseline.pid },
     ];
-    const runs = await abRuns(targets, scenario, { ...options, rounds: Math.min(options.rounds, 2) }, { overallRate: options.rate });
+    const rounds = Math.min(options.rounds, 2);
+    log(`fixed rate ${options.rate}/s (autocannon overallRate): ${scenario.route}`);
+    const bursts = await abRuns(targets, scenario, { ...options, rounds }, { overallRate: options.rate });
+    log(`fixed rate ${options.rate}/s (paced): ${scenario.route}`);
+    const paced = new Map(targets.map((target) => [target.label, []]));
+    for (let round = 0; round < rounds; round += 1) {
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const target of order) {
+        const run = await runPaced({
+          url: target.url,
+          request: scenario.request,
+          rate: options.rate,
+          duration: options.duration,
+          connections: options.connections,
+          pid: target.pid,
+        });
+        describeRun(`${scenario.name} ${target.label} paced round ${round + 1}`, run);
+        paced.get(target.label).push(run);
+      }
+    }
     rows.push({
       name: scenario.name,
       route: scenario.route,
       rate: options.rate,
-      app: summarize(runs.get('app')),
-      baseline: summarize(runs.get('baseline')),
+      app: summarize(paced.get('app')),
+      baseline: summarize(paced.get('baseline')),
+      autocannon: { app: summarize(bursts.get('app')), baseline: summarize(bursts.get('baseline')) },
     });
   }
   return rows;
@@ -281,7 +309,7 @@ async function probePhase(appRef, connection, code, options) {
 /** --profile: each throughput route against a fresh app under --cpu-prof, then a summary. */
 async function profileRun(fixture, options) {
   const profiles = [];
-  for (const scenario of throughputScenarios(fixture)) {
+  for (const scenario of selectedScenarios(fixture, options)) {
     const app = await track(startApp(await appOptions(options, { profile: `app-${scenario.name}` })));
     await runLoad({ url: app.url, request: scenario.request, connections: options.connections, duration: options.warmup, pid: app.pid });
     const run = await runLoad({ url: app.url, request: scenario.request, connections: options.connections, duration: options.duration, pid: app.pid });

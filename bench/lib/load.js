@@ -4,7 +4,9 @@
 
 const fs = require('node:fs');
 const http = require('node:http');
+const { performance } = require('node:perf_hooks');
 const autocannon = require('autocannon');
+const { Pool } = require('undici');
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
@@ -56,7 +58,9 @@ async function runLoad({ url, request, connections, duration, overallRate, pid }
     duration,
     pipelining: 1,
     timeout: 10,
-    ...(overallRate ? { overallRate } : {}),
+    // autocannon's coordinated-omission fill assumes a 1 ms interval whatever the rate (it takes
+    // 1/rate in seconds as milliseconds), which invents samples; its raw latencies are kept.
+    ...(overallRate ? { overallRate, ignoreCoordinatedOmission: true } : {}),
     requests: [
       {
         method: first.method ?? 'GET',
@@ -89,6 +93,73 @@ async function runLoad({ url, request, connections, duration, overallRate, pid }
     timeouts: result.timeouts,
     statusCodes: result.statusCodeStats,
     /** Server CPU milliseconds per answered request (app or baseline process alone). */
+    cpuMsPerRequest:
+      cpuBefore !== null && cpuAfter !== null && total > 0 ? ((cpuAfter - cpuBefore) * 1000) / total : null,
+    dbCpuMsPerRequest:
+      dbBefore !== null && dbAfter !== null && total > 0 ? ((dbAfter - dbBefore) * 1000) / total : null,
+  };
+}
+
+/**
+ * Open-loop load at a steady `rate`: requests are scheduled evenly (every 1000/rate ms, not in
+ * a burst at the start of each second as autocannon's overallRate does) over up to
+ * `connections` keep-alive connections, and each latency runs from the request's scheduled time
+ * to its response, so a stall is counted for every request it delays (no coordinated omission).
+ */
+async function runPaced({ url, request, rate, duration, connections, pid }) {
+  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const next = typeof request === 'function' ? request : () => request;
+  const latencies = [];
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let sent = 0;
+  const cpuBefore = cpuSeconds(pid);
+  const dbBefore = cpuSeconds(DB_PID);
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const end = start + duration * 1000;
+  const inflight = new Set();
+  const fire = (scheduled) => {
+    const spec = next(sent);
+    sent += 1;
+    const done = pool
+      .request({ method: spec.method ?? 'GET', path: spec.path, headers: spec.headers, body: spec.body })
+      .then(async (response) => {
+        await response.body.dump();
+        if (response.statusCode >= 200 && response.statusCode < 300) ok += 1;
+        else non2xx += 1;
+        latencies.push(performance.now() - scheduled);
+      })
+      .catch(() => {
+        errors += 1;
+      })
+      .finally(() => inflight.delete(done));
+    inflight.add(done);
+  };
+  while (performance.now() < end) {
+    const due = Math.min(Math.floor((performance.now() - start) / interval) + 1, Math.ceil((duration * 1000) / interval));
+    while (sent < due) fire(start + sent * interval);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all([...inflight]);
+  const elapsed = (performance.now() - start) / 1000;
+  await pool.close();
+  const cpuAfter = cpuSeconds(pid);
+  const dbAfter = cpuSeconds(DB_PID);
+  latencies.sort((a, b) => a - b);
+  const total = ok + non2xx;
+  return {
+    rps: ok / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? null,
+    mean: latencies.reduce((sum, value) => sum + value, 0) / Math.max(1, latencies.length),
+    ok,
+    non2xx,
+    errors,
+    timeouts: 0,
+    statusCodes: {},
     cpuMsPerRequest:
       cpuBefore !== null && cpuAfter !== null && total > 0 ? ((cpuAfter - cpuBefore) * 1000) / total : null,
     dbCpuMsPerRequest:
@@ -146,4 +217,4 @@ async function sampleLatency(url, spec, { seconds, warmup = 20 }) {
   };
 }
 
-module.exports = { runLoad, sampleLatency, requestOnce, cpuSeconds };
+module.exports = { runLoad, runPaced, sampleLatency, requestOnce, cpuSeconds };

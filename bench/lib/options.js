@@ -5,6 +5,8 @@ const HELP = `usage: npm run bench -- [options]
 
   --quick               ~1 minute smoke run (short runs, one round, small scale and probe sets)
   --only=a,b            phases to run: throughput, fixed, scale, probes (default: all)
+  --routes=a,b          routes of the throughput/fixed/profile runs: by-id, list,
+                        configurations, create, ready (default: all)
   --rounds=N            A/B rounds per route (default 3; quick 1)
   --duration=S          seconds per load run (default 10; quick 2)
   --connections=N       concurrent connections (default 64)
@@ -16,6 +18,8 @@ const HELP = `usage: npm run bench -- [options]
   --profile             start the app under node --cpu-prof; profiles land in bench/results/
   --no-write            do not write bench/results/latest.json
 
+  BENCH_APP_MAIN        the app entry to start (default dist/apps/api/src/main.js), e.g. a
+                        patched copy of dist/ to measure a proposed change
   BENCH_DATABASE_URL    default mysql://root@127.0.0.1:3306/mcp_registry_bench (dropped and
                         recreated on every run)
 `;
@@ -52,6 +56,7 @@ function parseOptions(argv) {
   const known = [
     'quick',
     'only',
+    'routes',
     'rounds',
     'duration',
     'connections',
@@ -71,9 +76,14 @@ function parseOptions(argv) {
   for (const phase of phases) {
     if (!PHASES.includes(phase)) throw new Error(`--only: unknown phase ${phase}`);
   }
+  const routes = ['by-id', 'list', 'configurations', 'create', 'ready'];
+  for (const route of flags.has('routes') ? parseList(flags.get('routes')) : []) {
+    if (!routes.includes(route)) throw new Error(`--routes: unknown route ${route}`);
+  }
   return {
     quick,
     phases: new Set(phases),
+    routes: flags.has('routes') ? parseList(flags.get('routes')) : null,
     rounds: positiveInt('rounds', get('rounds', 3, 1)),
     duration: positiveInt('duration', get('duration', 10, 2)),
     warmup: quick ? 1 : 3,

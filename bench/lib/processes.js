@@ -83,7 +83,8 @@ async function startApp({ databaseUrl, adminKey, env = {}, profile, profileDir }
   const nodeArgs = profile
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profile}.cpuprofile`]
     : [];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(DIST, 'apps/api/src/main.js')], {
+  const main = process.env.BENCH_APP_MAIN ? path.resolve(process.env.BENCH_APP_MAIN) : path.join(DIST, 'apps/api/src/main.js');
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -38,8 +38,12 @@ describe('BOOTSTRAP_ADMIN_KEY', () => {
       const me = await t.request('GET', '/v1/me', { key: secret });
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ role: 'platform_admin', organization_id: null });
-      expect((await t.request('POST', '/v1/organizations', { key: secret, body: { name: 'A' } })).status).toBe(201);
-      expect((await t.request('DELETE', `/v1/api-keys/${me.body.key_id}`, { key: secret })).status).toBe(204);
+      expect(
+        (await t.request('POST', '/v1/organizations', { key: secret, body: { name: 'A' } })).status,
+      ).toBe(201);
+      expect(
+        (await t.request('DELETE', `/v1/api-keys/${me.body.key_id}`, { key: secret })).status,
+      ).toBe(204);
       expect((await t.request('GET', '/v1/me', { key: secret })).body.error.code).toBe(
         'API_KEY_DEACTIVATED',
       );
@@ -52,7 +56,9 @@ describe('BOOTSTRAP_ADMIN_KEY', () => {
       const me = await t.request('GET', '/v1/me', { key: secret });
       expect(me.status).toBe(200);
       expect(me.body.role).toBe('platform_admin');
-      const keys = await t.dataSource.query('SELECT id FROM api_keys WHERE organization_id IS NULL');
+      const keys = await t.dataSource.query(
+        'SELECT id FROM api_keys WHERE organization_id IS NULL',
+      );
       expect(keys).toHaveLength(1);
       const events = await t.request('GET', `/v1/audit-events?resource_id=${me.body.key_id}`, {
         key: secret,
@@ -108,7 +114,10 @@ describe('first start without BOOTSTRAP_ADMIN_KEY', () => {
       const started = await capturingStdout(() =>
         Promise.all(
           [1, 2, 3].map(() =>
-            startTestApp({ BOOTSTRAP_ADMIN_KEY: undefined, DB_MIGRATIONS_RUN: 'false' }, { database }),
+            startTestApp(
+              { BOOTSTRAP_ADMIN_KEY: undefined, DB_MIGRATIONS_RUN: 'false' },
+              { database },
+            ),
           ),
         ),
       );

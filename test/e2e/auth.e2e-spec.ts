@@ -71,7 +71,10 @@ describe('authentication', () => {
 
   it('answers /v1/me for a health_monitor key and for the platform admin', async () => {
     const org = await createOrg(t);
-    const monitor = await createKey(t, { organizationId: org.organization_id, role: 'health_monitor' });
+    const monitor = await createKey(t, {
+      organizationId: org.organization_id,
+      role: 'health_monitor',
+    });
     const res = await t.request('GET', '/v1/me', { key: monitor.key });
     expect(res.status).toBe(200);
     expect(res.body.role).toBe('health_monitor');
@@ -86,7 +89,10 @@ describe('authentication', () => {
     const member = await createKey(t, { organizationId: org.organization_id, role: 'member' });
     const res = await t.request('GET', '/v1/api-keys', { key: member.key });
     expect(res.status).toBe(403);
-    expect(res.body.error).toMatchObject({ code: 'INSUFFICIENT_PERMISSIONS', type: 'permission_error' });
+    expect(res.body.error).toMatchObject({
+      code: 'INSUFFICIENT_PERMISSIONS',
+      type: 'permission_error',
+    });
   });
 });
 
@@ -216,7 +222,9 @@ describe('API key lifecycle', () => {
       role: 'member',
       teamIds: [team.team_id],
     });
-    expect((await t.request('GET', '/v1/me', { key: key.key })).body.access_groups).toEqual(['alpha']);
+    expect((await t.request('GET', '/v1/me', { key: key.key })).body.access_groups).toEqual([
+      'alpha',
+    ]);
 
     const put = await t.request('PUT', `/v1/teams/${team.team_id}`, {
       body: { name: team.name, access_groups: ['beta', 'gamma'] },
@@ -241,6 +249,19 @@ describe('admin routes', () => {
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  it('documents both security schemes in OpenAPI and marks the admin routes with them', async () => {
+    const res = await t.request('GET', '/openapi.json', { key: null });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.components.securitySchemes).sort()).toEqual(['api-key', 'bearer']);
+    expect(res.body.paths['/v1/api-keys'].post.security).toEqual(
+      expect.arrayContaining([{ 'api-key': [] }, { bearer: [] }]),
+    );
+    expect(res.body.paths['/v1/me'].get.security).toEqual(
+      expect.arrayContaining([{ 'api-key': [] }]),
+    );
+    expect(res.body.paths['/health/live'].get.security).toBeUndefined();
   });
 
   it('creates an organization with a generated or chosen id, and 409s a duplicate', async () => {
@@ -281,7 +302,9 @@ describe('admin routes', () => {
       const page = await t.request('GET', `/v1/organizations${query}`);
       expect(page.status).toBe(200);
       expect(page.body.pagination.limit).toBe(2);
-      seen.push(...page.body.organizations.map((o: { organization_id: string }) => o.organization_id));
+      seen.push(
+        ...page.body.organizations.map((o: { organization_id: string }) => o.organization_id),
+      );
       cursor = page.body.pagination.next_cursor;
       expect(page.body.pagination.has_more).toBe(cursor !== null);
     } while (cursor);
@@ -301,7 +324,9 @@ describe('admin routes', () => {
     expect((await t.request('GET', `/v1/teams/${team.team_id}`)).status).toBe(404);
     expect((await t.request('GET', `/v1/api-keys/${key.key_id}`)).status).toBe(404);
     expect((await t.request('GET', '/v1/me', { key: key.key })).status).toBe(401);
-    expect((await t.request('DELETE', `/v1/organizations/${org.organization_id}`)).status).toBe(404);
+    expect((await t.request('DELETE', `/v1/organizations/${org.organization_id}`)).status).toBe(
+      404,
+    );
   });
 
   it('lets an org_admin manage keys and teams of its own organization', async () => {
@@ -364,7 +389,10 @@ describe('admin routes', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ name: 'k', organization_id: org.organization_id, role: 'owner' }, 'role'],
       [{ name: 'k', organization_id: 'acme', role: 'member' }, 'organization_id'],
-      [{ name: 'k', organization_id: org.organization_id, role: 'member', user_id: 'bob' }, 'user_id'],
+      [
+        { name: 'k', organization_id: org.organization_id, role: 'member', user_id: 'bob' },
+        'user_id',
+      ],
       [
         { name: 'k', organization_id: org.organization_id, role: 'member', access_groups: ['a b'] },
         'access_groups',
@@ -482,9 +510,13 @@ describe('admin routes', () => {
       `/v1/audit-events?resource_type=api_key&resource_id=${key.body.key_id}&limit=2&cursor=${filtered.body.pagination.next_cursor}`,
       { key: admin.key },
     );
-    expect(next.body.audit_events.map((e: { action: string }) => e.action)).toEqual(['api_key.create']);
+    expect(next.body.audit_events.map((e: { action: string }) => e.action)).toEqual([
+      'api_key.create',
+    ]);
     expect(next.body.pagination).toEqual({ limit: 2, next_cursor: null, has_more: false });
-    const byAction = await t.request('GET', '/v1/audit-events?action=team.create', { key: admin.key });
+    const byAction = await t.request('GET', '/v1/audit-events?action=team.create', {
+      key: admin.key,
+    });
     expect(byAction.body.audit_events).toHaveLength(1);
 
     const platform = await t.request(
@@ -502,7 +534,9 @@ describe('key cache', () => {
       const org = await createOrg(t);
       const key = await createKey(t, { organizationId: org.organization_id, role: 'member' });
       expect((await t.request('GET', '/v1/me', { key: key.key })).status).toBe(200);
-      await t.dataSource.query('UPDATE api_keys SET revoked_at = created_at WHERE id = ?', [key.key_id]);
+      await t.dataSource.query('UPDATE api_keys SET revoked_at = created_at WHERE id = ?', [
+        key.key_id,
+      ]);
       expect((await t.request('GET', '/v1/me', { key: key.key })).status).toBe(401);
     } finally {
       await t.close();
@@ -516,7 +550,9 @@ describe('key cache', () => {
       const key = await createKey(t, { organizationId: org.organization_id, role: 'member' });
       expect((await t.request('GET', '/v1/me', { key: key.key })).status).toBe(200);
       // A write on another replica reaches only the database, not this replica's cache.
-      await t.dataSource.query('UPDATE api_keys SET revoked_at = created_at WHERE id = ?', [key.key_id]);
+      await t.dataSource.query('UPDATE api_keys SET revoked_at = created_at WHERE id = ?', [
+        key.key_id,
+      ]);
       const cached = await t.request('GET', '/v1/me', { key: key.key });
       expect(cached.status).toBe(200);
       await sleep(800);

@@ -1,4 +1,11 @@
-import { ApiKeyBody, createKey, createOrg, createTeam, OrganizationBody, TeamBody } from '../support/factories';
+import {
+  ApiKeyBody,
+  createKey,
+  createOrg,
+  createTeam,
+  OrganizationBody,
+  TeamBody,
+} from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('organization isolation of the admin routes', () => {
@@ -65,14 +72,22 @@ describe('organization isolation of the admin routes', () => {
     const keys = await asB('GET', '/v1/api-keys?limit=100');
     expect(keys.status).toBe(200);
     expect(keys.body.api_keys.length).toBeGreaterThan(0);
-    expect(keys.body.api_keys.every((k: { organization_id: string }) => k.organization_id === adminB.organization_id)).toBe(true);
+    expect(
+      keys.body.api_keys.every(
+        (k: { organization_id: string }) => k.organization_id === adminB.organization_id,
+      ),
+    ).toBe(true);
 
     const teams = await asB('GET', '/v1/teams?limit=100');
     expect(teams.body.teams.map((team: { name: string }) => team.name)).toEqual(['Team B']);
 
     const events = await asB('GET', '/v1/audit-events?limit=100');
     expect(events.body.audit_events.length).toBeGreaterThan(0);
-    expect(events.body.audit_events.every((e: { organization_id: string }) => e.organization_id === adminB.organization_id)).toBe(true);
+    expect(
+      events.body.audit_events.every(
+        (e: { organization_id: string }) => e.organization_id === adminB.organization_id,
+      ),
+    ).toBe(true);
     const byId = await asB('GET', `/v1/audit-events?resource_id=${teamA.team_id}`);
     expect(byId.body.audit_events).toEqual([]);
   });
@@ -111,9 +126,13 @@ describe('organization isolation of the admin routes', () => {
 
   it("shows a platform admin every organization's rows", async () => {
     const keys = await t.request('GET', '/v1/api-keys?limit=100');
-    const organizations = new Set(keys.body.api_keys.map((k: { organization_id: string }) => k.organization_id));
+    const organizations = new Set(
+      keys.body.api_keys.map((k: { organization_id: string }) => k.organization_id),
+    );
     expect(organizations).toEqual(new Set([null, orgA.organization_id, adminB.organization_id]));
     const teams = await t.request('GET', `/v1/teams?organization_id=${orgA.organization_id}`);
-    expect(teams.body.teams.map((team: { team_id: string }) => team.team_id)).toEqual([teamA.team_id]);
+    expect(teams.body.teams.map((team: { team_id: string }) => team.team_id)).toEqual([
+      teamA.team_id,
+    ]);
   });
 });

@@ -62,7 +62,9 @@ describe('route × role matrix', () => {
   });
 
   it('reads the routes of the running app', () => {
-    expect(routes).toEqual(expect.arrayContaining(['GET /v1/me', 'POST /v1/api-keys/:keyId/rotate']));
+    expect(routes).toEqual(
+      expect.arrayContaining(['GET /v1/me', 'POST /v1/api-keys/:keyId/rotate']),
+    );
   });
 
   it('has an expected access entry for every route, and no entry for a route that is gone', () => {

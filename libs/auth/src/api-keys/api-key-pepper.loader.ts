@@ -25,7 +25,9 @@ function createExclusively(file: string, content: string): boolean {
 function readPepper(file: string): string {
   const pepper = (fs.readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '').trim();
   if (pepper.length < 16) {
-    throw new Error(`API key pepper file ${file} holds no usable pepper; delete it or set API_KEY_PEPPER`);
+    throw new Error(
+      `API key pepper file ${file} holds no usable pepper; delete it or set API_KEY_PEPPER`,
+    );
   }
   return pepper;
 }

@@ -36,10 +36,7 @@ export class ApiKeyCache {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const { keyCacheTtlMs, keyCacheMax } = config.auth;
     this.known = new BoundedTtlCache(keyCacheMax, keyCacheTtlMs);
-    this.unknown = new BoundedTtlCache(
-      keyCacheMax,
-      Math.min(keyCacheTtlMs, NEGATIVE_TTL_CAP_MS),
-    );
+    this.unknown = new BoundedTtlCache(keyCacheMax, Math.min(keyCacheTtlMs, NEGATIVE_TTL_CAP_MS));
   }
 
   get generation(): number {

@@ -33,6 +33,9 @@ export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY)
   }
 
   validate(request: FastifyRequest): Promise<Principal> {
-    return this.authenticator.authenticate(extractApiKeySecret(request.headers), String(request.id));
+    return this.authenticator.authenticate(
+      extractApiKeySecret(request.headers),
+      String(request.id),
+    );
   }
 }

@@ -3,7 +3,11 @@ import type { ApiKeyWithGrants } from '@app/dal';
 import type { ApiKeyResponseDto } from './dto/api-key-response.dto';
 import type { CreatedApiKeyResponseDto } from './dto/created-api-key-response.dto';
 
-export function toApiKeyResponse({ key, accessGroups, teamIds }: ApiKeyWithGrants): ApiKeyResponseDto {
+export function toApiKeyResponse({
+  key,
+  accessGroups,
+  teamIds,
+}: ApiKeyWithGrants): ApiKeyResponseDto {
   return {
     key_id: key.id,
     key_prefix: key.keyPrefix,

@@ -59,7 +59,10 @@ export class ApiKeysController {
   @Roles('org_admin')
   @ApiOperation({ summary: 'Get an API key (never the secret)' })
   @ApiOkResponse({ type: ApiKeyResponseDto })
-  async get(@Auth() principal: Principal, @Param('keyId') keyId: string): Promise<ApiKeyResponseDto> {
+  async get(
+    @Auth() principal: Principal,
+    @Param('keyId') keyId: string,
+  ): Promise<ApiKeyResponseDto> {
     return toApiKeyResponse(await this.apiKeys.get(principal, keyId));
   }
 

@@ -187,7 +187,10 @@ export class ApiKeysService {
       }
       const fields = [];
       if (dto.organization_id !== undefined) {
-        fields.push({ field: 'organization_id', message: 'must be absent for a platform_admin key' });
+        fields.push({
+          field: 'organization_id',
+          message: 'must be absent for a platform_admin key',
+        });
       }
       if (accessGroups.length > 0 || teamIds.length > 0) {
         fields.push({

@@ -56,7 +56,8 @@ export class OrganizationsController {
   @Roles()
   @ApiOperation({
     summary: 'Delete an organization with everything in it (platform admin)',
-    description: 'Its API keys stop working at once on this replica, elsewhere within the key cache TTL.',
+    description:
+      'Its API keys stop working at once on this replica, elsewhere within the key cache TTL.',
   })
   @ApiNoContentResponse()
   async delete(

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ConflictError, DEFAULT_PAGE_LIMIT, newId, NotFoundError, Page, PageQueryDto } from '@app/core';
+import {
+  ConflictError,
+  DEFAULT_PAGE_LIMIT,
+  newId,
+  NotFoundError,
+  Page,
+  PageQueryDto,
+} from '@app/core';
 import { ApiKeyCache, AuditService, isUniqueViolation, Principal } from '@app/auth';
 import { OrganizationEntity, OrganizationRepository } from '@app/dal';
 import { keysetAfter, keysetPage } from '../keyset-cursor';

@@ -51,7 +51,10 @@ export class TeamsController {
   @Roles('org_admin')
   @ApiOperation({ summary: 'Get a team' })
   @ApiOkResponse({ type: TeamResponseDto })
-  async get(@Auth() principal: Principal, @Param('teamId') teamId: string): Promise<TeamResponseDto> {
+  async get(
+    @Auth() principal: Principal,
+    @Param('teamId') teamId: string,
+  ): Promise<TeamResponseDto> {
     return toTeamResponse(await this.teams.get(principal, teamId));
   }
 
@@ -59,7 +62,8 @@ export class TeamsController {
   @Roles('org_admin')
   @ApiOperation({
     summary: "Replace a team's name and access groups",
-    description: "Its keys' access changes at once on this replica, elsewhere within the key cache TTL.",
+    description:
+      "Its keys' access changes at once on this replica, elsewhere within the key cache TTL.",
   })
   @ApiOkResponse({ type: TeamResponseDto })
   async update(

@@ -9,7 +9,13 @@ import {
   Page,
   ValidationError,
 } from '@app/core';
-import { ApiKeyCache, AuditService, isPlatformAdmin, isUniqueViolation, Principal } from '@app/auth';
+import {
+  ApiKeyCache,
+  AuditService,
+  isPlatformAdmin,
+  isUniqueViolation,
+  Principal,
+} from '@app/auth';
 import { OrganizationRepository, TeamEntity, TeamRepository, TeamWithGroups } from '@app/dal';
 import { normalizeNames } from '../dto/access-group-list.decorator';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
@@ -91,7 +97,10 @@ export class TeamsService {
       if (!existing) throw new NotFoundError('Team');
       const { team } = existing;
       if (dto.organization_id !== undefined && dto.organization_id !== team.organizationId) {
-        throw ValidationError.field('organization_id', 'a team cannot move to another organization');
+        throw ValidationError.field(
+          'organization_id',
+          'a team cannot move to another organization',
+        );
       }
       if (await this.teams.nameTaken(team.organizationId, dto.name, team.id, manager)) {
         throw new ConflictError(NAME_TAKEN, 'name');
