@@ -48,8 +48,12 @@ describe('service health', () => {
         });
         expect(down.body.error.trace_id).toBe(down.headers.get('x-request-id'));
         expect((await t.request('GET', '/health/live', { key: null })).status).toBe(200);
+        const data = await t.request('GET', '/v1/organizations');
+        expect(data.status).toBe(503);
+        expect(data.body.error.code).toBe('SERVICE_UNAVAILABLE');
         await proxy.start(proxyPort);
         await waitForStatus(t, '/health/ready', 200, 10000);
+        expect((await t.request('GET', '/v1/organizations')).status).toBe(200);
       } finally {
         await proxy.stop();
         await t.app.close();
@@ -70,9 +74,13 @@ describe('service health', () => {
       expect(down.status).toBe(503);
       expect(down.body).toMatchObject({ success: false, error: { code: 'SERVICE_UNAVAILABLE', status: 503 } });
       expect((await t.request('GET', '/health/live', { key: null })).status).toBe(200);
+      const data = await t.request('GET', '/v1/organizations');
+      expect(data.status).toBe(503);
+      expect(data.body.error.code).toBe('SERVICE_UNAVAILABLE');
       fs.rmdirSync(file);
       fs.renameSync(`${file}.away`, file);
       await waitForStatus(t, '/health/ready', 200, 5000);
+      expect((await t.request('GET', '/v1/organizations')).status).toBe(200);
     } finally {
       await t.close();
     }

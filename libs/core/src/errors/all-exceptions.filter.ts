@@ -122,6 +122,8 @@ function fromHttpException(exception: HttpException, request: FastifyRequest | u
   const message = exception.message;
   if (status === 429) return new RateLimitError(60);
   if (status === 400) {
+    // Nest's JSON body parser reports unparsable bodies as plain 400s: name the body as the field.
+    if (/JSON|body|prototype/i.test(message)) return bodyError(message);
     return new AppError(400, mapped.code, mapped.type, 'Invalid request parameters', message);
   }
   return new AppError(status, mapped.code, mapped.type, message, message);
