@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import * as path from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/core';
 import { createApp } from '../../apps/api/src/app.factory';
@@ -34,6 +35,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+// Not exported by the package index: the reset hook nestjs-pino keeps for its own tests.
+const { __resetOutOfContextForTests } = require(
+  path.join(path.dirname(require.resolve('nestjs-pino')), 'PinoLogger.js'),
+) as { __resetOutOfContextForTests: () => void };
+
 export function testKeyringSpec(): string {
   return `k1:${randomBytes(32).toString('base64')}`;
 }
@@ -55,6 +61,9 @@ export async function startTestApp(
       callback();
     },
   });
+  // nestjs-pino keeps one root logger per process: without a reset, a second app in the same
+  // file would write into the first app's captured lines.
+  __resetOutOfContextForTests();
   const { app, config } = await createApp({
     ignoreEnvFile: true,
     env: {
