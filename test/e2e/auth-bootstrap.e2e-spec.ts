@@ -9,7 +9,9 @@ async function capturingStdout<T>(work: () => Promise<T>): Promise<{ result: T; 
   const original = process.stdout.write.bind(process.stdout);
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+    const done = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    done?.();
+    return true;
   }) as typeof process.stdout.write;
   try {
     return { result: await work(), output: chunks.join('') };
