@@ -36,6 +36,7 @@ export interface TestApp {
 }
 
 // Not exported by the package index: the reset hook nestjs-pino keeps for its own tests.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a file path, not a package export
 const { __resetOutOfContextForTests } = require(
   path.join(path.dirname(require.resolve('nestjs-pino')), 'PinoLogger.js'),
 ) as { __resetOutOfContextForTests: () => void };
