@@ -54,7 +54,9 @@ describe('server registry secrets', () => {
   });
 
   async function storedRow(serverId: string) {
-    const [row] = await t.dataSource.query('SELECT * FROM mcp_servers WHERE server_id = ?', [serverId]);
+    const [row] = await t.dataSource.query('SELECT * FROM mcp_servers WHERE server_id = ?', [
+      serverId,
+    ]);
     return row as Record<string, unknown>;
   }
 
@@ -126,7 +128,10 @@ describe('server registry secrets', () => {
     expectNoSecret(JSON.stringify(row));
     expect(String(row.env_sealed)).toMatch(/^v1\./);
     expect(String(row.credentials_sealed)).toMatch(/^v1\./);
-    const audit = await t.dataSource.query('SELECT changes FROM audit_events WHERE resource_id = ?', [id]);
+    const audit = await t.dataSource.query(
+      'SELECT changes FROM audit_events WHERE resource_id = ?',
+      [id],
+    );
     expect(audit.length).toBeGreaterThan(0);
     expectNoSecret(JSON.stringify(audit));
     expectNoSecret(t.logs.join('\n'));
@@ -144,7 +149,11 @@ describe('server registry secrets', () => {
     expect(put.body.description).toBe('Edited one field');
     const row = await storedRow(id);
     expect(openEnv(row)).toEqual({ API_TOKEN: ENV_SECRET, OTHER: OTHER_ENV_SECRET });
-    expect(openCredentials(row)).toEqual({ type: 'basic', username: 'svc', password: PASSWORD_SECRET });
+    expect(openCredentials(row)).toEqual({
+      type: 'basic',
+      username: 'svc',
+      password: PASSWORD_SECRET,
+    });
   });
 
   it('replaces only the values sent in clear and drops keys left out', async () => {
@@ -162,7 +171,11 @@ describe('server registry secrets', () => {
     expect(put.body.env).toEqual({ API_TOKEN: '****', NEW_VAR: '****' });
     const row = await storedRow(id);
     expect(openEnv(row)).toEqual({ API_TOKEN: ENV_SECRET, NEW_VAR: 'fresh' });
-    expect(openCredentials(row)).toEqual({ type: 'basic', username: 'other-user', password: PASSWORD_SECRET });
+    expect(openCredentials(row)).toEqual({
+      type: 'basic',
+      username: 'other-user',
+      password: PASSWORD_SECRET,
+    });
   });
 
   it('rejects a mask with no stored value behind it', async () => {
@@ -172,10 +185,17 @@ describe('server registry secrets', () => {
       body: { ...toRequestBody(created.body), env: { UNKNOWN: '****' } },
     });
     expect(put.status).toBe(400);
-    expect(put.body.error.details.fields).toEqual([{ field: 'env.UNKNOWN', message: expect.any(String) }]);
+    expect(put.body.error.details.fields).toEqual([
+      { field: 'env.UNKNOWN', message: expect.any(String) },
+    ]);
     const post = await t.request('POST', '/v1/mcp/server', {
       key: admin,
-      body: { server_name: 'Masked', url: 'https://a.example.com', auth_type: 'bearer_token', credentials: { token: '****' } },
+      body: {
+        server_name: 'Masked',
+        url: 'https://a.example.com',
+        auth_type: 'bearer_token',
+        credentials: { token: '****' },
+      },
     });
     expect(post.status).toBe(400);
     expect(post.body.error.details.fields[0].field).toBe('credentials.token');
@@ -188,7 +208,10 @@ describe('server registry secrets', () => {
     const body = toRequestBody(created.body);
     delete body.env;
     delete body.credentials;
-    const put = await t.request('PUT', '/v1/mcp/server', { key: admin, body: { ...body, auth_type: 'none' } });
+    const put = await t.request('PUT', '/v1/mcp/server', {
+      key: admin,
+      body: { ...body, auth_type: 'none' },
+    });
     expect(put.status).toBe(202);
     expect(put.body).toMatchObject({ env: {}, credentials: null, has_credentials: false });
     const row = await storedRow(created.body.server_id);

@@ -29,8 +29,10 @@ async function buildFixture(t: TestApp): Promise<Fixture> {
   const teamB = await createTeam(t, orgId, ['b'], 'B team');
   const teamAB = await createTeam(t, orgId, ['a', 'b'], 'A and B team');
   await createTeam(t, orgId, ['c'], 'Unrelated team');
-  const key = async (role: 'member' | 'viewer' | 'org_admin' | 'service' | 'health_monitor', options: { accessGroups?: string[]; teamIds?: string[] } = {}) =>
-    (await createKey(t, { organizationId: orgId, role, ...options })).key;
+  const key = async (
+    role: 'member' | 'viewer' | 'org_admin' | 'service' | 'health_monitor',
+    options: { accessGroups?: string[]; teamIds?: string[] } = {},
+  ) => (await createKey(t, { organizationId: orgId, role, ...options })).key;
   const keys: Fixture['keys'] = {
     memberA: await key('member', { accessGroups: ['a'] }),
     memberViaTeamB: await key('member', { teamIds: [teamB.team_id] }),
@@ -59,8 +61,15 @@ async function buildFixture(t: TestApp): Promise<Fixture> {
   return {
     orgId,
     otherOrgId,
-    servers: { a: await create('In A', ['a']), b: await create('In B', ['b']), open: await create('Open', []) },
-    teams: { b: { team_id: teamB.team_id, name: teamB.name }, ab: { team_id: teamAB.team_id, name: teamAB.name } },
+    servers: {
+      a: await create('In A', ['a']),
+      b: await create('In B', ['b']),
+      open: await create('Open', []),
+    },
+    teams: {
+      b: { team_id: teamB.team_id, name: teamB.name },
+      ab: { team_id: teamAB.team_id, name: teamAB.name },
+    },
     keys,
   };
 }
@@ -95,31 +104,39 @@ describe('server registry visibility (API.md §2)', () => {
     expect(res.headers.get('x-total-count')).toBe(String(visible.length));
   });
 
-  it.each(cases)('%s gets its visible servers by id and 404 for the others', async (who, visible) => {
-    for (const name of ['a', 'b', 'open'] as const) {
-      const id = f.servers[name];
-      const one = await t.request('GET', `/v1/mcp/server/${id}`, { key: f.keys[who] });
-      const tools = await t.request('GET', `/v1/mcp/server/${id}/tools`, { key: f.keys[who] });
-      const expected = visible.includes(name) ? 200 : 404;
-      expect({ who, name, status: one.status, tools: tools.status }).toEqual({
-        who,
-        name,
-        status: expected,
-        tools: expected,
-      });
-      if (expected === 404) expect(one.body.error.code).toBe('NOT_FOUND');
-    }
-  });
+  it.each(cases)(
+    '%s gets its visible servers by id and 404 for the others',
+    async (who, visible) => {
+      for (const name of ['a', 'b', 'open'] as const) {
+        const id = f.servers[name];
+        const one = await t.request('GET', `/v1/mcp/server/${id}`, { key: f.keys[who] });
+        const tools = await t.request('GET', `/v1/mcp/server/${id}/tools`, { key: f.keys[who] });
+        const expected = visible.includes(name) ? 200 : 404;
+        expect({ who, name, status: one.status, tools: tools.status }).toEqual({
+          who,
+          name,
+          status: expected,
+          tools: expected,
+        });
+        if (expected === 404) expect(one.body.error.code).toBe('NOT_FOUND');
+      }
+    },
+  );
 
-  it.each(cases)('%s sees the access groups of its visible servers', async (who, _visible, groups) => {
-    const res = await t.request('GET', '/v1/mcp/access_groups', { key: f.keys[who] });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ access_groups: groups });
-  });
+  it.each(cases)(
+    '%s sees the access groups of its visible servers',
+    async (who, _visible, groups) => {
+      const res = await t.request('GET', '/v1/mcp/access_groups', { key: f.keys[who] });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ access_groups: groups });
+    },
+  );
 
   it.each(cases)('%s gets health only for the servers it can see', async (who, visible) => {
     const ids = [f.servers.a, f.servers.b, f.servers.open, 'no-such-server'].join(',');
-    const res = await t.request('GET', `/v1/mcp/server/health?server_ids=${ids}`, { key: f.keys[who] });
+    const res = await t.request('GET', `/v1/mcp/server/health?server_ids=${ids}`, {
+      key: f.keys[who],
+    });
     expect(res.status).toBe(200);
     expect((res.body as { server_id: string }[]).map((h) => h.server_id).sort()).toEqual(
       visible.map((name) => f.servers[name]).sort(),
@@ -128,7 +145,9 @@ describe('server registry visibility (API.md §2)', () => {
 
   it('lists the teams whose access groups reach each server', async () => {
     const res = await t.request('GET', '/v1/mcp/server', { key: f.keys.orgAdmin });
-    const byId = new Map((res.body as { server_id: string; teams: unknown[] }[]).map((s) => [s.server_id, s.teams]));
+    const byId = new Map(
+      (res.body as { server_id: string; teams: unknown[] }[]).map((s) => [s.server_id, s.teams]),
+    );
     const team = (entry: { team_id: string; name: string }) => ({
       team_id: entry.team_id,
       team_alias: entry.name,
@@ -137,7 +156,9 @@ describe('server registry visibility (API.md §2)', () => {
     expect(byId.get(f.servers.a)).toEqual([team(f.teams.ab)]);
     expect(byId.get(f.servers.b)).toEqual([team(f.teams.ab), team(f.teams.b)]);
     expect(byId.get(f.servers.open)).toEqual([]);
-    const one = await t.request('GET', `/v1/mcp/server/${f.servers.b}`, { key: f.keys.memberViaTeamB });
+    const one = await t.request('GET', `/v1/mcp/server/${f.servers.b}`, {
+      key: f.keys.memberViaTeamB,
+    });
     expect(one.body.teams).toEqual([team(f.teams.ab), team(f.teams.b)]);
   });
 
@@ -145,7 +166,11 @@ describe('server registry visibility (API.md §2)', () => {
     const viewer = await t.request('GET', `/v1/mcp/server/${f.servers.a}`, { key: f.keys.viewerA });
     expect(viewer.body).toMatchObject({ url: null, command: null, args: null, env: null });
     const member = await t.request('GET', `/v1/mcp/server/${f.servers.a}`, { key: f.keys.memberA });
-    expect(member.body).toMatchObject({ command: 'npx', args: ['-y', 'In A'], env: { TOKEN: '****' } });
+    expect(member.body).toMatchObject({
+      command: 'npx',
+      args: ['-y', 'In A'],
+      env: { TOKEN: '****' },
+    });
     const list = await t.request('GET', '/v1/mcp/server', { key: f.keys.viewerA });
     for (const server of list.body) {
       expect(server).toMatchObject({ url: null, command: null, args: null, env: null });
@@ -163,7 +188,11 @@ describe('server registry visibility (API.md §2)', () => {
       health_check_error: null,
       latency_ms: null,
     });
-    for (const path of ['/v1/mcp/server', `/v1/mcp/server/${f.servers.open}`, '/v1/mcp/access_groups']) {
+    for (const path of [
+      '/v1/mcp/server',
+      `/v1/mcp/server/${f.servers.open}`,
+      '/v1/mcp/access_groups',
+    ]) {
       expect((await t.request('GET', path, { key: f.keys.healthMonitor })).status).toBe(403);
     }
   });
@@ -183,18 +212,29 @@ describe('server registry visibility (API.md §2)', () => {
     const byId = await t.request('GET', `/v1/mcp/server/${f.servers.b}`);
     expect(byId.status).toBe(200);
     expect(byId.body.organization_id).toBe(f.orgId);
-    const wrongOrg = await t.request('GET', `/v1/mcp/server/${f.servers.b}?organization_id=${f.otherOrgId}`);
+    const wrongOrg = await t.request(
+      'GET',
+      `/v1/mcp/server/${f.servers.b}?organization_id=${f.otherOrgId}`,
+    );
     expect(wrongOrg.status).toBe(404);
   });
 
   it('filters by access_group and status', async () => {
-    const byGroup = await t.request('GET', '/v1/mcp/server?access_group=b', { key: f.keys.orgAdmin });
+    const byGroup = await t.request('GET', '/v1/mcp/server?access_group=b', {
+      key: f.keys.orgAdmin,
+    });
     expect(byGroup.body.map((s: { server_id: string }) => s.server_id)).toEqual([f.servers.b]);
-    const memberByGroup = await t.request('GET', '/v1/mcp/server?access_group=b', { key: f.keys.memberA });
+    const memberByGroup = await t.request('GET', '/v1/mcp/server?access_group=b', {
+      key: f.keys.memberA,
+    });
     expect(memberByGroup.body).toEqual([]);
-    const unknown = await t.request('GET', '/v1/mcp/server?status=unknown', { key: f.keys.orgAdmin });
+    const unknown = await t.request('GET', '/v1/mcp/server?status=unknown', {
+      key: f.keys.orgAdmin,
+    });
     expect(unknown.body).toHaveLength(3);
-    const healthy = await t.request('GET', '/v1/mcp/server?status=healthy', { key: f.keys.orgAdmin });
+    const healthy = await t.request('GET', '/v1/mcp/server?status=healthy', {
+      key: f.keys.orgAdmin,
+    });
     expect(healthy.body).toEqual([]);
     expect(healthy.headers.get('x-total-count')).toBe('0');
     const bad = await t.request('GET', '/v1/mcp/server?status=sleepy', { key: f.keys.orgAdmin });
@@ -211,17 +251,23 @@ describe('server registry visibility (API.md §2)', () => {
     expect(first.headers.get('x-total-count')).toBe('3');
     const cursor = first.headers.get('x-next-cursor');
     expect(cursor).toBeTruthy();
-    const second = await t.request('GET', `/v1/mcp/server?limit=2&cursor=${cursor}`, { key: f.keys.orgAdmin });
+    const second = await t.request('GET', `/v1/mcp/server?limit=2&cursor=${cursor}`, {
+      key: f.keys.orgAdmin,
+    });
     expect(second.body.map((s: { server_id: string }) => s.server_id)).toEqual(order.slice(2));
     expect(second.headers.get('x-next-cursor')).toBeNull();
-    const badCursor = await t.request('GET', '/v1/mcp/server?cursor=nonsense', { key: f.keys.orgAdmin });
+    const badCursor = await t.request('GET', '/v1/mcp/server?cursor=nonsense', {
+      key: f.keys.orgAdmin,
+    });
     expect(badCursor.status).toBe(400);
     const badLimit = await t.request('GET', '/v1/mcp/server?limit=101', { key: f.keys.orgAdmin });
     expect(badLimit.status).toBe(400);
   });
 
   it('answers 404 for a malformed id instead of querying it', async () => {
-    const res = await t.request('GET', `/v1/mcp/server/${'x'.repeat(65)}`, { key: f.keys.orgAdmin });
+    const res = await t.request('GET', `/v1/mcp/server/${'x'.repeat(65)}`, {
+      key: f.keys.orgAdmin,
+    });
     expect(res.status).toBe(404);
   });
 });

@@ -54,7 +54,10 @@ function expectSeedShape(actual: unknown, expected: unknown = SEED_RESPONSE, pat
         continue;
       }
       const fieldPath = path ? `${path}.${key}` : key;
-      expect({ field: fieldPath, present: key in record }).toEqual({ field: fieldPath, present: true });
+      expect({ field: fieldPath, present: key in record }).toEqual({
+        field: fieldPath,
+        present: true,
+      });
       if (NULL_UNTIL_CHECKED.has(key) && record[key] === null) continue;
       expectSeedShape(record[key], value, fieldPath);
     }
@@ -139,7 +142,9 @@ describe('server registry (seed 004)', () => {
   });
   beforeEach(async () => {
     orgId = (await createOrg(t)).organization_id;
-    admin = (await createKey(t, { organizationId: orgId, role: 'org_admin', userId: 'usr_seedadmin' })).key;
+    admin = (
+      await createKey(t, { organizationId: orgId, role: 'org_admin', userId: 'usr_seedadmin' })
+    ).key;
   });
 
   describe('seed replay', () => {
@@ -220,7 +225,11 @@ describe('server registry (seed 004)', () => {
     it('fills defaults: generated UUID id, alias from the name, spec version, empty fields', async () => {
       const created = await t.request('POST', '/v1/mcp/server', {
         key: admin,
-        body: { server_name: 'My Server.v2', transport: 'http', url: 'http://mcp.internal:8080/mcp' },
+        body: {
+          server_name: 'My Server.v2',
+          transport: 'http',
+          url: 'http://mcp.internal:8080/mcp',
+        },
       });
       expect(created.status).toBe(201);
       expect(created.body.server_id).toMatch(
@@ -284,20 +293,45 @@ describe('server registry (seed 004)', () => {
       transport: 'sse',
       url: 'https://mcp.example.com/sse',
     });
-    const stdio = () => ({ server_name: `Stdio ${unique()}`, transport: 'stdio', command: 'npx', args: ['-y', 'pkg'] });
+    const stdio = () => ({
+      server_name: `Stdio ${unique()}`,
+      transport: 'stdio',
+      command: 'npx',
+      args: ['-y', 'pkg'],
+    });
 
     it.each([
       ['sse without url', () => ({ ...base(), url: undefined }), 'url'],
       ['http without url', () => ({ ...base(), transport: 'http', url: undefined }), 'url'],
-      ['streamable_http with a non-http url', () => ({ ...base(), transport: 'streamable_http', url: 'ftp://x.example.com' }), 'url'],
-      ['a url with user:password', () => ({ ...base(), url: 'https://user:pw@mcp.example.com' }), 'url'],
-      ['a url over 2048 characters', () => ({ ...base(), url: `https://mcp.example.com/${'a'.repeat(2048)}` }), 'url'],
+      [
+        'streamable_http with a non-http url',
+        () => ({ ...base(), transport: 'streamable_http', url: 'ftp://x.example.com' }),
+        'url',
+      ],
+      [
+        'a url with user:password',
+        () => ({ ...base(), url: 'https://user:pw@mcp.example.com' }),
+        'url',
+      ],
+      [
+        'a url over 2048 characters',
+        () => ({ ...base(), url: `https://mcp.example.com/${'a'.repeat(2048)}` }),
+        'url',
+      ],
       ['stdio without command', () => ({ ...stdio(), command: undefined }), 'command'],
       ['stdio with a command not allowed', () => ({ ...stdio(), command: 'bash' }), 'command'],
-      ['stdio with a disallowed command behind a path', () => ({ ...stdio(), command: '/bin/sh' }), 'command'],
+      [
+        'stdio with a disallowed command behind a path',
+        () => ({ ...stdio(), command: '/bin/sh' }),
+        'command',
+      ],
       ['an unknown transport', () => ({ ...base(), transport: 'websocket' }), 'transport'],
       ['an unknown auth_type', () => ({ ...base(), auth_type: 'digest' }), 'auth_type'],
-      ['an unknown spec_version', () => ({ ...base(), spec_version: '2023-01-01' }), 'spec_version'],
+      [
+        'an unknown spec_version',
+        () => ({ ...base(), spec_version: '2023-01-01' }),
+        'spec_version',
+      ],
       [
         'a negative default cost',
         () => ({ ...base(), mcp_info: { mcp_server_cost_info: { default_cost_per_query: -1 } } }),
@@ -305,11 +339,22 @@ describe('server registry (seed 004)', () => {
       ],
       [
         'a negative tool cost',
-        () => ({ ...base(), mcp_info: { mcp_server_cost_info: { tool_name_to_cost_per_query: { search: -0.5 } } } }),
+        () => ({
+          ...base(),
+          mcp_info: { mcp_server_cost_info: { tool_name_to_cost_per_query: { search: -0.5 } } },
+        }),
         'mcp_info.mcp_server_cost_info.tool_name_to_cost_per_query',
       ],
-      ['a string cost', () => ({ ...base(), mcp_info: { mcp_server_cost_info: { default_cost_per_query: '1' } } }), 'mcp_info.mcp_server_cost_info.default_cost_per_query'],
-      ['an unknown mcp_info field', () => ({ ...base(), mcp_info: { colour: 'red' } }), 'mcp_info.colour'],
+      [
+        'a string cost',
+        () => ({ ...base(), mcp_info: { mcp_server_cost_info: { default_cost_per_query: '1' } } }),
+        'mcp_info.mcp_server_cost_info.default_cost_per_query',
+      ],
+      [
+        'an unknown mcp_info field',
+        () => ({ ...base(), mcp_info: { colour: 'red' } }),
+        'mcp_info.colour',
+      ],
       ['mcp_info that is not an object', () => ({ ...base(), mcp_info: 'info' }), 'mcp_info'],
       ['a bad alias', () => ({ ...base(), alias: 'bad-alias!' }), 'alias'],
       ['an alias over 64 characters', () => ({ ...base(), alias: 'a'.repeat(65) }), 'alias'],
@@ -320,12 +365,40 @@ describe('server registry (seed 004)', () => {
       ['an unknown field', () => ({ ...base(), colour: 'red' }), 'colour'],
       ['an env value that is not a string', () => ({ ...base(), env: { PORT: 8080 } }), 'env'],
       ['an arg that is not a string', () => ({ ...stdio(), args: ['-y', 3] }), 'args'],
-      ['access groups that are not strings', () => ({ ...base(), mcp_access_groups: [1] }), 'mcp_access_groups'],
-      ['bearer credentials without a token', () => ({ ...base(), auth_type: 'bearer_token', credentials: { type: 'bearer' } }), 'credentials.token'],
-      ['credentials with auth_type none', () => ({ ...base(), credentials: { token: 'x' } }), 'credentials.token'],
-      ['an unknown credential field', () => ({ ...base(), auth_type: 'basic', credentials: { username: 'u', password: 'p', realm: 'r' } }), 'credentials.realm'],
-      ['a credential type of another auth_type', () => ({ ...base(), auth_type: 'api_key', credentials: { type: 'bearer', api_key: 'k' } }), 'credentials.type'],
-      ['a health_check_enabled that is not a boolean', () => ({ ...base(), health_check_enabled: 'yes' }), 'health_check_enabled'],
+      [
+        'access groups that are not strings',
+        () => ({ ...base(), mcp_access_groups: [1] }),
+        'mcp_access_groups',
+      ],
+      [
+        'bearer credentials without a token',
+        () => ({ ...base(), auth_type: 'bearer_token', credentials: { type: 'bearer' } }),
+        'credentials.token',
+      ],
+      [
+        'credentials with auth_type none',
+        () => ({ ...base(), credentials: { token: 'x' } }),
+        'credentials.token',
+      ],
+      [
+        'an unknown credential field',
+        () => ({
+          ...base(),
+          auth_type: 'basic',
+          credentials: { username: 'u', password: 'p', realm: 'r' },
+        }),
+        'credentials.realm',
+      ],
+      [
+        'a credential type of another auth_type',
+        () => ({ ...base(), auth_type: 'api_key', credentials: { type: 'bearer', api_key: 'k' } }),
+        'credentials.type',
+      ],
+      [
+        'a health_check_enabled that is not a boolean',
+        () => ({ ...base(), health_check_enabled: 'yes' }),
+        'health_check_enabled',
+      ],
     ])('rejects %s with 400 naming the field', async (_name, makeBody, field) => {
       const res = await t.request('POST', '/v1/mcp/server', { key: admin, body: makeBody() });
       expect(res.status).toBe(400);
@@ -339,7 +412,10 @@ describe('server registry (seed 004)', () => {
       ['http', { transport: 'http', url: 'http://10.0.0.5:8080/mcp' }],
       ['streamable_http', { transport: 'streamable_http', url: 'https://mcp.example.com/mcp' }],
       ['stdio with npx', { transport: 'stdio', command: 'npx', args: ['-y', 'server'] }],
-      ['stdio with an absolute uvx path', { transport: 'stdio', command: '/usr/local/bin/uvx', args: ['mcp-server-git'] }],
+      [
+        'stdio with an absolute uvx path',
+        { transport: 'stdio', command: '/usr/local/bin/uvx', args: ['mcp-server-git'] },
+      ],
       ['stdio without args', { transport: 'stdio', command: 'node' }],
     ])('accepts a valid %s server', async (_name, fields) => {
       const res = await t.request('POST', '/v1/mcp/server', {
@@ -353,16 +429,26 @@ describe('server registry (seed 004)', () => {
     it('requires server_id on PUT', async () => {
       const res = await t.request('PUT', '/v1/mcp/server', { key: admin, body: base() });
       expect(res.status).toBe(400);
-      expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).toContain('server_id');
+      expect(res.body.error.details.fields.map((f: { field: string }) => f.field)).toContain(
+        'server_id',
+      );
     });
 
     it('accepts every credential shape of API.md §3 plus basic and authorization', async () => {
       const shapes: [string, Record<string, unknown>, Record<string, string>][] = [
         ['api_key', { api_key: 'k-1' }, { type: 'api_key', api_key: '****', header_name: '****' }],
         ['bearer_token', { type: 'bearer', token: 't-1' }, { type: 'bearer', token: '****' }],
-        ['basic', { username: 'u', password: 'p' }, { type: 'basic', username: '****', password: '****' }],
+        [
+          'basic',
+          { username: 'u', password: 'p' },
+          { type: 'basic', username: '****', password: '****' },
+        ],
         ['authorization', { value: 'Token abc' }, { type: 'authorization', value: '****' }],
-        ['oauth', { access_token: 'a', scopes: ['read'], token_url: 'https://auth.example.com/token' }, { type: 'oauth', access_token: '****', scopes: '****', token_url: '****' }],
+        [
+          'oauth',
+          { access_token: 'a', scopes: ['read'], token_url: 'https://auth.example.com/token' },
+          { type: 'oauth', access_token: '****', scopes: '****', token_url: '****' },
+        ],
       ];
       for (const [authType, credentials, masked] of shapes) {
         const res = await t.request('POST', '/v1/mcp/server', {
@@ -380,7 +466,12 @@ describe('server registry (seed 004)', () => {
     it('answers 409 for a duplicate name (any case), alias or server_id in the organization', async () => {
       const first = await t.request('POST', '/v1/mcp/server', {
         key: admin,
-        body: { server_id: `dup-${unique()}`, server_name: 'GitHub', alias: 'gh', url: 'https://a.example.com' },
+        body: {
+          server_id: `dup-${unique()}`,
+          server_name: 'GitHub',
+          alias: 'gh',
+          url: 'https://a.example.com',
+        },
       });
       expect(first.status).toBe(201);
 
@@ -389,7 +480,10 @@ describe('server registry (seed 004)', () => {
         body: { server_name: 'github', alias: 'other', url: 'https://b.example.com' },
       });
       expect(sameName.status).toBe(409);
-      expect(sameName.body.error).toMatchObject({ code: 'CONFLICT', details: { fields: [{ field: 'server_name' }] } });
+      expect(sameName.body.error).toMatchObject({
+        code: 'CONFLICT',
+        details: { fields: [{ field: 'server_name' }] },
+      });
 
       const sameAlias = await t.request('POST', '/v1/mcp/server', {
         key: admin,
@@ -400,18 +494,33 @@ describe('server registry (seed 004)', () => {
 
       const sameId = await t.request('POST', '/v1/mcp/server', {
         key: admin,
-        body: { server_id: first.body.server_id, server_name: 'Other', url: 'https://b.example.com' },
+        body: {
+          server_id: first.body.server_id,
+          server_name: 'Other',
+          url: 'https://b.example.com',
+        },
       });
       expect(sameId.status).toBe(409);
       expect(sameId.body.error.details.fields[0].field).toBe('server_id');
     });
 
     it('answers 409 when a PUT renames onto another server, and allows keeping its own name', async () => {
-      const a = await t.request('POST', '/v1/mcp/server', { key: admin, body: { server_name: 'Alpha', url: 'https://a.example.com' } });
-      const b = await t.request('POST', '/v1/mcp/server', { key: admin, body: { server_name: 'Beta', url: 'https://b.example.com' } });
+      const a = await t.request('POST', '/v1/mcp/server', {
+        key: admin,
+        body: { server_name: 'Alpha', url: 'https://a.example.com' },
+      });
+      const b = await t.request('POST', '/v1/mcp/server', {
+        key: admin,
+        body: { server_name: 'Beta', url: 'https://b.example.com' },
+      });
       const clash = await t.request('PUT', '/v1/mcp/server', {
         key: admin,
-        body: { server_id: b.body.server_id, server_name: 'ALPHA', alias: 'beta', url: 'https://b.example.com' },
+        body: {
+          server_id: b.body.server_id,
+          server_name: 'ALPHA',
+          alias: 'beta',
+          url: 'https://b.example.com',
+        },
       });
       expect(clash.status).toBe(409);
       expect(clash.body.error.details.fields[0].field).toBe('server_name');
@@ -428,7 +537,9 @@ describe('server registry (seed 004)', () => {
       const otherAdmin = (await createKey(t, { organizationId: otherOrg, role: 'org_admin' })).key;
       const body = { server_name: 'Shared Name', alias: 'shared', url: 'https://a.example.com' };
       expect((await t.request('POST', '/v1/mcp/server', { key: admin, body })).status).toBe(201);
-      expect((await t.request('POST', '/v1/mcp/server', { key: otherAdmin, body })).status).toBe(201);
+      expect((await t.request('POST', '/v1/mcp/server', { key: otherAdmin, body })).status).toBe(
+        201,
+      );
     });
   });
 
@@ -443,9 +554,13 @@ describe('server registry (seed 004)', () => {
       const missingOrg = await t.request('POST', '/v1/mcp/server', { body });
       expect(missingOrg.status).toBe(400);
       expect(missingOrg.body.error.details.fields[0].field).toBe('organization_id');
-      const unknownOrg = await t.request('POST', '/v1/mcp/server', { body: { ...body, organization_id: 'org_doesnotexist' } });
+      const unknownOrg = await t.request('POST', '/v1/mcp/server', {
+        body: { ...body, organization_id: 'org_doesnotexist' },
+      });
       expect(unknownOrg.status).toBe(404);
-      const platform = await t.request('POST', '/v1/mcp/server', { body: { ...body, organization_id: orgId } });
+      const platform = await t.request('POST', '/v1/mcp/server', {
+        body: { ...body, organization_id: orgId },
+      });
       expect(platform.status).toBe(201);
       expect(platform.body.organization_id).toBe(orgId);
     });
@@ -466,7 +581,12 @@ describe('server registry (seed 004)', () => {
       expect(create.status).toBe(403);
       const put = await t.request('PUT', '/v1/mcp/server', {
         key: admin,
-        body: { server_id: id, server_name: 'Taken over', url: 'https://a.example.com', organization_id: otherOrg },
+        body: {
+          server_id: id,
+          server_name: 'Taken over',
+          url: 'https://a.example.com',
+          organization_id: otherOrg,
+        },
       });
       expect(put.status).toBe(404);
       const putOwnOrg = await t.request('PUT', '/v1/mcp/server', {
@@ -476,7 +596,11 @@ describe('server registry (seed 004)', () => {
       expect(putOwnOrg.status).toBe(404);
       expect((await t.request('DELETE', `/v1/mcp/server/${id}`, { key: admin })).status).toBe(404);
       expect(
-        (await t.request('DELETE', `/v1/mcp/server/${id}?organization_id=${otherOrg}`, { key: admin })).status,
+        (
+          await t.request('DELETE', `/v1/mcp/server/${id}?organization_id=${otherOrg}`, {
+            key: admin,
+          })
+        ).status,
       ).toBe(404);
       const still = await t.request('GET', `/v1/mcp/server/${id}`, { key: otherAdmin });
       expect(still.body.server_name).toBe('Theirs');
@@ -495,16 +619,26 @@ describe('server registry (seed 004)', () => {
       expect(etag).toMatch(/^"v1\./);
       expect(created.headers.get('etag')).toBe(etag);
 
-      const cached = await t.request('GET', path, { key: admin, headers: { 'if-none-match': etag } });
+      const cached = await t.request('GET', path, {
+        key: admin,
+        headers: { 'if-none-match': etag },
+      });
       expect(cached.status).toBe(304);
       expect(cached.text).toBe('');
       expect(cached.headers.get('etag')).toBe(etag);
 
       await t.request('PUT', '/v1/mcp/server', {
         key: admin,
-        body: { server_id: created.body.server_id, server_name: 'Cached', url: 'https://b.example.com' },
+        body: {
+          server_id: created.body.server_id,
+          server_name: 'Cached',
+          url: 'https://b.example.com',
+        },
       });
-      const changed = await t.request('GET', path, { key: admin, headers: { 'if-none-match': etag } });
+      const changed = await t.request('GET', path, {
+        key: admin,
+        headers: { 'if-none-match': etag },
+      });
       expect(changed.status).toBe(200);
       expect(changed.headers.get('etag')).toMatch(/^"v2\./);
 
@@ -521,13 +655,25 @@ describe('server registry (seed 004)', () => {
     });
 
     it('answers If-None-Match on the list with 304 until the list changes', async () => {
-      await t.request('POST', '/v1/mcp/server', { key: admin, body: { server_name: 'L1', url: 'https://a.example.com' } });
+      await t.request('POST', '/v1/mcp/server', {
+        key: admin,
+        body: { server_name: 'L1', url: 'https://a.example.com' },
+      });
       const first = await t.request('GET', '/v1/mcp/server', { key: admin });
       const etag = first.headers.get('etag')!;
-      const cached = await t.request('GET', '/v1/mcp/server', { key: admin, headers: { 'if-none-match': etag } });
+      const cached = await t.request('GET', '/v1/mcp/server', {
+        key: admin,
+        headers: { 'if-none-match': etag },
+      });
       expect(cached.status).toBe(304);
-      await t.request('POST', '/v1/mcp/server', { key: admin, body: { server_name: 'L2', url: 'https://a.example.com' } });
-      const changed = await t.request('GET', '/v1/mcp/server', { key: admin, headers: { 'if-none-match': etag } });
+      await t.request('POST', '/v1/mcp/server', {
+        key: admin,
+        body: { server_name: 'L2', url: 'https://a.example.com' },
+      });
+      const changed = await t.request('GET', '/v1/mcp/server', {
+        key: admin,
+        headers: { 'if-none-match': etag },
+      });
       expect(changed.status).toBe(200);
       expect(changed.body).toHaveLength(2);
     });
@@ -538,8 +684,16 @@ describe('server registry (seed 004)', () => {
         body: { server_name: 'Guarded', url: 'https://a.example.com' },
       });
       const etag = created.headers.get('etag')!;
-      const body = { server_id: created.body.server_id, server_name: 'Guarded', url: 'https://b.example.com' };
-      const ok = await t.request('PUT', '/v1/mcp/server', { key: admin, body, headers: { 'if-match': etag } });
+      const body = {
+        server_id: created.body.server_id,
+        server_name: 'Guarded',
+        url: 'https://b.example.com',
+      };
+      const ok = await t.request('PUT', '/v1/mcp/server', {
+        key: admin,
+        body,
+        headers: { 'if-match': etag },
+      });
       expect(ok.status).toBe(202);
       const stale = await t.request('PUT', '/v1/mcp/server', {
         key: admin,
@@ -548,7 +702,11 @@ describe('server registry (seed 004)', () => {
       });
       expect(stale.status).toBe(412);
       expect(stale.body.error.code).toBe('PRECONDITION_FAILED');
-      const star = await t.request('PUT', '/v1/mcp/server', { key: admin, body, headers: { 'if-match': '*' } });
+      const star = await t.request('PUT', '/v1/mcp/server', {
+        key: admin,
+        body,
+        headers: { 'if-match': '*' },
+      });
       expect(star.status).toBe(202);
     });
 
@@ -561,13 +719,20 @@ describe('server registry (seed 004)', () => {
       const put = (description: string) =>
         t.request('PUT', '/v1/mcp/server', {
           key: admin,
-          body: { server_id: created.body.server_id, server_name: 'Raced', url: 'https://a.example.com', description },
+          body: {
+            server_id: created.body.server_id,
+            server_name: 'Raced',
+            url: 'https://a.example.com',
+            description,
+          },
           headers: { 'if-match': etag },
         });
       const results = await Promise.all([put('first'), put('second')]);
       expect(results.map((r) => r.status).sort()).toEqual([202, 412]);
       const winner = results.find((r) => r.status === 202)!;
-      const now = await t.request('GET', `/v1/mcp/server/${created.body.server_id}`, { key: admin });
+      const now = await t.request('GET', `/v1/mcp/server/${created.body.server_id}`, {
+        key: admin,
+      });
       expect(now.body.description).toBe(winner.body.description);
       expect(now.headers.get('etag')).toMatch(/^"v2\./);
     });
@@ -589,16 +754,25 @@ describe('server registry (seed 004)', () => {
       );
       const removed = await t.request('DELETE', `/v1/mcp/server/${body.server_id}`, { key: admin });
       expect(removed.status).toBe(202);
-      const servers = await t.dataSource.query('SELECT COUNT(*) AS n FROM mcp_servers WHERE server_id = ?', [body.server_id]);
+      const servers = await t.dataSource.query(
+        'SELECT COUNT(*) AS n FROM mcp_servers WHERE server_id = ?',
+        [body.server_id],
+      );
       const groups = await t.dataSource.query(
         'SELECT COUNT(*) AS n FROM mcp_server_access_groups WHERE server_id = ?',
         [body.server_id],
       );
       expect(Number(servers[0].n)).toBe(0);
       expect(Number(groups[0].n)).toBe(0);
-      expect((await t.request('GET', `/v1/mcp/server/${body.server_id}`, { key: admin })).status).toBe(404);
-      expect((await t.request('GET', `/v1/mcp/server/${body.server_id}/tools`, { key: admin })).status).toBe(404);
-      expect((await t.request('DELETE', `/v1/mcp/server/${body.server_id}`, { key: admin })).status).toBe(404);
+      expect(
+        (await t.request('GET', `/v1/mcp/server/${body.server_id}`, { key: admin })).status,
+      ).toBe(404);
+      expect(
+        (await t.request('GET', `/v1/mcp/server/${body.server_id}/tools`, { key: admin })).status,
+      ).toBe(404);
+      expect(
+        (await t.request('DELETE', `/v1/mcp/server/${body.server_id}`, { key: admin })).status,
+      ).toBe(404);
     });
 
     it('lets the id be registered again after a delete', async () => {
@@ -642,7 +816,11 @@ describe('server registry (seed 004)', () => {
     it('returns the last discovered tools, limited to allowed_tools', async () => {
       const created = await t.request('POST', '/v1/mcp/server', {
         key: admin,
-        body: { server_name: 'Tools', url: 'https://a.example.com', allowed_tools: ['search', 'missing'] },
+        body: {
+          server_name: 'Tools',
+          url: 'https://a.example.com',
+          allowed_tools: ['search', 'missing'],
+        },
       });
       const id = created.body.server_id;
       const never = await t.request('GET', `/v1/mcp/server/${id}/tools`, { key: admin });
