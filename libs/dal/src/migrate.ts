@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
 
-const LOCK_NAME = 'mcp_registry_migrations';
 
 /**
  * Runs pending migrations. On MySQL a named lock serialises replicas that start together, so
@@ -13,7 +12,10 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const [row] = (await runner.query('SELECT GET_LOCK(?, 120) AS locked', [LOCK_NAME])) as {
+    // Named after the database, so unrelated databases on one server never wait on each other.
+    const [current] = (await runner.query('SELECT DATABASE() AS db')) as { db: string | null }[];
+    const lockName = `mcp_registry_migrations:${current?.db ?? ''}`.slice(0, 64);
+    const [row] = (await runner.query('SELECT GET_LOCK(?, 120) AS locked', [lockName])) as {
       locked: number | string;
     }[];
     if (Number(row?.locked) !== 1) throw new Error('Timed out waiting for the migration lock');
@@ -21,7 +23,7 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
       // MySQL DDL auto-commits, so each migration is its own unit.
       return (await dataSource.runMigrations({ transaction: 'none' })).map((m) => m.name);
     } finally {
-      await runner.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
+      await runner.query('SELECT RELEASE_LOCK(?)', [lockName]);
     }
   } finally {
     await runner.release();
