@@ -51,7 +51,7 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   'POST /v1/mcp/server': { roles: ['org_admin'] },
   'PUT /v1/mcp/server': { roles: ['org_admin'] },
   'GET /v1/mcp/server': { roles: ['org_admin', 'member', 'viewer', 'service'] },
-  'GET /v1/mcp/server/health': { roles: ['org_admin', 'member', 'viewer', 'service', 'health_monitor'] },
+  'GET /v1/mcp/server/health': { roles: EVERY_ROLE },
   'GET /v1/mcp/server/:server_id': { roles: ['org_admin', 'member', 'viewer', 'service'] },
   'DELETE /v1/mcp/server/:server_id': { roles: ['org_admin'] },
   'GET /v1/mcp/server/:server_id/tools': { roles: ['org_admin', 'member', 'viewer', 'service'] },

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   McpConfigurationEntity,
   McpConnectionStatus,
@@ -23,7 +25,10 @@ export interface McpConfigurationTestOutcome {
  */
 @Injectable()
 export class HealthCheckConfigurationRepository {
-  constructor(private readonly servers: McpServerRepository) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servers: McpServerRepository,
+  ) {}
 
   /** False when the configuration is gone (deleted meanwhile). */
   async recordTest(
@@ -38,8 +43,7 @@ export class HealthCheckConfigurationRepository {
     };
     if (outcome.lastConnectedAt) set.lastConnectedAt = outcome.lastConnectedAt;
     if (outcome.tools) set.discoveredTools = JSON.stringify(outcome.tools);
-    // Same write turns as the registry (see HealthCheckRepository): SQLite shares one connection.
-    return this.servers.transaction(async (manager) => {
+    return this.inTurn(async (manager) => {
       const result = await manager
         .createQueryBuilder()
         .update(McpConfigurationEntity)
@@ -51,5 +55,12 @@ export class HealthCheckConfigurationRepository {
         .execute();
       return (result.affected ?? 0) > 0;
     });
+  }
+
+  /** SQLite shares one connection: take turns with the registry's transactions (see HealthCheckRepository). */
+  private inTurn<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.options.type === 'better-sqlite3'
+      ? this.servers.transaction(work)
+      : work(this.dataSource.manager);
   }
 }

@@ -326,12 +326,16 @@ export class HealthCheckRepository {
   }
 
   /**
-   * Writes go through the registry's transaction turns: on SQLite the app shares one connection,
-   * and a statement issued while another request's transaction is open would silently become
-   * part of it (and vanish with its rollback).
+   * On SQLite, writes take turns with the registry's transactions: the app shares one
+   * connection there, and a statement issued while another request's transaction is open would
+   * silently become part of it (and vanish with its rollback). MySQL pools connections, and every
+   * statement here is correct on its own (the claim's read-back is keyed by its unique owner), so
+   * they run as they are: the checker's throughput is bound by these round trips.
    */
   private inTurn<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.servers.transaction(work);
+    return this.dataSource.options.type === 'better-sqlite3'
+      ? this.servers.transaction(work)
+      : work(this.dataSource.manager);
   }
 }
 
