@@ -1,6 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSourceOptions } from 'typeorm';
+import { AppDataSource } from './app-data-source';
 import { APP_CONFIG, AppConfig, parseDatabaseUrl } from '@app/core';
 import { buildDataSourceOptions, ensureMysqlDatabase } from './data-source-options';
 import { runMigrations } from './migrate';
@@ -24,7 +25,7 @@ import { runMigrations } from './migrate';
         if (rest.type === 'mysql') {
           await ensureMysqlDatabase(parseDatabaseUrl(rest.url, false, 1));
         }
-        const dataSource = await new DataSource({ ...rest, migrationsRun: false }).initialize();
+        const dataSource = await new AppDataSource({ ...rest, migrationsRun: false }).initialize();
         if (migrationsRun) {
           const applied = await runMigrations(dataSource);
           if (applied.length > 0) {

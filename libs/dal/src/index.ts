@@ -24,3 +24,4 @@ export * from './entities/mcp-server-access-group.entity';
 export * from './repositories/mcp-server.repository';
 export * from './repositories/health-check.repository';
 export * from './repositories/health-check-configuration.repository';
+export * from './app-data-source';

@@ -260,27 +260,14 @@ export function mcpServerConflictError(field: McpServerConflictField): ConflictE
   return new ConflictError(`A server with ${what} already exists${where}`, field);
 }
 
-// better-sqlite3 shares one connection, on which TypeORM would nest a second concurrent
-// transaction as a savepoint of the first; registry writes therefore take turns on SQLite.
-const sqliteTurns = new WeakMap<DataSource, Promise<unknown>>();
-
 /** The only place queries on `mcp_servers` live; every method is organization-scoped. */
 @Injectable()
 export class McpServerRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Runs `work` in one transaction (serialized with other registry writes on SQLite). */
-  async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dataSource.options.type !== 'better-sqlite3') {
-      return this.dataSource.transaction(work);
-    }
-    const previous = sqliteTurns.get(this.dataSource) ?? Promise.resolve();
-    const run = previous.then(() => this.dataSource.transaction(work));
-    sqliteTurns.set(
-      this.dataSource,
-      run.catch(() => undefined),
-    );
-    return run;
+  /** Runs `work` in one transaction (the AppDataSource makes them take turns on SQLite). */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
   }
 
   async organizationExists(
