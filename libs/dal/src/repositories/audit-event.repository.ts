@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../entities/audit-event.entity';
-import type { OrganizationScope } from './mcp-configuration.repository';
+import type { OrganizationScope } from './organization-scope';
 import { applyKeyset, KeysetPage, whereInScope } from './organization-scope';
 
 export interface AuditEventFilters {

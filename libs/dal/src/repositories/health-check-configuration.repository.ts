@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  McpConfigurationEntity,
-  McpConnectionStatus,
-} from '../entities/mcp-configuration.entity';
+import { McpConfigurationEntity, McpConnectionStatus } from '../entities/mcp-configuration.entity';
 import type { DiscoveredTool } from '../entities/mcp-server.entity';
 import { McpServerRepository } from './mcp-server.repository';
 

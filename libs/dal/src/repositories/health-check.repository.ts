@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsSelect, In, QueryDeepPartialEntity } from 'typeorm';
-import {
-  DiscoveredTool,
-  McpServerEntity,
-  McpServerStatus,
-} from '../entities/mcp-server.entity';
+import { DiscoveredTool, McpServerEntity, McpServerStatus } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
-import { ALL_ORGANIZATIONS, OrganizationScope } from './mcp-configuration.repository';
+import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
 import { McpServerRepository } from './mcp-server.repository';
 
 /** What a probe needs of a server: where and how to connect, with its secrets still sealed. */

@@ -4,13 +4,7 @@ import { createHash } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { ConflictError, CursorPosition } from '@app/core';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
-
-/**
- * Scope of a read: one organization, or every organization (platform admins only). A symbol
- * rather than null/undefined so that "all organizations" is never reached by accident.
- */
-export const ALL_ORGANIZATIONS: unique symbol = Symbol('all organizations');
-export type OrganizationScope = string | typeof ALL_ORGANIZATIONS;
+import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
 
 export interface McpConfigurationListFilter {
   type?: McpConfigurationType;

@@ -11,7 +11,7 @@ import {
 } from '../entities/mcp-server.entity';
 import { McpServerAccessGroupEntity } from '../entities/mcp-server-access-group.entity';
 import { utcDate } from '../entities/timestamp.transformer';
-import { ALL_ORGANIZATIONS, OrganizationScope } from './mcp-configuration.repository';
+import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
 
 /**
  * Which servers of an organization a reader may see (API.md §2): all of them, or those without

@@ -1,5 +1,11 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { ALL_ORGANIZATIONS, OrganizationScope } from './mcp-configuration.repository';
+
+/**
+ * Scope of a read: one organization, or every organization (platform admins only). A symbol
+ * rather than null/undefined so that "all organizations" is never reached by accident.
+ */
+export const ALL_ORGANIZATIONS: unique symbol = Symbol('all organizations');
+export type OrganizationScope = string | typeof ALL_ORGANIZATIONS;
 
 /** Adds the scope's condition on `alias.organization_id` to a query. */
 export function whereInScope<T extends ObjectLiteral>(

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { TeamEntity } from '../entities/team.entity';
 import { TeamAccessGroupEntity } from '../entities/team-access-group.entity';
-import type { OrganizationScope } from './mcp-configuration.repository';
+import type { OrganizationScope } from './organization-scope';
 import { applyKeyset, KeysetPage, whereInScope } from './organization-scope';
 
 export interface TeamWithGroups {
