@@ -2,7 +2,7 @@
 // `npm run bench`: the built app against a raw Fastify + mysql2 baseline on one MySQL database,
 // A/B alternating, then fixed-rate latency, list latency at scale, and one background round of
 // the health checker over real MCP endpoints. Prints a table and writes bench/results/latest.*.
-// See bench/README.md (and `npm run bench -- --help`).
+// See the Benchmark section of README.md and `npm run bench -- --help`.
 
 const path = require('node:path');
 const { isDeepStrictEqual } = require('node:util');
@@ -239,7 +239,9 @@ async function probePhase(appRef, connection, code, options) {
   const tenant = await seeder.tenant(organizationId, 'Bench probes');
   // Only this organization's servers are due: the round times exactly N probes.
   await connection.query('UPDATE mcp_servers SET health_check_enabled = 0 WHERE organization_id <> ?', [organizationId]);
-  const mcp = await track(startMcpServers(servers));
+  const mcp = await track(
+    startMcpServers(servers, options.profile ? { profile: 'mcp-servers', profileDir: RESULTS_DIR } : {}),
+  );
   try {
     await registerProbeServers(appRef.app, tenant.keys.org_admin.key, mcp.urls);
     log(`probes: registered ${servers} servers on ${mcp.baseUrl}`);
@@ -248,6 +250,7 @@ async function probePhase(appRef, connection, code, options) {
     appRef.app = await track(
       startApp(
         await appOptions(options, {
+          ...(options.profile ? { profile: 'app-probes' } : {}),
           env: {
             HEALTH_WORKER_ENABLED: 'true',
             HEALTH_CHECK_INTERVAL_S: '3600',
@@ -351,8 +354,21 @@ async function main() {
     const [[version]] = await connection.query('SELECT VERSION() AS version');
 
     if (options.profile) {
-      const profiles = await profileRun(fixture, options);
-      log(`profiles written: ${profiles.map((profile) => path.relative(ROOT, profile.file)).join(', ')}`);
+      const files = [];
+      if (options.phases.has('throughput')) {
+        files.push(...(await profileRun(fixture, options)).map((profile) => profile.file));
+      }
+      if (options.phases.has('probes')) {
+        const appRef = { app: await track(startApp(await appOptions(options))) };
+        await probePhase(appRef, connection, code, options);
+        await appRef.app.stop();
+        for (const name of ['app-probes', 'mcp-servers']) {
+          const file = path.join(RESULTS_DIR, `${name}.cpuprofile`);
+          files.push(file);
+          process.stdout.write(`\n== ${name} during the probe round (${file})\n${summarizeProfile(file)}\n`);
+        }
+      }
+      log(`profiles written: ${files.map((file) => path.relative(ROOT, file)).join(', ')}`);
       return;
     }
 

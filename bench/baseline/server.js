@@ -40,6 +40,8 @@ const pool = mysql.createPool({
   connectionLimit: POOL_SIZE,
   maxIdle: POOL_SIZE,
   enableKeepAlive: true,
+  // No async stack capture on every query (mysql2's default costs ~0.02–0.05 ms a query).
+  trace: false,
 });
 
 // ---- API keys: HMAC-SHA256(pepper, secret) → cached principal --------------------------------

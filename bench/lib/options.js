@@ -15,7 +15,9 @@ const HELP = `usage: npm run bench -- [options]
   --probe-concurrency=N HEALTH_CHECK_CONCURRENCY for the probe round (default 50)
   --scale=a,b,c         servers per organization for the scale phase (default 100,10000,100000;
                         quick 100,1000,10000)
-  --profile             start the app under node --cpu-prof; profiles land in bench/results/
+  --profile             profile instead of measuring: each throughput route against a fresh app
+                        under node --cpu-prof, and the probe round (app and MCP servers); the
+                        .cpuprofile files land in bench/results/ with a summary on stdout
   --no-write            do not write bench/results/latest.json
 
   BENCH_APP_MAIN        the app entry to start (default dist/apps/api/src/main.js), e.g. a

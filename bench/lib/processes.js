@@ -132,8 +132,11 @@ async function startBaseline({ databaseUrl }) {
 }
 
 /** One process serving `paths` streamable-HTTP MCP endpoints (test/support/mcp-servers.ts). */
-async function startMcpServers(paths) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'mcp-server-process.js'), String(paths)], {
+async function startMcpServers(paths, { profile, profileDir } = {}) {
+  const nodeArgs = profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profile}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'mcp-server-process.js'), String(paths)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

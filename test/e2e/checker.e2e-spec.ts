@@ -145,11 +145,13 @@ async function insertServers(
       claimExpiresAt: null,
     };
   });
+  // Taken before inserting: TypeORM may write values back into the entities it inserts.
+  const ids = rows.map((row) => row.serverId);
   const repository = dataSource.getRepository(McpServerEntity);
   for (let start = 0; start < rows.length; start += 50) {
     await repository.insert(rows.slice(start, start + 50));
   }
-  return rows.map((row) => row.serverId);
+  return ids;
 }
 
 function workerEnv(t: TestApp): Record<string, string | undefined> {

@@ -3,11 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createKey, createOrg } from '../support/factories';
-import {
-  startHangingServer,
-  startMcpServer,
-  startPlainHttpServer,
-} from '../support/mcp-servers';
+import { startHangingServer, startMcpServer, startPlainHttpServer } from '../support/mcp-servers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const STDIO_SERVER = resolve(__dirname, '../support/stdio-mcp-server.js');
@@ -253,10 +249,21 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
         expect(server.lastHeaders?.authorization).toBe('Bearer wrong-token-value');
 
         const current = await t.request('GET', `/v1/mcp/server/${id}`, { key: admin });
-        const { created_at: _c, created_by: _cb, updated_at: _u, updated_by: _ub, teams: _t,
-          status: _s, last_health_check: _l, health_check_error: _e, tool_count: _tc,
-          latency_ms: _lm, consecutive_failures: _cf, has_credentials: _h, ...writable } =
-          current.body;
+        const {
+          created_at: _c,
+          created_by: _cb,
+          updated_at: _u,
+          updated_by: _ub,
+          teams: _t,
+          status: _s,
+          last_health_check: _l,
+          health_check_error: _e,
+          tool_count: _tc,
+          latency_ms: _lm,
+          consecutive_failures: _cf,
+          has_credentials: _h,
+          ...writable
+        } = current.body;
         const put = await t.request('PUT', '/v1/mcp/server', {
           key: admin,
           body: { ...writable, credentials: { type: 'bearer', token } },

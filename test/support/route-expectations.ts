@@ -58,9 +58,15 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   'GET /v1/mcp/access_groups': { roles: ['org_admin', 'member', 'viewer', 'service'] },
 
   // health checks (probe-now, configuration tests, CI summary, metrics)
-  'POST /v1/mcp/server/:server_id/health': { roles: ['org_admin', 'member', 'service', 'health_monitor'] },
-  'POST /v1/mcp-configurations/:configurationId/test': { roles: ['org_admin', 'member', 'service'] },
-  'GET /v1/mcp-configurations/:configurationId/tools': { roles: ['org_admin', 'member', 'viewer', 'service'] },
+  'POST /v1/mcp/server/:server_id/health': {
+    roles: ['org_admin', 'member', 'service', 'health_monitor'],
+  },
+  'POST /v1/mcp-configurations/:configurationId/test': {
+    roles: ['org_admin', 'member', 'service'],
+  },
+  'GET /v1/mcp-configurations/:configurationId/tools': {
+    roles: ['org_admin', 'member', 'viewer', 'service'],
+  },
   'GET /v1/health/mcp': { roles: ['org_admin', 'service', 'health_monitor'] },
   // Public instead when METRICS_PUBLIC=true; the matrix runs with the default.
   'GET /metrics': { roles: ['org_admin', 'service', 'health_monitor'] },

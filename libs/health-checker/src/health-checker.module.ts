@@ -4,9 +4,7 @@ import {
   HealthCheckConfigurationRepository,
   HealthCheckRepository,
   McpConfigurationEntity,
-  McpServerAccessGroupEntity,
   McpServerEntity,
-  McpServerRepository,
 } from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
@@ -24,12 +22,9 @@ export class HealthCheckerModule {
   static forRoot(options: HealthCheckerOptions): DynamicModule {
     return {
       module: HealthCheckerModule,
-      imports: [
-        TypeOrmModule.forFeature([McpServerEntity, McpServerAccessGroupEntity, McpConfigurationEntity]),
-      ],
+      imports: [TypeOrmModule.forFeature([McpServerEntity, McpConfigurationEntity])],
       providers: [
         { provide: HEALTH_CHECKER_OPTIONS, useValue: options },
-        McpServerRepository,
         HealthCheckRepository,
         HealthCheckConfigurationRepository,
         HealthMetrics,

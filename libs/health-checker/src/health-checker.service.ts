@@ -129,7 +129,9 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         [...new Set(this.inFlight.values())],
         serverIds,
       );
-      this.logger.warn(`Stopped with ${serverIds.length} probes still running; released their claims`);
+      this.logger.warn(
+        `Stopped with ${serverIds.length} probes still running; released their claims`,
+      );
     } catch (error) {
       this.logger.warn(
         `Stopped with ${serverIds.length} probes still running; their claims expire by themselves (${errorName(error)})`,
@@ -232,7 +234,9 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         nextCheckAt(server.nextCheckAt, batch.claimedAt, this.intervalMs),
       );
       if (outcome === 'lost') {
-        this.logger.warn(`Claim on server ${server.serverId} expired before its result was written`);
+        this.logger.warn(
+          `Claim on server ${server.serverId} expired before its result was written`,
+        );
       }
     } catch (error) {
       // The claim expires by itself; the server is probed again after it does.
@@ -247,5 +251,8 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
 /** Error names only: driver messages can quote SQL parameters. */
 function errorName(error: unknown): string {
   const candidate = error as { name?: unknown; code?: unknown };
-  return [candidate?.name, candidate?.code].filter((part) => typeof part === 'string').join(' ') || 'error';
+  return (
+    [candidate?.name, candidate?.code].filter((part) => typeof part === 'string').join(' ') ||
+    'error'
+  );
 }

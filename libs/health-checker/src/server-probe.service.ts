@@ -43,7 +43,9 @@ export class ServerProbeService {
         { server_id: server.serverId, reason: error.reason, key_id: error.keyId },
         `Stored secrets of MCP server ${server.serverId} could not be decrypted (${error.reason}); not probed`,
       );
-      return notProbed('the stored secrets of this server could not be decrypted; it was not probed');
+      return notProbed(
+        'the stored secrets of this server could not be decrypted; it was not probed',
+      );
     }
     return this.runner.probe(target, source);
   }

@@ -15,7 +15,8 @@ export class ConfigurationProbeController {
   @HttpCode(200)
   @Roles('org_admin', 'member', 'service')
   @ApiOperation({
-    summary: 'Test the connection: a real MCP initialize and tools/list with the stored credentials',
+    summary:
+      'Test the connection: a real MCP initialize and tools/list with the stored credentials',
     description:
       'Stores connectionStatus (connected | disconnected | error), errorMessage, and on success lastConnectedAt and the discovered tools. Members may test the configurations they created.',
   })

@@ -2,7 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '@app/core';
 import type { Principal } from '@app/auth';
 import { SecretBox, SecretDecryptionError } from '@app/crypto';
-import { DiscoveredTool, HealthCheckConfigurationRepository, McpConfigurationEntity } from '@app/dal';
+import {
+  DiscoveredTool,
+  HealthCheckConfigurationRepository,
+  McpConfigurationEntity,
+} from '@app/dal';
 import { configurationOutcomeOf, notProbed, ProbeRunner } from '@app/health-checker';
 import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
 import { parseToolConfiguration } from '../configurations/mcp-configuration.mapper';
@@ -80,7 +84,9 @@ export class ConfigurationProbeService {
           { configuration_id: row.id, reason: error.reason, key_id: error.keyId },
           `Stored credentials of MCP configuration ${row.id} could not be decrypted (${error.reason}); not tested`,
         );
-        return notProbed('the stored credentials could not be decrypted; the connection was not tested');
+        return notProbed(
+          'the stored credentials could not be decrypted; the connection was not tested',
+        );
       }
     }
     return this.runner.probe(
@@ -110,7 +116,9 @@ function parseTools(json: string | null): DiscoveredTool[] {
     const value: unknown = JSON.parse(json);
     if (!Array.isArray(value)) return [];
     return value
-      .filter((tool): tool is { name: string; description?: unknown } => typeof tool?.name === 'string')
+      .filter(
+        (tool): tool is { name: string; description?: unknown } => typeof tool?.name === 'string',
+      )
       .map((tool) => ({
         name: tool.name,
         description: typeof tool.description === 'string' ? tool.description : null,

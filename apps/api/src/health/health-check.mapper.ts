@@ -1,8 +1,4 @@
-import type {
-  McpConfigurationEntity,
-  McpHealthSummary,
-  McpServerHealthState,
-} from '@app/dal';
+import type { McpConfigurationEntity, McpHealthSummary, McpServerHealthState } from '@app/dal';
 import type { ProbeResult, ProbeServerInfo, ProbeTool } from '@app/mcp-probe';
 import type { ConfigurationTestResponseDto } from './dto/configuration-test-response.dto';
 import type { ConfigurationToolsResponseDto } from './dto/configuration-tools-response.dto';

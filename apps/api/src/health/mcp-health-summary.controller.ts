@@ -1,5 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Auth, Principal, Roles } from '@app/auth';
 import { McpHealthSummaryQueryDto } from './dto/mcp-health-summary-query.dto';
 import { McpHealthSummaryResponseDto } from './dto/mcp-health-summary-response.dto';

@@ -14,7 +14,10 @@ export class McpHealthSummaryService {
     private readonly servers: McpServerRepository,
   ) {}
 
-  async summary(principal: Principal, organizationId: string | undefined): Promise<McpHealthSummary> {
+  async summary(
+    principal: Principal,
+    organizationId: string | undefined,
+  ): Promise<McpHealthSummary> {
     const scope = healthScope(principal, organizationId);
     if (
       isPlatformAdmin(principal) &&

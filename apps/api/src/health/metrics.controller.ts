@@ -14,7 +14,8 @@ export class MetricsController {
   @Get()
   @Roles('org_admin', 'service', 'health_monitor')
   @ApiOperation({
-    summary: 'Prometheus metrics: request latency by route and status, probe outcomes and durations, checker lag',
+    summary:
+      'Prometheus metrics: request latency by route and status, probe outcomes and durations, checker lag',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string' } })

@@ -17,7 +17,7 @@ export class ServerProbeController {
   @ApiOperation({
     summary: 'Probe a registry server now and return the fresh result',
     description:
-      'Connects with the server\'s own transport and credentials, runs MCP initialize and tools/list, stores status, error, latency, consecutive failures and the tool list, and returns them. Answers within HEALTH_CHECK_TIMEOUT_MS (plus about a second of cleanup). Members only for servers they can see (others are a 404); viewers may not probe (read-only); health monitors for any server of their organization.',
+      "Connects with the server's own transport and credentials, runs MCP initialize and tools/list, stores status, error, latency, consecutive failures and the tool list, and returns them. Answers within HEALTH_CHECK_TIMEOUT_MS (plus about a second of cleanup). Members only for servers they can see (others are a 404); viewers may not probe (read-only); health monitors for any server of their organization.",
   })
   @ApiOkResponse({ type: ServerProbeResponseDto })
   async probe(
@@ -25,7 +25,11 @@ export class ServerProbeController {
     @Param('server_id') serverId: string,
     @Query() query: OrganizationQueryDto,
   ): Promise<ServerProbeResponseDto> {
-    const { state, result } = await this.checks.probeNow(principal, serverId, query.organization_id);
+    const { state, result } = await this.checks.probeNow(
+      principal,
+      serverId,
+      query.organization_id,
+    );
     return toServerProbeResponse(state, result);
   }
 }

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { McpConfigurationEntity, McpConnectionStatus } from '../entities/mcp-configuration.entity';
 import type { DiscoveredTool } from '../entities/mcp-server.entity';
-import { McpServerRepository } from './mcp-server.repository';
 
 /** What a connection test of a custom configuration found, as its columns store it. */
 export interface McpConfigurationTestOutcome {
@@ -22,10 +21,7 @@ export interface McpConfigurationTestOutcome {
  */
 @Injectable()
 export class HealthCheckConfigurationRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly servers: McpServerRepository,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** False when the configuration is gone (deleted meanwhile). */
   async recordTest(
@@ -54,10 +50,10 @@ export class HealthCheckConfigurationRepository {
     });
   }
 
-  /** SQLite shares one connection: take turns with the registry's transactions (see HealthCheckRepository). */
+  /** SQLite: one shared connection, so writes run as turn-taking transactions (see HealthCheckRepository). */
   private inTurn<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.options.type === 'better-sqlite3'
-      ? this.servers.transaction(work)
+      ? this.dataSource.transaction(work)
       : work(this.dataSource.manager);
   }
 }

@@ -4,7 +4,6 @@ import { DataSource, EntityManager, FindOptionsSelect, In, QueryDeepPartialEntit
 import { DiscoveredTool, McpServerEntity, McpServerStatus } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
-import { McpServerRepository } from './mcp-server.repository';
 
 /** What a probe needs of a server: where and how to connect, with its secrets still sealed. */
 export type McpServerProbeTarget = Pick<
@@ -122,10 +121,7 @@ function scopeCondition(scope: OrganizationScope): { sql: string; params: unknow
  */
 @Injectable()
 export class HealthCheckRepository {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly servers: McpServerRepository,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findProbeTarget(
     organizationId: string,
@@ -322,15 +318,15 @@ export class HealthCheckRepository {
   }
 
   /**
-   * On SQLite, writes take turns with the registry's transactions: the app shares one
-   * connection there, and a statement issued while another request's transaction is open would
+   * On SQLite, writes run as transactions, which the app's DataSource makes take turns on the one
+   * shared connection: a bare statement issued while another request's transaction is open would
    * silently become part of it (and vanish with its rollback). MySQL pools connections, and every
    * statement here is correct on its own (the claim's read-back is keyed by its unique owner), so
    * they run as they are: the checker's throughput is bound by these round trips.
    */
   private inTurn<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.options.type === 'better-sqlite3'
-      ? this.servers.transaction(work)
+      ? this.dataSource.transaction(work)
       : work(this.dataSource.manager);
   }
 }

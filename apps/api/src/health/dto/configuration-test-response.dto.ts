@@ -12,7 +12,8 @@ export class ConfigurationTestResponseDto {
   })
   connectionStatus!: McpConnectionStatus;
   @ApiProperty({ type: Number, nullable: true }) latency_ms!: number | null;
-  @ApiProperty({ type: ProbeServerInfoDto, nullable: true }) server_info!: ProbeServerInfoDto | null;
+  @ApiProperty({ type: ProbeServerInfoDto, nullable: true })
+  server_info!: ProbeServerInfoDto | null;
   @ApiProperty({
     type: [ProbeToolDto],
     description: 'Every tool the server listed (GET …/tools applies tool_configuration)',

@@ -6,7 +6,9 @@ export class McpHealthSummaryResponseDto {
   @ApiProperty() total!: number;
   @ApiProperty() healthy!: number;
   @ApiProperty() unhealthy!: number;
-  @ApiProperty({ description: 'Never checked yet, or not probed (stdio disabled, secrets unreadable)' })
+  @ApiProperty({
+    description: 'Never checked yet, or not probed (stdio disabled, secrets unreadable)',
+  })
   unknown!: number;
   @ApiProperty({
     type: [UnhealthyServerDto],

@@ -27,5 +27,6 @@ export class ServerProbeResponseDto {
   @ApiProperty({ description: 'Failed probes in a row; 0 after a healthy one' })
   consecutive_failures!: number;
   @ApiProperty({ type: [ProbeToolDto] }) tools!: ProbeToolDto[];
-  @ApiProperty({ type: ProbeServerInfoDto, nullable: true }) server_info!: ProbeServerInfoDto | null;
+  @ApiProperty({ type: ProbeServerInfoDto, nullable: true })
+  server_info!: ProbeServerInfoDto | null;
 }

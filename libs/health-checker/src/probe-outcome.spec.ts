@@ -1,0 +1,106 @@
+import type { ProbeResult } from '@app/mcp-probe';
+import {
+  configurationOutcomeOf,
+  connectionStatusOf,
+  nextCheckAt,
+  serverOutcomeOf,
+} from './probe-outcome';
+
+const at = new Date('2025-11-13T10:00:00.000Z');
+
+function healthy(): ProbeResult {
+  return {
+    ok: true,
+    status: 'healthy',
+    latency_ms: 42,
+    server_info: { name: 's', version: '1', protocol_version: '2025-06-18' },
+    tools: [{ name: 'echo', description: null }],
+    error: null,
+    error_kind: null,
+  };
+}
+
+function failed(
+  kind: ProbeResult['error_kind'],
+  status: ProbeResult['status'] = 'unhealthy',
+): ProbeResult {
+  return {
+    ok: false,
+    status,
+    latency_ms: null,
+    server_info: null,
+    tools: [],
+    error: `failed: ${kind}`,
+    error_kind: kind,
+  };
+}
+
+describe('serverOutcomeOf', () => {
+  it('stores the tools and latency of a healthy probe', () => {
+    expect(serverOutcomeOf(healthy(), at)).toEqual({
+      status: 'healthy',
+      error: null,
+      latencyMs: 42,
+      tools: [{ name: 'echo', description: null }],
+      checkedAt: at,
+    });
+  });
+
+  it('keeps the last discovered tools (null) and drops the latency when a probe fails', () => {
+    expect(serverOutcomeOf(failed('credentials_rejected'), at)).toEqual({
+      status: 'unhealthy',
+      error: 'failed: credentials_rejected',
+      latencyMs: null,
+      tools: null,
+      checkedAt: at,
+    });
+  });
+});
+
+describe('connectionStatusOf', () => {
+  it.each([
+    ['unreachable', 'disconnected'],
+    ['timeout', 'disconnected'],
+    ['credentials_rejected', 'error'],
+    ['not_mcp', 'error'],
+    ['protocol_error', 'error'],
+    ['target_refused', 'error'],
+  ] as const)('maps a %s failure to %s', (kind, status) => {
+    expect(connectionStatusOf(failed(kind))).toBe(status);
+  });
+
+  it('is connected when the exchange succeeded', () => {
+    expect(connectionStatusOf(healthy())).toBe('connected');
+  });
+});
+
+describe('configurationOutcomeOf', () => {
+  it('records the connection time and tools only on success', () => {
+    expect(configurationOutcomeOf(healthy(), at)).toMatchObject({
+      connectionStatus: 'connected',
+      lastConnectedAt: at,
+      tools: [{ name: 'echo', description: null }],
+    });
+    const outcome = configurationOutcomeOf(failed('timeout'), at);
+    expect(outcome).toEqual({
+      connectionStatus: 'disconnected',
+      errorMessage: 'failed: timeout',
+      latencyMs: null,
+    });
+  });
+});
+
+describe('nextCheckAt', () => {
+  const interval = 60_000;
+
+  it('keeps the cadence: due time plus the interval, however late the claim', () => {
+    const due = new Date(at.getTime() - 5_000);
+    expect(nextCheckAt(due, at, interval).getTime()).toBe(due.getTime() + interval);
+  });
+
+  it('restarts from the claim for a server never scheduled or more than an interval behind', () => {
+    expect(nextCheckAt(null, at, interval).getTime()).toBe(at.getTime() + interval);
+    const longAgo = new Date(at.getTime() - 3 * interval);
+    expect(nextCheckAt(longAgo, at, interval).getTime()).toBe(at.getTime() + interval);
+  });
+});

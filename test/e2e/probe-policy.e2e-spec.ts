@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createKey, createOrg } from '../support/factories';
+import { startMcpServer } from '../support/mcp-servers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+jest.setTimeout(30_000);
+
+const STDIO_SERVER = resolve(__dirname, '../support/stdio-mcp-server.js');
+
+describe('probe target policy (MCP_ALLOW_LOOPBACK=false, stdio disabled)', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      MCP_ALLOW_LOOPBACK: 'false',
+      STDIO_ENABLED: 'false',
+      HEALTH_CHECK_TIMEOUT_MS: '1000',
+    });
+    const org = await createOrg(t);
+    admin = (await createKey(t, { organizationId: org.organization_id, role: 'org_admin' })).key;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function registerAndProbe(body: Record<string, unknown>) {
+    const suffix = randomBytes(4).toString('hex');
+    const created = await t.request('POST', '/v1/mcp/server', {
+      key: admin,
+      body: { server_name: `Policy ${suffix}`, alias: `policy_${suffix}`, ...body },
+    });
+    expect(created.status).toBe(201);
+    return t.request('POST', `/v1/mcp/server/${created.body.server_id}/health`, { key: admin });
+  }
+
+  it('refuses a loopback server without connecting to it', async () => {
+    const server = await startMcpServer({ transport: 'streamable_http' });
+    try {
+      const res = await registerAndProbe({ transport: 'streamable_http', url: server.url });
+      expect(res.body.status).toBe('unhealthy');
+      expect(res.body.health_check_error).toMatch(/loopback/i);
+      expect(server.connections).toBe(0);
+      expect(server.requests).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses the cloud metadata address without connecting (well within the timeout)', async () => {
+    const started = Date.now();
+    const res = await registerAndProbe({
+      transport: 'sse',
+      url: 'http://169.254.169.254/latest/meta-data/',
+    });
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(res.body.status).toBe('unhealthy');
+    expect(res.body.health_check_error).toMatch(/metadata|link-local/i);
+  });
+
+  it('leaves a stdio server unknown, saying why, while stdio probing is disabled', async () => {
+    const res = await registerAndProbe({
+      transport: 'stdio',
+      command: 'node',
+      args: [STDIO_SERVER],
+    });
+    expect(res.body).toMatchObject({
+      status: 'unknown',
+      health_check_error: 'stdio servers are not probed: stdio probing is disabled',
+      consecutive_failures: 0,
+    });
+  });
+});
