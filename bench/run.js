@@ -97,6 +97,7 @@ async function abRuns(targets, scenario, options, extra = {}) {
   for (let round = 0; round < options.rounds; round += 1) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
+      target.process?.assertAlive();
       const run = await runLoad({
         url: target.url,
         request: scenario.request,
@@ -105,6 +106,7 @@ async function abRuns(targets, scenario, options, extra = {}) {
         pid: target.pid,
         ...extra,
       });
+      target.process?.assertAlive();
       describeRun(`${scenario.name} ${target.label} round ${round + 1}`, run);
       runs.get(target.label).push(run);
     }
@@ -120,8 +122,10 @@ async function throughputPhase(app, baseline, fixture, options) {
   const rows = [];
   for (const scenario of selectedScenarios(fixture, options)) {
     log(`throughput: ${scenario.route}`);
-    const targets = [{ label: 'app', url: app.url, pid: app.pid }];
-    if (scenario.baseline) targets.push({ label: 'baseline', url: baseline.url, pid: baseline.pid });
+    const targets = [{ label: 'app', url: app.url, pid: app.pid, process: app }];
+    if (scenario.baseline) {
+      targets.push({ label: 'baseline', url: baseline.url, pid: baseline.pid, process: baseline });
+    }
     const runs = await abRuns(targets, scenario, options);
     const appSummary = summarize(runs.get('app'));
     const baselineSummary = scenario.baseline ? summarize(runs.get('baseline')) : null;
@@ -145,8 +149,8 @@ async function fixedRatePhase(app, baseline, fixture, options) {
   const scenarios = selectedScenarios(fixture, options).filter((scenario) => scenario.name === 'by-id' || scenario.name === 'list');
   for (const scenario of scenarios) {
     const targets = [
-      { label: 'app', url: app.url, pid: app.pid },
-      { label: 'baseline', url: baseline.url, pid: baseline.pid },
+      { label: 'app', url: app.url, pid: app.pid, process: app },
+      { label: 'baseline', url: baseline.url, pid: baseline.pid, process: baseline },
     ];
     const rounds = Math.min(options.rounds, 2);
     log(`fixed rate ${options.rate}/s (autocannon overallRate): ${scenario.route}`);
@@ -156,6 +160,7 @@ async function fixedRatePhase(app, baseline, fixture, options) {
     for (let round = 0; round < rounds; round += 1) {
       const order = round % 2 === 0 ? targets : [...targets].reverse();
       for (const target of order) {
+        target.process.assertAlive();
         const run = await runPaced({
           url: target.url,
           request: scenario.request,

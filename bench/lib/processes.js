@@ -62,6 +62,16 @@ function captureOutput(child, echo) {
   return { text: () => lines.slice(-40).join('\n'), lines };
 }
 
+/** Throws, with the child's last output, when it is no longer running (a crash mid-run). */
+function aliveCheck(name, child, output) {
+  return () => {
+    if (child.exitCode === null && child.signalCode === null) return;
+    throw new Error(
+      `${name} (pid ${child.pid}) exited (${child.exitCode ?? child.signalCode}); its last output:\n${output.text()}`,
+    );
+  };
+}
+
 function stopChild(child) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
@@ -109,7 +119,7 @@ async function startApp({ databaseUrl, adminKey, env = {}, profile, profileDir }
   const output = captureOutput(child);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, child, output);
-  return { url, pid: child.pid, output, stop: () => stopChild(child) };
+  return { url, pid: child.pid, output, assertAlive: aliveCheck('app', child, output), stop: () => stopChild(child) };
 }
 
 /** bench/baseline/server.js: Fastify + mysql2, the same SQL and JSON, nothing else. */
@@ -128,7 +138,7 @@ async function startBaseline({ databaseUrl }) {
   const output = captureOutput(child);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, child, output);
-  return { url, pid: child.pid, output, stop: () => stopChild(child) };
+  return { url, pid: child.pid, output, assertAlive: aliveCheck('baseline', child, output), stop: () => stopChild(child) };
 }
 
 /** One process serving `paths` streamable-HTTP MCP endpoints (test/support/mcp-servers.ts). */

@@ -19,9 +19,9 @@ import { startTestApp, TestApp } from '../support/test-app';
 const SERVERS = 200;
 const INTERVAL_S = 2;
 /**
- * Every replica, the MCP servers and the counting proxy share this one test process and its one
- * CPU thread, so a round of 200 probes takes a few seconds here (milliseconds each in production);
- * the interval must be longer than that for "once per interval" to be what is measured.
+ * Both replicas and the MCP servers share this one test process and its one CPU thread (and the
+ * machine may be busy with other suites), so a round of 200 probes takes a second or more here;
+ * the interval must be well above that for "once per interval" to be what is measured.
  */
 const SPLIT_INTERVAL_S = 5;
 const TIMEOUT_MS = 1000;
@@ -169,6 +169,20 @@ function workerEnv(t: TestApp): Record<string, string | undefined> {
 
 const quiet = () => new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
+/** Records every probe an instance runs (the real probe still runs). */
+function recordProbes(
+  runner: ProbeRunner,
+  by: string,
+  probes: Map<string, { at: number; by: string }[]>,
+): void {
+  const probe = runner.probe.bind(runner);
+  jest.spyOn(runner, 'probe').mockImplementation((target, source) => {
+    const url = target.url ?? '';
+    probes.set(url, [...(probes.get(url) ?? []), { at: Date.now(), by }]);
+    return probe(target, source);
+  });
+}
+
 async function checkerProbes(metrics: HealthMetrics): Promise<number> {
   const metric = await metrics.registry.getSingleMetric('mcp_probes_total')?.get();
   return (metric?.values ?? [])
@@ -184,7 +198,7 @@ async function waitUntil(check: () => boolean | Promise<boolean>, ms: number): P
   }
 }
 
-jest.setTimeout(30_000);
+jest.setTimeout(45_000);
 
 describe('background checker shared by replicas', () => {
   let upstream: MultiPathMcpServer;
@@ -212,42 +226,44 @@ describe('background checker shared by replicas', () => {
       logDestination: quiet() as never,
     });
     try {
+      const probes = new Map<string, { at: number; by: string }[]>();
+      recordProbes(t.app.get(ProbeRunner), 'api', probes);
+      recordProbes(worker.app.get(ProbeRunner), 'worker', probes);
       const org = await createOrg(t);
-      await insertServers(t.dataSource, org.organization_id, proxy.url);
+      await insertServers(t.dataSource, org.organization_id, (index) => upstream.urls[index]);
+      const probesOf = (index: number) => probes.get(upstream.urls[index]) ?? [];
       const indexes = Array.from({ length: SERVERS }, (_, index) => index);
-      const counts = () => indexes.map((index) => proxy.probesOf(index).length);
+      const counts = () => indexes.map((index) => probesOf(index).length);
 
-      await waitUntil(() => counts().every((count) => count >= 1), SPLIT_INTERVAL_S * 1000);
-      const firstRoundStart = Math.min(...indexes.map((index) => proxy.probesOf(index)[0]));
+      // Generous: a slow machine only makes the round longer; what is asserted is that no server
+      // is probed twice before every one was probed once.
+      await waitUntil(() => counts().every((count) => count >= 1), SPLIT_INTERVAL_S * 2000);
       expect(Math.max(...counts())).toBe(1);
+      const firstRoundStart = Math.min(...indexes.map((index) => probesOf(index)[0].at));
+      const byApi = indexes.filter((index) => probesOf(index)[0].by === 'api').length;
+      expect(byApi).toBeGreaterThan(0);
+      expect(byApi).toBeLessThan(SERVERS);
       await waitUntil(async () => {
         const rows: { n: number }[] = await t.dataSource.query(
           'SELECT COUNT(*) AS n FROM mcp_servers WHERE last_health_check IS NOT NULL',
         );
         return Number(rows[0].n) === SERVERS;
       }, 2000);
-      const apiProbes = await checkerProbes(t.app.get(HealthMetrics));
-      const workerProbes = await checkerProbes(worker.app.get(HealthMetrics));
-      expect(apiProbes + workerProbes).toBe(SERVERS);
-      expect(apiProbes).toBeGreaterThan(0);
-      expect(workerProbes).toBeGreaterThan(0);
+      expect(await checkerProbes(t.app.get(HealthMetrics))).toBe(byApi);
+      expect(await checkerProbes(worker.app.get(HealthMetrics))).toBe(SERVERS - byApi);
 
       // The next interval: every server once more, none twice, none early.
-      await waitUntil(() => counts().every((count) => count >= 2), SPLIT_INTERVAL_S * 1000 + 2000);
+      await waitUntil(() => counts().every((count) => count >= 2), SPLIT_INTERVAL_S * 2000);
       expect(Math.max(...counts())).toBe(2);
-      // Each server's next check is due an interval after it was claimed; the first request of a
-      // probe may trail its claim a little on this busy thread.
-      const gaps = indexes.map((index) => proxy.probesOf(index)[1] - proxy.probesOf(index)[0]);
-      expect(Math.min(...gaps)).toBeGreaterThan(SPLIT_INTERVAL_S * 1000 - 1000);
-      expect(Math.min(...indexes.map((index) => proxy.probesOf(index)[1]))).toBeGreaterThan(
-        firstRoundStart + SPLIT_INTERVAL_S * 1000 - 1000,
+      const gaps = indexes.map((index) => probesOf(index)[1].at - probesOf(index)[0].at);
+      expect(Math.min(...gaps)).toBeGreaterThan(SPLIT_INTERVAL_S * 1000 - 500);
+      expect(Math.min(...indexes.map((index) => probesOf(index)[1].at))).toBeGreaterThan(
+        firstRoundStart + SPLIT_INTERVAL_S * 1000 - 500,
       );
 
-      const rows: { status: string; tool_count: number; claimed: number }[] =
-        await t.dataSource.query(
-          'SELECT status, tool_count, COUNT(claim_owner) AS claimed FROM mcp_servers' +
-            ' GROUP BY status, tool_count',
-        );
+      const rows: { status: string; tool_count: number }[] = await t.dataSource.query(
+        'SELECT DISTINCT status, tool_count FROM mcp_servers',
+      );
       expect(rows.map((row) => [row.status, Number(row.tool_count)])).toEqual([['healthy', 2]]);
     } finally {
       await worker.app.close();
@@ -296,13 +312,11 @@ describe('background checker shared by replicas', () => {
         })
       ).app;
       const orphans = claimed.map((row) => ids.indexOf(row.server_id));
-      await waitUntil(
-        () => ids.every((_, index) => proxy.probesOf(index).length >= 1),
-        Math.max(0, expiry - Date.now()) + INTERVAL_S * 1000 + 2000,
-      );
+      // Generous: a slow machine only makes the rounds longer; the timing that matters is
+      // asserted per orphan below.
+      await waitUntil(() => ids.every((_, index) => proxy.probesOf(index).length >= 1), 20_000);
       for (const index of orphans) {
-        const [first, ...later] = proxy.probesOf(index);
-        expect(later).toEqual([]);
+        const [first] = proxy.probesOf(index);
         // Not before the dead replica's claims expire, and within the next interval after.
         expect(first).toBeGreaterThanOrEqual(expiry);
         expect(first).toBeLessThanOrEqual(expiry + INTERVAL_S * 1000);

@@ -159,11 +159,10 @@ export class HealthCheckRepository {
     serverId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<McpServerHealthState | null> {
-    const row = await manager.getRepository(McpServerEntity).findOne({
+    return manager.getRepository(McpServerEntity).findOne({
       select: HEALTH_STATE_COLUMNS,
       where: { organizationId, serverId },
     });
-    return row;
   }
 
   /**
