@@ -9,7 +9,8 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     database = await createSuiteDatabase();
-    const config = parseDatabaseUrl(database.url, true, 2);
+    // One connection: migrations must not need a second one (DB_POOL_SIZE=1 is allowed).
+    const config = parseDatabaseUrl(database.url, true, 1);
     const { ensureMysqlDatabase } = await import('@app/dal');
     await ensureMysqlDatabase(config);
     dataSource = await new DataSource(buildDataSourceOptions(config)).initialize();
@@ -23,7 +24,9 @@ describe('migrations', () => {
   it('applies every migration to an empty database, reverts them all, and applies them again', async () => {
     const applied = await runMigrations(dataSource);
     expect(applied).toEqual(MIGRATIONS.map((m) => new m().name ?? m.name));
-    const tables = (await dataSource.createQueryRunner().getTables()).map((t) => t.name.split('.').pop());
+    const inspector = dataSource.createQueryRunner();
+    const tables = (await inspector.getTables()).map((t) => t.name.split('.').pop());
+    await inspector.release();
     expect(tables).toEqual(expect.arrayContaining(['organizations', 'api_keys', 'teams', 'audit_events']));
 
     for (let i = 0; i < MIGRATIONS.length; i += 1) await dataSource.undoLastMigration();

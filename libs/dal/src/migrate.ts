@@ -1,5 +1,4 @@
-import type { DataSource } from 'typeorm';
-
+import { DataSource, MigrationExecutor } from 'typeorm';
 
 /**
  * Runs pending migrations. On MySQL a named lock serialises replicas that start together, so
@@ -20,8 +19,11 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     }[];
     if (Number(row?.locked) !== 1) throw new Error('Timed out waiting for the migration lock');
     try {
-      // MySQL DDL auto-commits, so each migration is its own unit.
-      return (await dataSource.runMigrations({ transaction: 'none' })).map((m) => m.name);
+      // On the connection that holds the lock, so a pool of one connection is enough. MySQL DDL
+      // auto-commits, so each migration is its own unit.
+      const executor = new MigrationExecutor(dataSource, runner);
+      executor.transaction = 'none';
+      return (await executor.executePendingMigrations()).map((m) => m.name);
     } finally {
       await runner.query('SELECT RELEASE_LOCK(?)', [lockName]);
     }
