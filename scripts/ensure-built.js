@@ -19,7 +19,10 @@ function newestSource(dir) {
 }
 
 function ensureBuilt() {
-  const sources = Math.max(newestSource(path.join(root, 'apps')), newestSource(path.join(root, 'libs')));
+  const sources = Math.max(
+    newestSource(path.join(root, 'apps')),
+    newestSource(path.join(root, 'libs')),
+  );
   if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= sources) return;
   process.stderr.write('Building MCP Registry (dist/ is missing or out of date)...\n');
   execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build', 'api'], {

@@ -25,7 +25,9 @@ describe('error envelope on every error class', () => {
   });
 
   it('404 for an unknown route, with the caller request id as trace_id', async () => {
-    const res = await t.request('POST', '/v1/does-not-exist', { headers: { 'x-request-id': 'trace-abc_1' } });
+    const res = await t.request('POST', '/v1/does-not-exist', {
+      headers: { 'x-request-id': 'trace-abc_1' },
+    });
     expect(res.status).toBe(404);
     expectEnvelope(res.body, 404, 'NOT_FOUND', 'not_found_error');
     expect(res.body.error.trace_id).toBe('trace-abc_1');
@@ -33,7 +35,9 @@ describe('error envelope on every error class', () => {
   });
 
   it('replaces an unsafe incoming request id with a generated one', async () => {
-    const res = await t.request('GET', '/v1/does-not-exist', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const res = await t.request('GET', '/v1/does-not-exist', {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     expect(res.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{24}$/);
     expect(res.body.error.trace_id).toBe(res.headers.get('x-request-id'));
   });
@@ -42,7 +46,11 @@ describe('error envelope on every error class', () => {
     await t.request('GET', '/health/live', { headers: { 'x-request-id': 'trace-in-logs-1' } });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.trace_id === 'trace-in-logs-1');
-    expect(line).toMatchObject({ req: { method: 'GET' }, route: '/health/live', res: { status: 200 } });
+    expect(line).toMatchObject({
+      req: { method: 'GET' },
+      route: '/health/live',
+      res: { status: 200 },
+    });
     expect(typeof line.latency_ms).toBe('number');
   });
 
@@ -53,7 +61,9 @@ describe('error envelope on every error class', () => {
     expect(missing.body.error.message).toBe('Invalid request parameters');
     expect(missing.body.error.details.fields.map((f: any) => f.field)).toContain('name');
 
-    const unknown = await t.request('POST', '/v1/organizations', { body: { name: 'Acme', colour: 'red' } });
+    const unknown = await t.request('POST', '/v1/organizations', {
+      body: { name: 'Acme', colour: 'red' },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.fields.map((f: any) => f.field)).toContain('colour');
   });
@@ -79,7 +89,10 @@ describe('error envelope on every error class', () => {
 
   it('415 for a body that is not JSON', async () => {
     for (const type of ['application/xml', 'text/plain']) {
-      const res = await t.request('POST', '/v1/organizations', { rawBody: '<org/>', headers: { 'content-type': type } });
+      const res = await t.request('POST', '/v1/organizations', {
+        rawBody: '<org/>',
+        headers: { 'content-type': type },
+      });
       expect(res.status).toBe(415);
       expectEnvelope(res.body, 415, 'UNSUPPORTED_MEDIA_TYPE', 'validation_error');
     }
@@ -89,12 +102,16 @@ describe('error envelope on every error class', () => {
     const runner = t.dataSource.createQueryRunner();
     await runner.renameTable('teams', 'teams_moved_away');
     try {
-      const res = await t.request('GET', '/v1/teams', { headers: { 'x-request-id': 'trace-500-x' } });
+      const res = await t.request('GET', '/v1/teams', {
+        headers: { 'x-request-id': 'trace-500-x' },
+      });
       expect(res.status).toBe(500);
       expectEnvelope(res.body, 500, 'INTERNAL_ERROR', 'server_error');
       expect(res.text).not.toMatch(/teams|SELECT|sqlite|mysql|stack|at /i);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(t.logs.some((l) => l.includes('trace-500-x') && l.includes('INTERNAL_ERROR'))).toBe(true);
+      expect(t.logs.some((l) => l.includes('trace-500-x') && l.includes('INTERNAL_ERROR'))).toBe(
+        true,
+      );
     } finally {
       await runner.renameTable('teams_moved_away', 'teams');
       await runner.release();

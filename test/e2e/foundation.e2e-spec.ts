@@ -21,6 +21,9 @@ describe('foundation', () => {
     const res = await t.request('GET', '/nope', { headers: { 'x-request-id': 'my-trace-1' } });
     expect(res.status).toBe(404);
     expect(res.headers.get('x-request-id')).toBe('my-trace-1');
-    expect(res.body).toMatchObject({ success: false, error: { code: 'NOT_FOUND', status: 404, type: 'not_found_error', trace_id: 'my-trace-1' } });
+    expect(res.body).toMatchObject({
+      success: false,
+      error: { code: 'NOT_FOUND', status: 404, type: 'not_found_error', trace_id: 'my-trace-1' },
+    });
   });
 });

@@ -27,7 +27,9 @@ describe('migrations', () => {
     const inspector = dataSource.createQueryRunner();
     const tables = (await inspector.getTables()).map((t) => t.name.split('.').pop());
     await inspector.release();
-    expect(tables).toEqual(expect.arrayContaining(['organizations', 'api_keys', 'teams', 'audit_events']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['organizations', 'api_keys', 'teams', 'audit_events']),
+    );
 
     for (let i = 0; i < MIGRATIONS.length; i += 1) await dataSource.undoLastMigration();
     const runner = dataSource.createQueryRunner();

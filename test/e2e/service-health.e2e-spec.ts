@@ -35,7 +35,10 @@ describe('service health', () => {
       const database = await createSuiteDatabase();
       const viaProxy = new URL(database.url);
       viaProxy.host = `127.0.0.1:${proxyPort}`;
-      const t = await startTestApp({ DATABASE_URL: viaProxy.toString() }, { database: { ...database, url: viaProxy.toString() } });
+      const t = await startTestApp(
+        { DATABASE_URL: viaProxy.toString() },
+        { database: { ...database, url: viaProxy.toString() } },
+      );
       try {
         await waitForStatus(t, '/health/ready', 200, 2000);
         await proxy.stop();
@@ -72,7 +75,10 @@ describe('service health', () => {
       fs.mkdirSync(file);
       const down = await t.request('GET', '/health/ready', { key: null });
       expect(down.status).toBe(503);
-      expect(down.body).toMatchObject({ success: false, error: { code: 'SERVICE_UNAVAILABLE', status: 503 } });
+      expect(down.body).toMatchObject({
+        success: false,
+        error: { code: 'SERVICE_UNAVAILABLE', status: 503 },
+      });
       expect((await t.request('GET', '/health/live', { key: null })).status).toBe(200);
       const data = await t.request('GET', '/v1/organizations');
       expect(data.status).toBe(503);

@@ -15,7 +15,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function run(script: string, env: Record<string, string>): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
+function run(
+  script: string,
+  env: Record<string, string>,
+): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
   let stdout = '';
   let stderr = '';
   const child = spawn(process.execPath, [script], {
@@ -31,7 +34,8 @@ function run(script: string, env: Record<string, string>): { child: ChildProcess
 
 describe('process start-up and shutdown (built app)', () => {
   beforeAll(() => {
-    if (!fs.existsSync(mainJs)) throw new Error('dist/ is missing: npm test builds it first (pretest)');
+    if (!fs.existsSync(mainJs))
+      throw new Error('dist/ is missing: npm test builds it first (pretest)');
   });
 
   it('stops with exit code 1 and one line naming the variable on an invalid value', async () => {
@@ -54,10 +58,17 @@ describe('process start-up and shutdown (built app)', () => {
     const port = await freePort();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-registry-data-'));
     const started = Date.now();
-    const proc = run(mainJs, { PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${dir}/db/registry.sqlite` });
+    const proc = run(mainJs, {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${dir}/db/registry.sqlite`,
+    });
     let status = 0;
     while (Date.now() - started < 10_000 && status !== 200) {
-      status = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+      status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toBe(200);

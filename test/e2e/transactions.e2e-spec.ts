@@ -27,7 +27,10 @@ describe('transactions under concurrency', () => {
       }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
-    const rows = await t.dataSource.query('SELECT id FROM organizations WHERE id IN (?, ?)', [kept, rolledBack]);
+    const rows = await t.dataSource.query('SELECT id FROM organizations WHERE id IN (?, ?)', [
+      kept,
+      rolledBack,
+    ]);
     expect(rows.map((r: { id: string }) => r.id)).toEqual([kept]);
   });
 });

@@ -20,7 +20,10 @@ export async function ensureTestDatabase(): Promise<void> {
   if (suiteDatabaseKind() !== 'mysql') return;
   const mysql = await import('mysql2/promise');
   try {
-    const connection = await mysql.createConnection({ uri: mysqlServerUrl().toString(), connectTimeout: 5000 });
+    const connection = await mysql.createConnection({
+      uri: mysqlServerUrl().toString(),
+      connectTimeout: 5000,
+    });
     await connection.query('SELECT 1');
     await connection.end();
   } catch (error) {

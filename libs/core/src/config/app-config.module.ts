@@ -20,7 +20,9 @@ export interface AppConfigOptions {
 @Module({})
 export class AppConfigModule {
   /** Builds the module and hands back the parsed config (the app needs it before Nest starts). */
-  static async load(options: AppConfigOptions = {}): Promise<{ module: DynamicModule; config: AppConfig }> {
+  static async load(
+    options: AppConfigOptions = {},
+  ): Promise<{ module: DynamicModule; config: AppConfig }> {
     // forRoot copies .env into process.env (without overriding real variables) before returning.
     const holder: { app?: AppConfig } = {};
     const configModule = await ConfigModule.forRoot({

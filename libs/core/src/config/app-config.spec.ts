@@ -5,12 +5,19 @@ describe('parseEnv', () => {
     const config = parseEnv({});
     expect(config.port).toBe(3000);
     expect(config.database).toMatchObject({ type: 'sqlite', migrationsRun: true });
-    expect(config.database.type === 'sqlite' && config.database.path).toMatch(/data\/mcp-registry\.sqlite$/);
+    expect(config.database.type === 'sqlite' && config.database.path).toMatch(
+      /data\/mcp-registry\.sqlite$/,
+    );
     expect(config.auth.rateLimitPerMinute).toBe(6000);
     expect(config.auth.keyCacheTtlMs).toBe(5000);
     expect(config.mcp.stdioCommandAllowlist).toEqual(['npx', 'node', 'uvx', 'python3']);
     expect(config.mcp.stdioEnabled).toBe(false);
-    expect(config.health).toEqual({ timeoutMs: 10000, intervalS: 60, concurrency: 10, workerEnabled: true });
+    expect(config.health).toEqual({
+      timeoutMs: 10000,
+      intervalS: 60,
+      concurrency: 10,
+      workerEnabled: true,
+    });
     expect(config.metricsPublic).toBe(false);
     expect(config.bodyLimitBytes).toBe(1048576);
   });
@@ -39,11 +46,17 @@ describe('parseEnv', () => {
   });
 
   it('requires a pepper in production on MySQL', () => {
-    expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'mysql://root@db/x' })).toThrow(/API_KEY_PEPPER/);
+    expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'mysql://root@db/x' })).toThrow(
+      /API_KEY_PEPPER/,
+    );
   });
 
   it('parses lists and booleans', () => {
-    const config = parseEnv({ STDIO_COMMAND_ALLOWLIST: ' node , uvx ,', STDIO_ENABLED: 'TRUE', MCP_ALLOW_LOOPBACK: '1' });
+    const config = parseEnv({
+      STDIO_COMMAND_ALLOWLIST: ' node , uvx ,',
+      STDIO_ENABLED: 'TRUE',
+      MCP_ALLOW_LOOPBACK: '1',
+    });
     expect(config.mcp.stdioCommandAllowlist).toEqual(['node', 'uvx']);
     expect(config.mcp.stdioEnabled).toBe(true);
     expect(config.mcp.allowLoopback).toBe(true);
@@ -52,11 +65,18 @@ describe('parseEnv', () => {
 
 describe('parseDatabaseUrl', () => {
   it('reads a MySQL URL and its database name', () => {
-    expect(parseDatabaseUrl('mysql://u:p@h:3307/registry', true, 5)).toMatchObject({ type: 'mysql', database: 'registry', poolSize: 5 });
+    expect(parseDatabaseUrl('mysql://u:p@h:3307/registry', true, 5)).toMatchObject({
+      type: 'mysql',
+      database: 'registry',
+      poolSize: 5,
+    });
   });
 
   it('accepts mariadb:// as MySQL', () => {
-    expect(parseDatabaseUrl('mariadb://u@h/db', true, 1)).toMatchObject({ type: 'mysql', url: 'mysql://u@h/db' });
+    expect(parseDatabaseUrl('mariadb://u@h/db', true, 1)).toMatchObject({
+      type: 'mysql',
+      url: 'mysql://u@h/db',
+    });
   });
 
   it('refuses a MySQL URL without a database', () => {

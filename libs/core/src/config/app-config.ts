@@ -122,15 +122,28 @@ export function parseDatabaseUrl(
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
     if (!/^[A-Za-z0-9_$-]{1,64}$/.test(database)) {
-      throw new ConfigValidationError('DATABASE_URL', 'must name a database (mysql://user:pass@host:port/db)');
+      throw new ConfigValidationError(
+        'DATABASE_URL',
+        'must name a database (mysql://user:pass@host:port/db)',
+      );
     }
-    return { type: 'mysql', url: url.replace(/^mariadb:/, 'mysql:'), database, migrationsRun, poolSize };
+    return {
+      type: 'mysql',
+      url: url.replace(/^mariadb:/, 'mysql:'),
+      database,
+      migrationsRun,
+      poolSize,
+    };
   }
   throw new ConfigValidationError('DATABASE_URL', 'must start with mysql:// or sqlite:');
 }
 
 export function parseEnv(env: Env): AppConfig {
-  const nodeEnv = oneOf(env, 'NODE_ENV', 'development', ['development', 'production', 'test'] as const);
+  const nodeEnv = oneOf(env, 'NODE_ENV', 'development', [
+    'development',
+    'production',
+    'test',
+  ] as const);
   const migrationsRun = bool(env, 'DB_MIGRATIONS_RUN', true);
   const poolSize = int(env, 'DB_POOL_SIZE', 10, 1, 200);
   const database = parseDatabaseUrl(raw(env, 'DATABASE_URL'), migrationsRun, poolSize);
@@ -177,7 +190,12 @@ export function parseEnv(env: Env): AppConfig {
     },
     mcp: {
       stdioEnabled: bool(env, 'STDIO_ENABLED', false),
-      stdioCommandAllowlist: list(env, 'STDIO_COMMAND_ALLOWLIST', ['npx', 'node', 'uvx', 'python3']),
+      stdioCommandAllowlist: list(env, 'STDIO_COMMAND_ALLOWLIST', [
+        'npx',
+        'node',
+        'uvx',
+        'python3',
+      ]),
       allowLoopback: bool(env, 'MCP_ALLOW_LOOPBACK', false),
       denyPrivateNetworks: bool(env, 'MCP_DENY_PRIVATE_NETWORKS', false),
       caFile: raw(env, 'MCP_CA_FILE'),

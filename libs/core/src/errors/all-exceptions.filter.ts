@@ -1,6 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ErrorType, InternalError, RateLimitError, ServiceUnavailableError } from './app-error';
+import {
+  AppError,
+  ErrorType,
+  InternalError,
+  RateLimitError,
+  ServiceUnavailableError,
+} from './app-error';
 import { errorEnvelope } from './error-envelope';
 import { isDatabaseUnavailableError } from './database-errors';
 
@@ -80,15 +86,28 @@ export class AllExceptionsFilter implements ExceptionFilter {
 }
 
 function bodyError(message: string): AppError {
-  return new AppError(400, 'VALIDATION_ERROR', 'validation_error', 'Invalid request parameters', message, {
-    fields: [{ field: 'body', message }],
-  });
+  return new AppError(
+    400,
+    'VALIDATION_ERROR',
+    'validation_error',
+    'Invalid request parameters',
+    message,
+    {
+      fields: [{ field: 'body', message }],
+    },
+  );
 }
 
 function fromFastifyError(error: FastifyLikeError): AppError {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError(413, 'PAYLOAD_TOO_LARGE', 'validation_error', 'Request body is too large', 'Request body exceeds 1 MiB');
+      return new AppError(
+        413,
+        'PAYLOAD_TOO_LARGE',
+        'validation_error',
+        'Request body is too large',
+        'Request body exceeds 1 MiB',
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError(
         415,
@@ -102,18 +121,39 @@ function fromFastifyError(error: FastifyLikeError): AppError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return bodyError('Request body is not valid JSON');
     default: {
-      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      const status =
+        error.statusCode && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 500;
       if (status === 500) return new InternalError();
-      const mapped = HTTP_STATUS_MAP[status] ?? { code: 'VALIDATION_ERROR', type: 'validation_error' as const };
-      return new AppError(status, mapped.code, mapped.type, 'Invalid request', 'The request could not be processed');
+      const mapped = HTTP_STATUS_MAP[status] ?? {
+        code: 'VALIDATION_ERROR',
+        type: 'validation_error' as const,
+      };
+      return new AppError(
+        status,
+        mapped.code,
+        mapped.type,
+        'Invalid request',
+        'The request could not be processed',
+      );
     }
   }
 }
 
-function fromHttpException(exception: HttpException, request: FastifyRequest | undefined): AppError {
+function fromHttpException(
+  exception: HttpException,
+  request: FastifyRequest | undefined,
+): AppError {
   const status = exception.getStatus();
   if (status === 404 && /^Cannot /.test(exception.message)) {
-    return new AppError(404, 'NOT_FOUND', 'not_found_error', 'Route not found', `No route ${request?.method} ${request?.url?.split('?')[0]}`);
+    return new AppError(
+      404,
+      'NOT_FOUND',
+      'not_found_error',
+      'Route not found',
+      `No route ${request?.method} ${request?.url?.split('?')[0]}`,
+    );
   }
   const mapped = HTTP_STATUS_MAP[status];
   if (!mapped || status >= 500) {

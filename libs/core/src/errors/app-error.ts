@@ -34,9 +34,16 @@ export class AppError extends Error {
 
 export class ValidationError extends AppError {
   constructor(fields: FieldError[], systemMessage = 'Validation failed') {
-    super(400, 'VALIDATION_ERROR', 'validation_error', 'Invalid request parameters', systemMessage, {
-      fields,
-    });
+    super(
+      400,
+      'VALIDATION_ERROR',
+      'validation_error',
+      'Invalid request parameters',
+      systemMessage,
+      {
+        fields,
+      },
+    );
   }
 
   static field(field: string, message: string): ValidationError {
@@ -45,10 +52,7 @@ export class ValidationError extends AppError {
 }
 
 export type AuthErrorCode =
-  | 'AUTHENTICATION_REQUIRED'
-  | 'INVALID_API_KEY'
-  | 'API_KEY_EXPIRED'
-  | 'API_KEY_DEACTIVATED';
+  'AUTHENTICATION_REQUIRED' | 'INVALID_API_KEY' | 'API_KEY_EXPIRED' | 'API_KEY_DEACTIVATED';
 
 const AUTH_MESSAGES: Record<AuthErrorCode, string> = {
   AUTHENTICATION_REQUIRED: 'Authentication required: send X-API-Key or Authorization: Bearer',

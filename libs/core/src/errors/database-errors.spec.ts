@@ -13,7 +13,11 @@ describe('isDatabaseUnavailableError', () => {
 
   it.each([
     new Error('boom'),
-    { name: 'QueryFailedError', message: 'no such table: teams', driverError: { code: 'SQLITE_ERROR' } },
+    {
+      name: 'QueryFailedError',
+      message: 'no such table: teams',
+      driverError: { code: 'SQLITE_ERROR' },
+    },
     Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY' }),
     null,
     'string',

@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { requestIdFor } from './request-id';
 
-const req = (header?: string | string[]) => ({ headers: header === undefined ? {} : { 'x-request-id': header } }) as unknown as IncomingMessage;
+const req = (header?: string | string[]) =>
+  ({
+    headers: header === undefined ? {} : { 'x-request-id': header },
+  }) as unknown as IncomingMessage;
 
 describe('requestIdFor', () => {
   it('keeps a safe incoming id', () => {

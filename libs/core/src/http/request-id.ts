@@ -9,7 +9,10 @@ export function requestIdFor(req: IncomingMessage): string {
   if (typeof existing === 'string' && existing.length > 0) return existing;
   const incoming = req.headers['x-request-id'];
   const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
-  const id = candidate && SAFE_REQUEST_ID.test(candidate) ? candidate : `req_${randomBytes(12).toString('hex')}`;
+  const id =
+    candidate && SAFE_REQUEST_ID.test(candidate)
+      ? candidate
+      : `req_${randomBytes(12).toString('hex')}`;
   (req as IncomingMessage & { id?: string }).id = id;
   return id;
 }

@@ -57,7 +57,11 @@ export class LoggingModule {
                 customAttributeKeys: { reqId: 'trace_id', responseTime: 'latency_ms' },
                 quietReqLogger: true,
                 serializers: {
-                  req: (req: { method: string; url: string; raw?: IncomingMessage & { routeOptions?: { url?: string } } }) => ({
+                  req: (req: {
+                    method: string;
+                    url: string;
+                    raw?: IncomingMessage & { routeOptions?: { url?: string } };
+                  }) => ({
                     method: req.method,
                     url: req.url.split('?')[0],
                   }),

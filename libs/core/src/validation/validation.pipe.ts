@@ -6,7 +6,12 @@ function flatten(errors: ClassValidatorError[], parent = ''): FieldError[] {
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
     for (const message of Object.values(error.constraints ?? {})) {
-      fields.push({ field, message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message });
+      fields.push({
+        field,
+        message: message.startsWith(`${error.property} `)
+          ? message.slice(error.property.length + 1)
+          : message,
+      });
     }
     if (error.children?.length) fields.push(...flatten(error.children, field));
   }
