@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { startHangingServer } from '../support/mcp-servers';
 
 const root = path.resolve(__dirname, '../..');
 const mainJs = path.join(root, 'dist/apps/api/src/main.js');
@@ -76,5 +77,77 @@ describe('process start-up and shutdown (built app)', () => {
     proc.child.kill('SIGTERM');
     expect(await proc.exit).toBe(0);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finishes an in-flight request on SIGTERM, refuses new ones, then exits 0', async () => {
+    const port = await freePort();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-registry-data-'));
+    const adminKey = 'ak_shutdown_test_0123456789abcdef';
+    const hanging = await startHangingServer();
+    const proc = run(mainJs, {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${dir}/registry.sqlite`,
+      BOOTSTRAP_ADMIN_KEY: adminKey,
+      MCP_ALLOW_LOOPBACK: 'true',
+      HEALTH_WORKER_ENABLED: 'false',
+      HEALTH_CHECK_TIMEOUT_MS: '1500',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const call = (method: string, url: string, body?: unknown) =>
+      fetch(base + url, {
+        method,
+        headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    try {
+      const started = Date.now();
+      while (Date.now() - started < 10_000) {
+        const ok = await fetch(`${base}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(
+        (
+          await call('POST', '/v1/organizations', {
+            name: 'Shutdown',
+            organization_id: 'org_shutdown',
+          })
+        ).status,
+      ).toBe(201);
+      const created = await call('POST', '/v1/mcp/server', {
+        organization_id: 'org_shutdown',
+        server_id: 'slow',
+        server_name: 'Slow',
+        transport: 'streamable_http',
+        url: hanging.url,
+      });
+      expect(created.status).toBe(201);
+
+      // A probe of a server that never answers keeps this request in flight for ~1.5 s.
+      const inFlight = call('POST', '/v1/mcp/server/slow/health', {});
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      proc.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const late = await fetch(`${base}/health/live`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      expect([0, 503]).toContain(late);
+
+      const finished = await inFlight;
+      expect(finished.status).toBe(200);
+      expect((await finished.json()).status).toBe('unhealthy');
+      const code = await proc.exit;
+      if (code !== 0) console.log(proc.out().split('\n').slice(-15).join('\n'), proc.err());
+      expect(code).toBe(0);
+    } finally {
+      proc.child.kill('SIGKILL');
+      await hanging.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

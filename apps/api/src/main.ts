@@ -20,6 +20,10 @@ async function bootstrap(): Promise<void> {
       process.stderr.write('Shutdown timed out\n');
       process.exit(1);
     }, config.shutdownTimeoutMs).unref();
+    // A keep-alive connection whose last request finishes after close() began would hold the
+    // server open until its idle timeout: close such connections as soon as they go idle.
+    const server = app.getHttpServer();
+    setInterval(() => server.closeIdleConnections(), 50).unref();
     app.close().then(
       () => process.exit(0),
       () => process.exit(1),
