@@ -2,35 +2,10 @@ import { ModulesContainer } from '@nestjs/core';
 import { IS_PUBLIC, ROLES, ROLES_KEY, Role } from '@app/auth';
 import { createKey, createOrg } from '../support/factories';
 import { ROUTE_EXPECTATIONS, RouteExpectation } from '../support/route-expectations';
+import { registeredRoutes, DOCUMENTATION } from '../support/routes';
 import { startTestApp, TestApp } from '../support/test-app';
 
-/** Swagger UI and the OpenAPI document: public documentation, not API routes. */
-const DOCUMENTATION = /^\/(docs|openapi\.json)/;
 const PARAM_VALUE = 'does_not_exist';
-
-/**
- * Every route Fastify registered, as `'METHOD /path/:param'`, read from its route tree print
- * (each line is a path segment under its parent, with the methods registered at that node).
- */
-function registeredRoutes(t: TestApp): string[] {
-  const tree = t.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
-  const parents: string[] = [];
-  const routes: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = match[1].length / 4;
-    const path = (parents[depth - 1] ?? '') + match[2];
-    parents[depth] = path;
-    parents.length = depth + 1;
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim())) {
-      if (method && method !== 'HEAD' && method !== 'OPTIONS' && !DOCUMENTATION.test(path)) {
-        routes.push(`${method} ${path}`);
-      }
-    }
-  }
-  return [...new Set(routes)].sort();
-}
 
 function concretePath(route: string): string {
   return route

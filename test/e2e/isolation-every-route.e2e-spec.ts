@@ -1,0 +1,178 @@
+import { createKey, createOrg, createTeam } from '../support/factories';
+import { ROUTE_EXPECTATIONS } from '../support/route-expectations';
+import { registeredRoutes } from '../support/routes';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/** A body each write route accepts, so the answer reflects scoping, not validation. */
+const VALID_BODIES: Record<string, unknown> = {
+  'PUT /v1/teams/:teamId': { name: 'Renamed', access_groups: ['x'] },
+  'PATCH /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
+  'PUT /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
+};
+
+/** Lists that take `organization_id`: naming another organization is refused. */
+const SCOPED_LISTS = [
+  'GET /v1/api-keys',
+  'GET /v1/teams',
+  'GET /v1/audit-events',
+  'GET /v1/mcp-configurations',
+  'GET /v1/mcp/server',
+  'GET /v1/health/mcp',
+];
+
+/**
+ * Organization B's keys against organization A's real resources, on every route that takes an
+ * id: never A's data, and "not found" rather than a hint that the id exists.
+ */
+describe('cross-organization isolation on every route', () => {
+  let t: TestApp;
+  let routes: string[];
+  const a: Record<string, string> = {};
+  let bAdmin: string;
+  let bService: string;
+  let bMember: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    routes = registeredRoutes(t);
+    const orgA = await createOrg(t);
+    const orgB = await createOrg(t);
+    a.organizationId = orgA.organization_id;
+    a.teamId = (await createTeam(t, orgA.organization_id, ['shared'])).team_id;
+    const aKey = await createKey(t, { organizationId: orgA.organization_id, role: 'org_admin' });
+    a.keyId = aKey.key_id;
+    const config = await t.request('POST', '/v1/mcp-configurations', {
+      key: aKey.key,
+      body: {
+        name: 'A config',
+        server_url: 'https://mcp.a.example.com',
+        transport_type: 'sse',
+        auth_type: 'bearer_token',
+        organization_id: orgA.organization_id,
+        credentials: { type: 'bearer', token: 'a-secret-token-123' },
+      },
+    });
+    expect(config.status).toBe(201);
+    a.configurationId = config.body.id;
+    const server = await t.request('POST', '/v1/mcp/server', {
+      key: aKey.key,
+      body: {
+        server_id: `a-server-${Date.now()}`,
+        server_name: 'A server',
+        transport: 'sse',
+        url: 'https://mcp.a.example.com/sse',
+        mcp_access_groups: ['shared'],
+        env: { TOKEN: 'a-env-secret' },
+      },
+    });
+    expect(server.status).toBe(201);
+    a.server_id = server.body.server_id;
+
+    bAdmin = (await createKey(t, { organizationId: orgB.organization_id, role: 'org_admin' })).key;
+    bService = (await createKey(t, { organizationId: orgB.organization_id, role: 'service' })).key;
+    bMember = (
+      await createKey(t, {
+        organizationId: orgB.organization_id,
+        role: 'member',
+        accessGroups: ['shared'],
+      })
+    ).key;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it("answers 404 (or 403 by role) on every id route for another organization's resources", async () => {
+    const withIds = routes.filter((route) => route.includes('/:'));
+    expect(withIds.length).toBeGreaterThan(15);
+    const wrong: string[] = [];
+    for (const route of withIds) {
+      const [method, template] = route.split(' ');
+      const path = template.replace(/:([A-Za-z_]+)/g, (_, name: string) => {
+        if (!(name in a)) throw new Error(`no fixture for :${name} in ${route}`);
+        return a[name];
+      });
+      for (const [who, key] of Object.entries({
+        org_admin: bAdmin,
+        service: bService,
+        member: bMember,
+      })) {
+        const expectation = ROUTE_EXPECTATIONS[route];
+        const allowed =
+          expectation && 'roles' in expectation && expectation.roles.includes(who as never);
+        const res = await t.request(method, path, {
+          key,
+          body: ['POST', 'PUT', 'PATCH'].includes(method) ? (VALID_BODIES[route] ?? {}) : undefined,
+        });
+        const expected = allowed ? 404 : 403;
+        if (res.status !== expected)
+          wrong.push(`${route} as B ${who}: ${res.status}, expected ${expected}`);
+        for (const id of Object.values(a)) {
+          if (res.text.includes(id) && !path.includes(id))
+            wrong.push(`${route} as B ${who} leaked ${id}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("never lists another organization's rows, and 404s a list that names it", async () => {
+    const lists = routes.filter((route) => route.startsWith('GET ') && !route.includes('/:'));
+    const wrong: string[] = [];
+    for (const route of lists) {
+      const path = route.slice(4);
+      for (const key of [bAdmin, bService, bMember]) {
+        const res = await t.request('GET', path, { key });
+        for (const id of Object.values(a)) {
+          if (res.text.includes(id)) wrong.push(`${route} lists ${id}`);
+        }
+        const named = await t.request('GET', `${path}?organization_id=${a.organizationId}`, {
+          key,
+        });
+        if (SCOPED_LISTS.includes(route) && named.status < 400) {
+          wrong.push(`${route}?organization_id=A answered ${named.status}`);
+        }
+        if (named.text.includes(a.server_id) || named.text.includes(a.configurationId)) {
+          wrong.push(`${route}?organization_id=A leaked data`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("refuses to replace another organization's server or create in another organization", async () => {
+    const put = await t.request('PUT', '/v1/mcp/server', {
+      key: bAdmin,
+      body: {
+        server_id: a.server_id,
+        server_name: 'Taken over',
+        transport: 'sse',
+        url: 'https://evil.example.com',
+      },
+    });
+    expect(put.status).toBe(404);
+    const createConfig = await t.request('POST', '/v1/mcp-configurations', {
+      key: bAdmin,
+      body: {
+        name: 'Intruder',
+        server_url: 'https://mcp.example.com',
+        transport_type: 'sse',
+        auth_type: 'none',
+        organization_id: a.organizationId,
+      },
+    });
+    expect(createConfig.status).toBe(403);
+    const createServer = await t.request('POST', '/v1/mcp/server', {
+      key: bAdmin,
+      body: {
+        server_name: 'Intruder',
+        transport: 'sse',
+        url: 'https://x.example.com',
+        organization_id: a.organizationId,
+      },
+    });
+    expect([403, 400]).toContain(createServer.status);
+    const stillThere = await t.request('GET', `/v1/mcp/server/${a.server_id}`);
+    expect(stillThere.body.server_name).toBe('A server');
+  });
+});
