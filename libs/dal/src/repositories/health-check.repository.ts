@@ -204,9 +204,11 @@ export class HealthCheckRepository {
       }
       const result = await update.execute();
       if ((result.affected ?? 0) === 0) return [];
+      // Read back by primary key: claim_owner has no index, and a scan per claim would cost a
+      // full table read for every probe slot that frees up.
       return manager.getRepository(McpServerEntity).find({
         select: PROBE_TARGET_COLUMNS,
-        where: { claimOwner: claim.owner },
+        where: { serverId: In(ids), claimOwner: claim.owner },
       });
     });
     return { claimed, candidates: rows.length };
