@@ -140,7 +140,7 @@ describe('process start-up and shutdown (built app)', () => {
 
       const finished = await inFlight;
       expect(finished.status).toBe(200);
-      expect((await finished.json()).status).toBe('unhealthy');
+      expect(((await finished.json()) as { status: string }).status).toBe('unhealthy');
       const code = await proc.exit;
       if (code !== 0) console.log(proc.out().split('\n').slice(-15).join('\n'), proc.err());
       expect(code).toBe(0);

@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { Foundation1763900000000 } from './1763900000000-foundation';
 import { McpConfigurations1763900100000 } from './1763900100000-mcp-configurations';
 import { McpServers1763900200000 } from './1763900200000-mcp-servers';
+import { RegistryVisibilityIndex1763900400000 } from './1763900400000-registry-visibility-index';
 
 /** Every migration, in order. Both databases run this one list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Foundation1763900000000,
   McpConfigurations1763900100000,
   McpServers1763900200000,
+  RegistryVisibilityIndex1763900400000,
 ];

@@ -239,6 +239,23 @@ function filterCondition(filter: McpServerListFilter): { sql: string; params: un
   return { sql, params };
 }
 
+/** A member's or viewer's group read in one organization, when the fast path applies. */
+function groupReader(
+  scope: OrganizationScope,
+  visibility: ServerVisibility,
+  filter: McpServerListFilter,
+): { organizationId: string; accessGroups: readonly string[] } | null {
+  if ('wholeOrganization' in visibility || scope === ALL_ORGANIZATIONS) return null;
+  if (visibility.accessGroups.length === 0 || filter.accessGroup !== undefined) return null;
+  return { organizationId: scope, accessGroups: visibility.accessGroups };
+}
+
+function statusCondition(filter: McpServerListFilter): { sql: string; params: unknown[] } {
+  return filter.status === undefined
+    ? { sql: '', params: [] }
+    : { sql: ' AND x.status = ?', params: [filter.status] };
+}
+
 function conflictFieldOf(error: unknown): McpServerConflictField | null {
   const candidate = error as { code?: unknown; message?: unknown; driverError?: unknown };
   const driver = (candidate?.driverError ?? candidate) as { code?: unknown; message?: unknown };
@@ -302,15 +319,53 @@ export class McpServerRepository {
     filter: McpServerListFilter,
     page: McpServerPage,
   ): Promise<McpServerView[]> {
+    const keyset = page.after
+      ? {
+          sql: ' AND (x.created_at > ? OR (x.created_at = ? AND x.server_id > ?))',
+          params: [
+            sqlInstant(page.after.createdAt),
+            sqlInstant(page.after.createdAt),
+            page.after.serverId,
+          ],
+        }
+      : { sql: '', params: [] as unknown[] };
+    const groups = groupReader(scope, visibility, filter);
+    if (groups) {
+      // Members and viewers: the servers without groups and those of their groups are two
+      // indexed, bounded reads merged here, instead of one OR that walks the whole organization.
+      const status = statusCondition(filter);
+      const take = page.limit + 1;
+      const sql =
+        `SELECT ${VIEW_COLUMNS} FROM mcp_servers s JOIN (` +
+        ` SELECT server_id FROM (SELECT x.server_id FROM mcp_servers x` +
+        ` WHERE x.organization_id = ? AND x.has_access_groups = 0${status.sql}${keyset.sql}` +
+        ` ORDER BY x.created_at, x.server_id LIMIT ?) ungrouped` +
+        ` UNION SELECT server_id FROM (SELECT DISTINCT x.server_id, x.created_at` +
+        ` FROM mcp_server_access_groups g JOIN mcp_servers x ON x.server_id = g.server_id` +
+        ` WHERE g.organization_id = ? AND g.access_group IN (${placeholders(groups.accessGroups.length)})` +
+        `${status.sql}${keyset.sql} ORDER BY x.created_at, x.server_id LIMIT ?) grouped` +
+        `) v ON v.server_id = s.server_id ORDER BY s.created_at, s.server_id LIMIT ?`;
+      const params = [
+        groups.organizationId,
+        ...status.params,
+        ...keyset.params,
+        take,
+        groups.organizationId,
+        ...groups.accessGroups,
+        ...status.params,
+        ...keyset.params,
+        take,
+        take,
+      ];
+      const rows: RawRow[] = await this.dataSource.query(sql, params);
+      return rows.map(toView);
+    }
     const readable = readableCondition(scope, visibility);
     const filtered = filterCondition(filter);
     let sql = `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE ${readable.sql}${filtered.sql}`;
     const params: unknown[] = [...readable.params, ...filtered.params];
-    if (page.after) {
-      const at = sqlInstant(page.after.createdAt);
-      sql += ' AND (s.created_at > ? OR (s.created_at = ? AND s.server_id > ?))';
-      params.push(at, at, page.after.serverId);
-    }
+    sql += keyset.sql.replace(/x\./g, 's.');
+    params.push(...keyset.params);
     sql += ' ORDER BY s.created_at, s.server_id LIMIT ?';
     params.push(page.limit + 1);
     const rows: RawRow[] = await this.dataSource.query(sql, params);
@@ -322,6 +377,25 @@ export class McpServerRepository {
     visibility: ServerVisibility,
     filter: McpServerListFilter,
   ): Promise<number> {
+    const groups = groupReader(scope, visibility, filter);
+    if (groups) {
+      // The two sets are disjoint (has_access_groups tells them apart), so their counts add up.
+      const status = statusCondition(filter);
+      const rows: RawRow[] = await this.dataSource.query(
+        `SELECT (SELECT COUNT(*) FROM mcp_servers x WHERE x.organization_id = ? AND x.has_access_groups = 0${status.sql})` +
+          ` + (SELECT COUNT(*) FROM (SELECT DISTINCT g.server_id FROM mcp_server_access_groups g` +
+          ` JOIN mcp_servers x ON x.server_id = g.server_id WHERE g.organization_id = ?` +
+          ` AND g.access_group IN (${placeholders(groups.accessGroups.length)})${status.sql}) d) AS total`,
+        [
+          groups.organizationId,
+          ...status.params,
+          groups.organizationId,
+          ...groups.accessGroups,
+          ...status.params,
+        ],
+      );
+      return Number(rows[0]?.total ?? 0);
+    }
     const readable = readableCondition(scope, visibility);
     const filtered = filterCondition(filter);
     const rows: RawRow[] = await this.dataSource.query(
