@@ -10,3 +10,4 @@ export * from './pagination/cursor';
 export * from './pagination/page-query.dto';
 export * from './validation/validation.pipe';
 export * from './logging/logging.module';
+export * from './process/process-lifecycle';
