@@ -254,8 +254,13 @@ describe('background checker shared by replicas', () => {
 
       // The next interval: every server once more, none twice, none early.
       await waitUntil(() => counts().every((count) => count >= 2), SPLIT_INTERVAL_S * 2000);
-      expect(Math.max(...counts())).toBe(2);
-      const gaps = indexes.map((index) => probesOf(index)[1].at - probesOf(index)[0].at);
+      // On a loaded machine the slowest servers' second probe can come after the fastest ones'
+      // third: what must hold is that no two probes of one server are less than an interval apart.
+      const gaps = indexes.flatMap((index) =>
+        probesOf(index)
+          .slice(1)
+          .map((probe, i) => probe.at - probesOf(index)[i].at),
+      );
       expect(Math.min(...gaps)).toBeGreaterThan(SPLIT_INTERVAL_S * 1000 - 500);
       expect(Math.min(...indexes.map((index) => probesOf(index)[1].at))).toBeGreaterThan(
         firstRoundStart + SPLIT_INTERVAL_S * 1000 - 500,
