@@ -10,9 +10,16 @@ const { parseOptions } = require('./lib/options');
 const { loadAppCode } = require('./lib/app-code');
 const { connect, recreateDatabase, seedMain, Seeder } = require('./lib/database');
 const { startApp, startBaseline, startMcpServers, sleep, ROOT } = require('./lib/processes');
-const { runLoad, runPaced, sampleLatency, requestOnce } = require('./lib/load');
+const { runLoad, runPaced, sampleLatency, requestOnce, waitForQuiet } = require('./lib/load');
 const { throughputScenarios, byIdRequest, listRequest } = require('./lib/scenarios');
-const { summarize, machine, targetsOf, printReport, writeResults } = require('./lib/report');
+const {
+  summarize,
+  median,
+  machine,
+  targetsOf,
+  printReport,
+  writeResults,
+} = require('./lib/report');
 const { summarizeProfile } = require('./lib/profile-summary');
 
 const RESULTS_DIR = path.join(ROOT, 'bench/results');
@@ -41,7 +48,12 @@ async function stopAll() {
 }
 
 async function appOptions(options, extra = {}) {
-  return { databaseUrl: options.databaseUrl, adminKey: ADMIN_KEY, profileDir: RESULTS_DIR, ...extra };
+  return {
+    databaseUrl: options.databaseUrl,
+    adminKey: ADMIN_KEY,
+    profileDir: RESULTS_DIR,
+    ...extra,
+  };
 }
 
 /** Both servers must answer the same JSON for the same request, or the ratio means nothing. */
@@ -52,9 +64,21 @@ async function checkEquivalence(app, baseline, fixture) {
     { name: 'list (member)', spec: listRequest(fixture, 'member')(0) },
     { name: 'list (org_admin)', spec: listRequest(fixture, 'org_admin')(0) },
   ];
+  const firstPage = await requestOnce(app.url, listRequest(fixture, 'org_admin')(0));
+  const cursor = firstPage.headers['x-next-cursor'];
+  if (cursor) {
+    const spec = listRequest(fixture, 'org_admin')(0);
+    checks.push({
+      name: 'list (org_admin, second page)',
+      spec: { ...spec, path: `${spec.path}&cursor=${cursor}` },
+    });
+  }
   const outcome = [];
   for (const check of checks) {
-    const [a, b] = await Promise.all([requestOnce(app.url, check.spec), requestOnce(baseline.url, check.spec)]);
+    const [a, b] = await Promise.all([
+      requestOnce(app.url, check.spec),
+      requestOnce(baseline.url, check.spec),
+    ]);
     const same =
       a.status === 200 &&
       b.status === 200 &&
@@ -71,7 +95,9 @@ async function checkEquivalence(app, baseline, fixture) {
         const keys = new Set([...Object.keys(first ?? {}), ...Object.keys(second ?? {})]);
         for (const key of keys) {
           if (!isDeepStrictEqual(first?.[key], second?.[key])) {
-            log(`  ${key}: app=${JSON.stringify(first?.[key])} baseline=${JSON.stringify(second?.[key])}`);
+            log(
+              `  ${key}: app=${JSON.stringify(first?.[key])} baseline=${JSON.stringify(second?.[key])}`,
+            );
           }
         }
       } else {
@@ -84,20 +110,42 @@ async function checkEquivalence(app, baseline, fixture) {
 }
 
 function describeRun(label, run) {
-  const extra = run.non2xx || run.errors || run.timeouts ? ` non2xx=${run.non2xx} errors=${run.errors} timeouts=${run.timeouts} ${JSON.stringify(run.statusCodes)}` : '';
-  log(`  ${label}: ${Math.round(run.rps)} req/s p50=${run.p50} p99=${run.p99}${run.cpuMsPerRequest !== null ? ` cpu=${run.cpuMsPerRequest.toFixed(3)}ms/req` : ''}${extra}`);
+  const num = (value) =>
+    value === null || value === undefined
+      ? '–'
+      : Number.isInteger(value)
+        ? value
+        : value.toFixed(2);
+  const extra =
+    run.non2xx || run.errors || run.timeouts
+      ? ` non2xx=${run.non2xx} errors=${run.errors} timeouts/late=${run.timeouts} ${JSON.stringify(run.statusCodes)}`
+      : '';
+  const cpu = run.cpuMsPerRequest !== null ? ` cpu=${run.cpuMsPerRequest.toFixed(3)}ms/req` : '';
+  log(
+    `  ${label}: ${Math.round(run.rps)} req/s p50=${num(run.p50)} p99=${num(run.p99)}${cpu}${extra}${run.saturated ? ' (saturated)' : ''}`,
+  );
 }
 
-/** Warm-up, then `rounds` runs alternating A/B (ABBA…) so drift hits both sides alike. */
+/**
+ * Warm-up, then `rounds` rounds of one run per target back to back (A B, A B, …), so each
+ * round's ratio compares runs seconds apart. Before each run the machine must be quiet.
+ */
 async function abRuns(targets, scenario, options, extra = {}) {
   const runs = new Map(targets.map((target) => [target.label, []]));
   for (const target of targets) {
-    await runLoad({ url: target.url, request: scenario.request, connections: options.connections, duration: options.warmup, pid: target.pid, ...extra });
+    await runLoad({
+      url: target.url,
+      request: scenario.request,
+      connections: options.connections,
+      duration: options.warmup,
+      pid: target.pid,
+      ...extra,
+    });
   }
   for (let round = 0; round < options.rounds; round += 1) {
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    for (const target of order) {
+    for (const target of targets) {
       target.process?.assertAlive();
+      const waited = await waitForQuiet(options.quietMs);
       const run = await runLoad({
         url: target.url,
         request: scenario.request,
@@ -106,6 +154,7 @@ async function abRuns(targets, scenario, options, extra = {}) {
         pid: target.pid,
         ...extra,
       });
+      run.waitedForQuietMs = waited;
       target.process?.assertAlive();
       describeRun(`${scenario.name} ${target.label} round ${round + 1}`, run);
       runs.get(target.label).push(run);
@@ -115,7 +164,9 @@ async function abRuns(targets, scenario, options, extra = {}) {
 }
 
 function selectedScenarios(fixture, options) {
-  return throughputScenarios(fixture).filter((scenario) => !options.routes || options.routes.includes(scenario.name));
+  return throughputScenarios(fixture).filter(
+    (scenario) => !options.routes || options.routes.includes(scenario.name),
+  );
 }
 
 async function throughputPhase(app, baseline, fixture, options) {
@@ -129,12 +180,20 @@ async function throughputPhase(app, baseline, fixture, options) {
     const runs = await abRuns(targets, scenario, options);
     const appSummary = summarize(runs.get('app'));
     const baselineSummary = scenario.baseline ? summarize(runs.get('baseline')) : null;
-    // The ratio of medians, and the per-round ratios beside it to show the spread.
-    const ratio = baselineSummary && baselineSummary.rps > 0 ? appSummary.rps / baselineSummary.rps : null;
+    // Each round pairs two runs seconds apart; the median of those ratios resists a burst of
+    // outside load better than a ratio of medians taken minutes apart.
     const roundRatios = baselineSummary
       ? runs.get('app').map((run, i) => Number((run.rps / runs.get('baseline')[i].rps).toFixed(3)))
       : null;
-    rows.push({ name: scenario.name, route: scenario.route, app: appSummary, baseline: baselineSummary, ratio, roundRatios });
+    const ratio = roundRatios ? median(roundRatios) : null;
+    rows.push({
+      name: scenario.name,
+      route: scenario.route,
+      app: appSummary,
+      baseline: baselineSummary,
+      ratio,
+      roundRatios,
+    });
   }
   return rows;
 }
@@ -146,7 +205,9 @@ async function throughputPhase(app, baseline, fixture, options) {
  */
 async function fixedRatePhase(app, baseline, fixture, options) {
   const rows = [];
-  const scenarios = selectedScenarios(fixture, options).filter((scenario) => scenario.name === 'by-id' || scenario.name === 'list');
+  const scenarios = selectedScenarios(fixture, options).filter(
+    (scenario) => scenario.name === 'by-id' || scenario.name === 'list',
+  );
   for (const scenario of scenarios) {
     const targets = [
       { label: 'app', url: app.url, pid: app.pid, process: app },
@@ -154,13 +215,18 @@ async function fixedRatePhase(app, baseline, fixture, options) {
     ];
     const rounds = Math.min(options.rounds, 2);
     log(`fixed rate ${options.rate}/s (autocannon overallRate): ${scenario.route}`);
-    const bursts = await abRuns(targets, scenario, { ...options, rounds }, { overallRate: options.rate });
+    const bursts = await abRuns(
+      targets,
+      scenario,
+      { ...options, rounds },
+      { overallRate: options.rate },
+    );
     log(`fixed rate ${options.rate}/s (paced): ${scenario.route}`);
     const paced = new Map(targets.map((target) => [target.label, []]));
     for (let round = 0; round < rounds; round += 1) {
-      const order = round % 2 === 0 ? targets : [...targets].reverse();
-      for (const target of order) {
+      for (const target of targets) {
         target.process.assertAlive();
+        await waitForQuiet(options.quietMs);
         const run = await runPaced({
           url: target.url,
           request: scenario.request,
@@ -179,7 +245,10 @@ async function fixedRatePhase(app, baseline, fixture, options) {
       rate: options.rate,
       app: summarize(paced.get('app')),
       baseline: summarize(paced.get('baseline')),
-      autocannon: { app: summarize(bursts.get('app')), baseline: summarize(bursts.get('baseline')) },
+      autocannon: {
+        app: summarize(bursts.get('app')),
+        baseline: summarize(bursts.get('baseline')),
+      },
     });
   }
   return rows;
@@ -198,10 +267,15 @@ async function scalePhase(app, baseline, connection, code, options) {
     log(`scale: seeded ${size} servers in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const row = { servers: size };
     for (const role of ['member', 'org_admin']) {
-      const spec = { path: '/v1/mcp/server?limit=50', headers: { 'x-api-key': tenant.keys[role].key } };
+      const spec = {
+        path: '/v1/mcp/server?limit=50',
+        headers: { 'x-api-key': tenant.keys[role].key },
+      };
       const appSample = await sampleLatency(app.url, spec, { seconds });
       const baselineSample = await sampleLatency(baseline.url, spec, { seconds });
-      log(`  ${size} servers, ${role}: app p50=${appSample.p50.toFixed(2)} ms, baseline p50=${baselineSample.p50.toFixed(2)} ms`);
+      log(
+        `  ${size} servers, ${role}: app p50=${appSample.p50.toFixed(2)} ms, baseline p50=${baselineSample.p50.toFixed(2)} ms`,
+      );
       row[role] = { app: appSample, baseline: baselineSample };
     }
     rows.push(row);
@@ -243,9 +317,15 @@ async function probePhase(appRef, connection, code, options) {
   const organizationId = 'org_benchprobes';
   const tenant = await seeder.tenant(organizationId, 'Bench probes');
   // Only this organization's servers are due: the round times exactly N probes.
-  await connection.query('UPDATE mcp_servers SET health_check_enabled = 0 WHERE organization_id <> ?', [organizationId]);
+  await connection.query(
+    'UPDATE mcp_servers SET health_check_enabled = 0 WHERE organization_id <> ?',
+    [organizationId],
+  );
   const mcp = await track(
-    startMcpServers(servers, options.profile ? { profile: 'mcp-servers', profileDir: RESULTS_DIR } : {}),
+    startMcpServers(
+      servers,
+      options.profile ? { profile: 'mcp-servers', profileDir: RESULTS_DIR } : {},
+    ),
   );
   try {
     await registerProbeServers(appRef.app, tenant.keys.org_admin.key, mcp.urls);
@@ -295,14 +375,18 @@ async function probePhase(appRef, connection, code, options) {
     // A checker that began before the app listened is timed from the spawn instead.
     const checkedAtReady = startedAt !== null && startedAt - ready < 150;
     const origin = checkedAtReady ? spawned : ready;
+    const [[table]] = await connection.query('SELECT COUNT(*) AS n FROM mcp_servers');
     const result = {
       servers,
+      /** Rows in mcp_servers during the round (the other phases' servers, not due). */
+      tableServers: Number(table.n),
       concurrency: options.probeConcurrency,
       checked,
       healthy: Number(stats.healthy ?? 0),
       bootSeconds: (ready - spawned) / 1000,
       roundSeconds: finishedAt === null ? null : (finishedAt - origin) / 1000,
-      spreadSeconds: stats.first && stats.last ? (stats.last.getTime() - stats.first.getTime()) / 1000 : null,
+      spreadSeconds:
+        stats.first && stats.last ? (stats.last.getTime() - stats.first.getTime()) / 1000 : null,
       maxLatencyMs: stats.max_latency === null ? null : Number(stats.max_latency),
       errors: errors.map((row) => ({ error: row.error, count: Number(row.n) })),
       note: finishedAt === null ? `only ${checked} checked within the time limit` : '',
@@ -318,9 +402,23 @@ async function probePhase(appRef, connection, code, options) {
 async function profileRun(fixture, options) {
   const profiles = [];
   for (const scenario of selectedScenarios(fixture, options)) {
-    const app = await track(startApp(await appOptions(options, { profile: `app-${scenario.name}` })));
-    await runLoad({ url: app.url, request: scenario.request, connections: options.connections, duration: options.warmup, pid: app.pid });
-    const run = await runLoad({ url: app.url, request: scenario.request, connections: options.connections, duration: options.duration, pid: app.pid });
+    const app = await track(
+      startApp(await appOptions(options, { profile: `app-${scenario.name}` })),
+    );
+    await runLoad({
+      url: app.url,
+      request: scenario.request,
+      connections: options.connections,
+      duration: options.warmup,
+      pid: app.pid,
+    });
+    const run = await runLoad({
+      url: app.url,
+      request: scenario.request,
+      connections: options.connections,
+      duration: options.duration,
+      pid: app.pid,
+    });
     describeRun(`${scenario.name} (profiled)`, run);
     await app.stop();
     const file = path.join(RESULTS_DIR, `app-${scenario.name}.cpuprofile`);
@@ -353,9 +451,13 @@ async function main() {
   let fixture;
   try {
     fixture = await seedMain(connection, code, MAIN_SET);
-    await connection.query('ANALYZE TABLE mcp_servers, mcp_server_access_groups, api_keys, mcp_configurations');
+    await connection.query(
+      'ANALYZE TABLE mcp_servers, mcp_server_access_groups, api_keys, mcp_configurations',
+    );
     const seedSeconds = (Date.now() - seedStart) / 1000;
-    log(`seeded ${MAIN_SET.orgs} organizations, ${MAIN_SET.orgs * MAIN_SET.serversPerOrg} servers, ${MAIN_SET.orgs * MAIN_SET.configsPerOrg} configurations in ${seedSeconds.toFixed(1)} s (migrations: ${migrations.length})`);
+    log(
+      `seeded ${MAIN_SET.orgs} organizations, ${MAIN_SET.orgs * MAIN_SET.serversPerOrg} servers, ${MAIN_SET.orgs * MAIN_SET.configsPerOrg} configurations in ${seedSeconds.toFixed(1)} s (migrations: ${migrations.length})`,
+    );
     const [[version]] = await connection.query('SELECT VERSION() AS version');
 
     if (options.profile) {
@@ -370,7 +472,9 @@ async function main() {
         for (const name of ['app-probes', 'mcp-servers']) {
           const file = path.join(RESULTS_DIR, `${name}.cpuprofile`);
           files.push(file);
-          process.stdout.write(`\n== ${name} during the probe round (${file})\n${summarizeProfile(file)}\n`);
+          process.stdout.write(
+            `\n== ${name} during the probe round (${file})\n${summarizeProfile(file)}\n`,
+          );
         }
       }
       log(`profiles written: ${files.map((file) => path.relative(ROOT, file)).join(', ')}`);
@@ -395,7 +499,9 @@ async function main() {
 
     const appRef = { app: await track(startApp(await appOptions(options))) };
     const baseline = await track(startBaseline({ databaseUrl: options.databaseUrl }));
-    log(`app ${appRef.app.url} (pid ${appRef.app.pid}), baseline ${baseline.url} (pid ${baseline.pid})`);
+    log(
+      `app ${appRef.app.url} (pid ${appRef.app.pid}), baseline ${baseline.url} (pid ${baseline.pid})`,
+    );
     results.equivalence = await checkEquivalence(appRef.app, baseline, fixture);
 
     if (options.phases.has('throughput')) {

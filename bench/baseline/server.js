@@ -151,13 +151,64 @@ function readable(key) {
     return { sql: 's.organization_id = ?', params: [key.organizationId] };
   }
   if (key.accessGroups.length === 0) {
-    return { sql: 's.organization_id = ? AND s.has_access_groups = 0', params: [key.organizationId] };
+    return {
+      sql: 's.organization_id = ? AND s.has_access_groups = 0',
+      params: [key.organizationId],
+    };
   }
   return {
     sql:
       `s.organization_id = ? AND (s.has_access_groups = 0 OR s.server_id IN (SELECT g.server_id FROM mcp_server_access_groups g` +
       ` WHERE g.organization_id = ? AND g.access_group IN (${placeholders(key.accessGroups.length)})))`,
     params: [key.organizationId, key.organizationId, ...key.accessGroups],
+  };
+}
+
+/**
+ * One page of visible servers in (created_at, server_id) order, with the app's SQL: a keyset
+ * range of the organization for whole-organization keys; for members and viewers the ungrouped
+ * servers and those of their groups as two bounded reads merged.
+ */
+function listQuery(key, take, after) {
+  const keyset = after
+    ? {
+        sql: ' AND (x.created_at > ? OR (x.created_at = ? AND x.server_id > ?))',
+        params: (() => {
+          const at = new Date(after[0]).toISOString().replace('T', ' ').replace('Z', '');
+          return [at, at, after[1]];
+        })(),
+      }
+    : { sql: '', params: [] };
+  if (WHOLE_ORG_ROLES.has(key.role) || key.accessGroups.length === 0) {
+    const scope = readable(key);
+    return {
+      sql:
+        `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE ${scope.sql}${keyset.sql.replace(/x\./g, 's.')}` +
+        ' ORDER BY s.created_at, s.server_id LIMIT ?',
+      params: [...scope.params, ...keyset.params, take],
+    };
+  }
+  return {
+    sql:
+      `SELECT ${VIEW_COLUMNS} FROM mcp_servers s JOIN (` +
+      ` SELECT server_id FROM (SELECT x.server_id FROM mcp_servers x` +
+      ` WHERE x.organization_id = ? AND x.has_access_groups = 0${keyset.sql}` +
+      ` ORDER BY x.created_at, x.server_id LIMIT ?) ungrouped` +
+      ` UNION SELECT server_id FROM (SELECT DISTINCT x.server_id, x.created_at` +
+      ` FROM mcp_server_access_groups g JOIN mcp_servers x ON x.server_id = g.server_id` +
+      ` WHERE g.organization_id = ? AND g.access_group IN (${placeholders(key.accessGroups.length)})` +
+      `${keyset.sql} ORDER BY x.created_at, x.server_id LIMIT ?) grouped` +
+      `) v ON v.server_id = s.server_id ORDER BY s.created_at, s.server_id LIMIT ?`,
+    params: [
+      key.organizationId,
+      ...keyset.params,
+      take,
+      key.organizationId,
+      ...key.accessGroups,
+      ...keyset.params,
+      take,
+      take,
+    ],
   };
 }
 
@@ -196,8 +247,20 @@ function toResponse(row, entry, hide) {
   const credentialType = CREDENTIAL_TYPES[row.auth_type] ?? null;
   const teams = entry
     ? [...entry.teams]
-        .map(([teamId, name]) => ({ team_id: teamId, team_alias: name, organization_id: row.organization_id }))
-        .sort((a, b) => (a.team_alias === b.team_alias ? (a.team_id < b.team_id ? -1 : 1) : a.team_alias < b.team_alias ? -1 : 1))
+        .map(([teamId, name]) => ({
+          team_id: teamId,
+          team_alias: name,
+          organization_id: row.organization_id,
+        }))
+        .sort((a, b) =>
+          a.team_alias === b.team_alias
+            ? a.team_id < b.team_id
+              ? -1
+              : 1
+            : a.team_alias < b.team_alias
+              ? -1
+              : 1,
+        )
     : [];
   return {
     server_id: row.server_id,
@@ -223,7 +286,8 @@ function toResponse(row, entry, hide) {
     env: hide ? null : mask(JSON.parse(row.env_keys)),
     organization_id: row.organization_id,
     allowed_tools: JSON.parse(row.allowed_tools),
-    credentials: credentialKeys && credentialType ? { type: credentialType, ...mask(credentialKeys) } : null,
+    credentials:
+      credentialKeys && credentialType ? { type: credentialType, ...mask(credentialKeys) } : null,
     has_credentials: credentialKeys !== null,
     tool_count: row.tool_count,
     latency_ms: row.latency_ms,
@@ -238,7 +302,15 @@ function envelope(reply, status, code, type, message) {
   reply.code(status).header('content-type', 'application/json; charset=utf-8');
   return JSON.stringify({
     success: false,
-    error: { code, message, system_message: message, type, status, trace_id: reply.request.id, timestamp: new Date().toISOString() },
+    error: {
+      code,
+      message,
+      system_message: message,
+      type,
+      status,
+      trace_id: reply.request.id,
+      timestamp: new Date().toISOString(),
+    },
   });
 }
 
@@ -246,7 +318,9 @@ const app = Fastify({
   logger: false,
   genReqId: (req) => {
     const incoming = req.headers['x-request-id'];
-    return incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : `req_${randomBytes(12).toString('hex')}`;
+    return incoming && SAFE_REQUEST_ID.test(incoming)
+      ? incoming
+      : `req_${randomBytes(12).toString('hex')}`;
   },
 });
 
@@ -256,8 +330,20 @@ app.addHook('onRequest', async (request, reply) => {
 
 async function authorize(request, reply) {
   const key = await principalOf(request.headers);
-  if (!key) return { error: envelope(reply, 401, 'INVALID_API_KEY', 'authentication_error', 'Invalid API key') };
-  if (!READ_ROLES.has(key.role)) return { error: envelope(reply, 403, 'INSUFFICIENT_PERMISSIONS', 'permission_error', 'Insufficient permissions') };
+  if (!key)
+    return {
+      error: envelope(reply, 401, 'INVALID_API_KEY', 'authentication_error', 'Invalid API key'),
+    };
+  if (!READ_ROLES.has(key.role))
+    return {
+      error: envelope(
+        reply,
+        403,
+        'INSUFFICIENT_PERMISSIONS',
+        'permission_error',
+        'Insufficient permissions',
+      ),
+    };
   return { key };
 }
 
@@ -265,15 +351,19 @@ app.get('/v1/mcp/server/:serverId', async (request, reply) => {
   const { key, error } = await authorize(request, reply);
   if (error) return error;
   const { serverId } = request.params;
-  if (!SERVER_ID_PATTERN.test(serverId)) return envelope(reply, 404, 'NOT_FOUND', 'not_found_error', 'Server not found');
+  if (!SERVER_ID_PATTERN.test(serverId))
+    return envelope(reply, 404, 'NOT_FOUND', 'not_found_error', 'Server not found');
   const scope = readable(key);
-  const [rows] = await pool.query(`SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE s.server_id = ? AND ${scope.sql}`, [
-    serverId,
-    ...scope.params,
-  ]);
-  if (rows.length === 0) return envelope(reply, 404, 'NOT_FOUND', 'not_found_error', 'Server not found');
+  const [rows] = await pool.query(
+    `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE s.server_id = ? AND ${scope.sql}`,
+    [serverId, ...scope.params],
+  );
+  if (rows.length === 0)
+    return envelope(reply, 404, 'NOT_FOUND', 'not_found_error', 'Server not found');
   const row = rows[0];
-  const reach = row.has_access_groups ? await reachOf(row.organization_id, [row.server_id]) : new Map();
+  const reach = row.has_access_groups
+    ? await reachOf(row.organization_id, [row.server_id])
+    : new Map();
   reply.header('content-type', 'application/json; charset=utf-8');
   return JSON.stringify(toResponse(row, reach.get(row.server_id), key.role === 'viewer'));
 });
@@ -283,30 +373,38 @@ app.get('/v1/mcp/server', async (request, reply) => {
   if (error) return error;
   const limit = request.query.limit === undefined ? 50 : Number(request.query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    return envelope(reply, 400, 'VALIDATION_ERROR', 'validation_error', 'Invalid request parameters');
+    return envelope(
+      reply,
+      400,
+      'VALIDATION_ERROR',
+      'validation_error',
+      'Invalid request parameters',
+    );
   }
-  const scope = readable(key);
-  let sql = `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE ${scope.sql}`;
-  const params = [...scope.params];
+  let after = null;
   if (request.query.cursor) {
-    let after;
     try {
       after = JSON.parse(Buffer.from(request.query.cursor, 'base64url').toString('utf8'));
     } catch {
       after = null;
     }
     if (!Array.isArray(after) || after.length !== 2) {
-      return envelope(reply, 400, 'VALIDATION_ERROR', 'validation_error', 'Invalid request parameters');
+      return envelope(
+        reply,
+        400,
+        'VALIDATION_ERROR',
+        'validation_error',
+        'Invalid request parameters',
+      );
     }
-    const at = new Date(after[0]).toISOString().replace('T', ' ').replace('Z', '');
-    sql += ' AND (s.created_at > ? OR (s.created_at = ? AND s.server_id > ?))';
-    params.push(at, at, after[1]);
   }
-  sql += ' ORDER BY s.created_at, s.server_id LIMIT ?';
-  params.push(limit + 1);
+  const page = listQuery(key, limit + 1, after);
+  const scope = readable(key);
   const [[rows], counted] = await Promise.all([
-    pool.query(sql, params),
-    WITH_COUNT ? pool.query(`SELECT COUNT(*) AS total FROM mcp_servers s WHERE ${scope.sql}`, scope.params) : null,
+    pool.query(page.sql, page.params),
+    WITH_COUNT
+      ? pool.query(`SELECT COUNT(*) AS total FROM mcp_servers s WHERE ${scope.sql}`, scope.params)
+      : null,
   ]);
   const items = rows.length > limit ? rows.slice(0, limit) : rows;
   const reach = await reachOf(
@@ -317,7 +415,9 @@ app.get('/v1/mcp/server', async (request, reply) => {
     const last = items[items.length - 1];
     reply.header(
       'x-next-cursor',
-      Buffer.from(JSON.stringify([last.created_at.toISOString(), last.server_id]), 'utf8').toString('base64url'),
+      Buffer.from(JSON.stringify([last.created_at.toISOString(), last.server_id]), 'utf8').toString(
+        'base64url',
+      ),
     );
   }
   if (counted) reply.header('x-total-count', String(counted[0][0].total));

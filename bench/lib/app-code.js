@@ -22,7 +22,10 @@ function loadAppCode() {
   const { SecretBox } = fromDist('libs/crypto/src/secret-box.js');
   const { parseKeyring } = fromDist('libs/crypto/src/keyring.parser.js');
   const { buildDataSourceOptions } = fromDist('libs/dal/src/data-source-options.js');
-  const { serverNameKeyOf, aliasKeyOf } = fromDist('libs/dal/src/repositories/mcp-server.repository.js');
+  const { runMigrations } = fromDist('libs/dal/src/migrate.js');
+  const { serverNameKeyOf, aliasKeyOf } = fromDist(
+    'libs/dal/src/repositories/mcp-server.repository.js',
+  );
   const { activeNameKeyOf } = fromDist('libs/dal/src/repositories/mcp-configuration.repository.js');
   const { parseDatabaseUrl } = fromDist('libs/core/src/config/app-config.js');
   const { DataSource } = require('typeorm');
@@ -32,17 +35,12 @@ function loadAppCode() {
     serverNameKeyOf,
     aliasKeyOf,
     activeNameKeyOf,
-    /**
-     * Applies the app's migrations to `url` with the app's own data-source options. Not through
-     * the app's runMigrations: its GET_LOCK name is server-wide, so any other app migrating on
-     * the same MySQL server (a test suite) would make the benchmark wait. The benchmark database
-     * is its own, so no lock is needed; the app then starts with DB_MIGRATIONS_RUN=false.
-     */
+    /** Applies the app's migrations to `url`, as the app does at start (runMigrations). */
     async migrate(url) {
       const dataSource = new DataSource(buildDataSourceOptions(parseDatabaseUrl(url, false, 2)));
       await dataSource.initialize();
       try {
-        return (await dataSource.runMigrations({ transaction: 'none' })).map((m) => m.name);
+        return await runMigrations(dataSource);
       } finally {
         await dataSource.destroy();
       }

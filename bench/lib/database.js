@@ -95,7 +95,8 @@ async function connect(url) {
 
 async function recreateDatabase(url) {
   const name = databaseName(url);
-  if (!/^[A-Za-z0-9_]{1,64}$/.test(name)) throw new Error(`BENCH_DATABASE_URL names no usable database: ${name}`);
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(name))
+    throw new Error(`BENCH_DATABASE_URL names no usable database: ${name}`);
   const connection = await connect(serverUrlOf(url));
   try {
     await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -135,11 +136,10 @@ class Seeder {
   }
 
   async organization(id, name) {
-    await this.connection.query('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', [
-      id,
-      name,
-      new Date(BASE_TIME),
-    ]);
+    await this.connection.query(
+      'INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)',
+      [id, name, new Date(BASE_TIME)],
+    );
   }
 
   /** Five teams granting five groups each, plus the member's own one-group team. */
@@ -155,7 +155,12 @@ class Seeder {
     const memberTeam = `team_${hex(16)}`;
     teams.push([memberTeam, organizationId, 'Member team', now, now]);
     teamGroupRows.push([memberTeam, organizationId, MEMBER_GROUP]);
-    await insertRows(this.connection, 'teams', ['id', 'organization_id', 'name', 'created_at', 'updated_at'], teams);
+    await insertRows(
+      this.connection,
+      'teams',
+      ['id', 'organization_id', 'name', 'created_at', 'updated_at'],
+      teams,
+    );
     await insertRows(
       this.connection,
       'team_access_groups',
@@ -173,13 +178,32 @@ class Seeder {
     await this.connection.query(
       'INSERT INTO api_keys (id, organization_id, user_id, name, role, key_hash, key_prefix, expires_at, revoked_at, created_by_key_id, created_at)' +
         ' VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)',
-      [id, organizationId, userId, `bench ${role}`, role, this.code.hasher.hash(value), value.slice(0, 11), new Date(BASE_TIME)],
+      [
+        id,
+        organizationId,
+        userId,
+        `bench ${role}`,
+        role,
+        this.code.hasher.hash(value),
+        value.slice(0, 11),
+        new Date(BASE_TIME),
+      ],
     );
     if (accessGroups.length > 0) {
-      await insertRows(this.connection, 'api_key_access_groups', ['key_id', 'access_group'], accessGroups.map((group) => [id, group]));
+      await insertRows(
+        this.connection,
+        'api_key_access_groups',
+        ['key_id', 'access_group'],
+        accessGroups.map((group) => [id, group]),
+      );
     }
     if (teamIds.length > 0) {
-      await insertRows(this.connection, 'api_key_teams', ['key_id', 'team_id'], teamIds.map((team) => [id, team]));
+      await insertRows(
+        this.connection,
+        'api_key_teams',
+        ['key_id', 'team_id'],
+        teamIds.map((team) => [id, team]),
+      );
     }
     return { key: value, keyId: id, userId, role };
   }
@@ -214,7 +238,12 @@ class Seeder {
     let groupRows = [];
     const flush = async () => {
       await insertRows(this.connection, 'mcp_servers', SERVER_COLUMNS, rows);
-      await insertRows(this.connection, 'mcp_server_access_groups', ['server_id', 'organization_id', 'access_group'], groupRows);
+      await insertRows(
+        this.connection,
+        'mcp_server_access_groups',
+        ['server_id', 'organization_id', 'access_group'],
+        groupRows,
+      );
       rows = [];
       groupRows = [];
     };

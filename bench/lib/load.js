@@ -9,6 +9,7 @@ const autocannon = require('autocannon');
 const { Pool } = require('undici');
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
+const DRAIN_MS = 5_000;
 
 /** CPU seconds (user + system) a process has used so far, or null off Linux. */
 function cpuSeconds(pid) {
@@ -41,6 +42,38 @@ function databasePid() {
 }
 
 const DB_PID = databasePid();
+
+function cpuTimes() {
+  try {
+    const fields = fs
+      .readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return { idle: fields[3] + fields[4], total: fields.reduce((sum, value) => sum + value, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits (at most `maxMs`) until the machine is mostly idle between runs, so a burst of someone
+ * else's work on a shared box does not land in a measurement. Returns the milliseconds waited.
+ */
+async function waitForQuiet(maxMs, idleShare = 0.75) {
+  const started = Date.now();
+  while (Date.now() - started < maxMs) {
+    const before = cpuTimes();
+    if (!before) return 0;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = cpuTimes();
+    const total = after.total - before.total;
+    if (total <= 0 || (after.idle - before.idle) / total >= idleShare) break;
+  }
+  return Date.now() - started;
+}
 
 /**
  * One autocannon run. `request` is either a fixed {method, path, headers, body} or a function
@@ -94,9 +127,13 @@ async function runLoad({ url, request, connections, duration, overallRate, pid }
     statusCodes: result.statusCodeStats,
     /** Server CPU milliseconds per answered request (app or baseline process alone). */
     cpuMsPerRequest:
-      cpuBefore !== null && cpuAfter !== null && total > 0 ? ((cpuAfter - cpuBefore) * 1000) / total : null,
+      cpuBefore !== null && cpuAfter !== null && total > 0
+        ? ((cpuAfter - cpuBefore) * 1000) / total
+        : null,
     dbCpuMsPerRequest:
-      dbBefore !== null && dbAfter !== null && total > 0 ? ((dbAfter - dbBefore) * 1000) / total : null,
+      dbBefore !== null && dbAfter !== null && total > 0
+        ? ((dbAfter - dbBefore) * 1000) / total
+        : null,
   };
 }
 
@@ -119,12 +156,17 @@ async function runPaced({ url, request, rate, duration, connections, pid }) {
   const interval = 1000 / rate;
   const start = performance.now();
   const end = start + duration * 1000;
-  const inflight = new Set();
+  const inflight = new Map();
   const fire = (scheduled) => {
     const spec = next(sent);
     sent += 1;
     const done = pool
-      .request({ method: spec.method ?? 'GET', path: spec.path, headers: spec.headers, body: spec.body })
+      .request({
+        method: spec.method ?? 'GET',
+        path: spec.path,
+        headers: spec.headers,
+        body: spec.body,
+      })
       .then(async (response) => {
         await response.body.dump();
         if (response.statusCode >= 200 && response.statusCode < 300) ok += 1;
@@ -132,19 +174,36 @@ async function runPaced({ url, request, rate, duration, connections, pid }) {
         latencies.push(performance.now() - scheduled);
       })
       .catch(() => {
-        errors += 1;
+        if (inflight.has(done)) errors += 1;
       })
       .finally(() => inflight.delete(done));
-    inflight.add(done);
+    inflight.set(done, scheduled);
   };
   while (performance.now() < end) {
-    const due = Math.min(Math.floor((performance.now() - start) / interval) + 1, Math.ceil((duration * 1000) / interval));
+    const due = Math.min(
+      Math.floor((performance.now() - start) / interval) + 1,
+      Math.ceil((duration * 1000) / interval),
+    );
     while (sent < due) fire(start + sent * interval);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
-  await Promise.all([...inflight]);
+  // Past saturation the queue would take minutes to drain: give it a few seconds, then count
+  // what is still waiting as late, with the time it had waited so far (a lower bound).
+  const drained = await Promise.race([
+    Promise.all([...inflight.keys()]).then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), DRAIN_MS)),
+  ]);
   const elapsed = (performance.now() - start) / 1000;
-  await pool.close();
+  let late = 0;
+  if (!drained) {
+    const now = performance.now();
+    for (const scheduled of inflight.values()) {
+      latencies.push(now - scheduled);
+      late += 1;
+    }
+    inflight.clear();
+  }
+  await (drained ? pool.close() : pool.destroy());
   const cpuAfter = cpuSeconds(pid);
   const dbAfter = cpuSeconds(DB_PID);
   latencies.sort((a, b) => a - b);
@@ -158,12 +217,19 @@ async function runPaced({ url, request, rate, duration, connections, pid }) {
     ok,
     non2xx,
     errors,
-    timeouts: 0,
+    timeouts: late,
+    late,
+    /** The server could not keep up: requests left waiting, or under 95% of the rate answered. */
+    saturated: late > 0 || ok / elapsed < 0.95 * rate,
     statusCodes: {},
     cpuMsPerRequest:
-      cpuBefore !== null && cpuAfter !== null && total > 0 ? ((cpuAfter - cpuBefore) * 1000) / total : null,
+      cpuBefore !== null && cpuAfter !== null && total > 0
+        ? ((cpuAfter - cpuBefore) * 1000) / total
+        : null,
     dbCpuMsPerRequest:
-      dbBefore !== null && dbAfter !== null && total > 0 ? ((dbAfter - dbBefore) * 1000) / total : null,
+      dbBefore !== null && dbAfter !== null && total > 0
+        ? ((dbAfter - dbBefore) * 1000) / total
+        : null,
   };
 }
 
@@ -180,7 +246,12 @@ function requestOnce(url, spec) {
         res.on('data', (chunk) => chunks.push(chunk));
         res.on('end', () => {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          resolve({ status: res.statusCode, ms, headers: res.headers, body: Buffer.concat(chunks) });
+          resolve({
+            status: res.statusCode,
+            ms,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          });
         });
         res.on('error', reject);
       },
@@ -217,4 +288,4 @@ async function sampleLatency(url, spec, { seconds, warmup = 20 }) {
   };
 }
 
-module.exports = { runLoad, runPaced, sampleLatency, requestOnce, cpuSeconds };
+module.exports = { runLoad, runPaced, sampleLatency, requestOnce, cpuSeconds, waitForQuiet };

@@ -17,7 +17,8 @@ function transpile() {
   for (const source of SOURCES) {
     const input = path.join(ROOT, source);
     const output = path.join(OUT, path.basename(source).replace(/\.ts$/, '.js'));
-    if (fs.existsSync(output) && fs.statSync(output).mtimeMs >= fs.statSync(input).mtimeMs) continue;
+    if (fs.existsSync(output) && fs.statSync(output).mtimeMs >= fs.statSync(input).mtimeMs)
+      continue;
     const { outputText } = ts.transpileModule(fs.readFileSync(input, 'utf8'), {
       compilerOptions: {
         module: ts.ModuleKind.CommonJS,
@@ -37,7 +38,8 @@ function transpile() {
 
 async function main() {
   const paths = Number(process.argv[2]);
-  if (!Number.isInteger(paths) || paths <= 0) throw new Error('usage: mcp-server-process.js <paths>');
+  if (!Number.isInteger(paths) || paths <= 0)
+    throw new Error('usage: mcp-server-process.js <paths>');
   transpile();
   const { startMultiPathMcpServer } = require(path.join(OUT, 'mcp-servers.js'));
   const server = await startMultiPathMcpServer(paths);

@@ -7,8 +7,8 @@ const HELP = `usage: npm run bench -- [options]
   --only=a,b            phases to run: throughput, fixed, scale, probes (default: all)
   --routes=a,b          routes of the throughput/fixed/profile runs: by-id, list,
                         configurations, create, ready (default: all)
-  --rounds=N            A/B rounds per route (default 3; quick 1)
-  --duration=S          seconds per load run (default 10; quick 2)
+  --rounds=N            A/B rounds per route (default 5; quick 1)
+  --duration=S          seconds per load run (default 6; quick 2)
   --connections=N       concurrent connections (default 64)
   --rate=N              fixed-rate run, requests per second (default 1000)
   --probe-servers=N     servers for the probe round (default 1000; quick 100)
@@ -86,8 +86,10 @@ function parseOptions(argv) {
     quick,
     phases: new Set(phases),
     routes: flags.has('routes') ? parseList(flags.get('routes')) : null,
-    rounds: positiveInt('rounds', get('rounds', 3, 1)),
-    duration: positiveInt('duration', get('duration', 10, 2)),
+    rounds: positiveInt('rounds', get('rounds', 5, 1)),
+    duration: positiveInt('duration', get('duration', 6, 2)),
+    /** Longest wait for a quiet machine before each measured run. */
+    quietMs: quick ? 1_000 : 15_000,
     warmup: quick ? 1 : 3,
     connections: positiveInt('connections', get('connections', 64, 64)),
     rate: positiveInt('rate', get('rate', 1000, 1000)),
@@ -98,8 +100,7 @@ function parseOptions(argv) {
     ),
     profile: flags.get('profile') === 'true',
     write: flags.get('no-write') !== 'true',
-    databaseUrl:
-      process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/mcp_registry_bench',
+    databaseUrl: process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/mcp_registry_bench',
   };
 }
 

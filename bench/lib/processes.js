@@ -31,7 +31,9 @@ async function waitReady(url, child, output) {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`process exited with ${child.exitCode} before it was ready:\n${output.text()}`);
+      throw new Error(
+        `process exited with ${child.exitCode} before it was ready:\n${output.text()}`,
+      );
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -93,7 +95,9 @@ async function startApp({ databaseUrl, adminKey, env = {}, profile, profileDir }
   const nodeArgs = profile
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profile}.cpuprofile`]
     : [];
-  const main = process.env.BENCH_APP_MAIN ? path.resolve(process.env.BENCH_APP_MAIN) : path.join(DIST, 'apps/api/src/main.js');
+  const main = process.env.BENCH_APP_MAIN
+    ? path.resolve(process.env.BENCH_APP_MAIN)
+    : path.join(DIST, 'apps/api/src/main.js');
   const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: ROOT,
     env: {
@@ -103,8 +107,8 @@ async function startApp({ databaseUrl, adminKey, env = {}, profile, profileDir }
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: databaseUrl,
-      // Migrated by the benchmark before seeding.
-      DB_MIGRATIONS_RUN: 'false',
+      // Migrated by the benchmark before seeding; the app's own check finds nothing to do.
+      DB_MIGRATIONS_RUN: 'true',
       API_KEY_PEPPER: BENCH_PEPPER,
       CREDENTIALS_ENCRYPTION_KEYS: BENCH_KEYRING,
       CREDENTIALS_ACTIVE_KEY_ID: BENCH_KEY_ID,
@@ -119,7 +123,13 @@ async function startApp({ databaseUrl, adminKey, env = {}, profile, profileDir }
   const output = captureOutput(child);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, child, output);
-  return { url, pid: child.pid, output, assertAlive: aliveCheck('app', child, output), stop: () => stopChild(child) };
+  return {
+    url,
+    pid: child.pid,
+    output,
+    assertAlive: aliveCheck('app', child, output),
+    stop: () => stopChild(child),
+  };
 }
 
 /** bench/baseline/server.js: Fastify + mysql2, the same SQL and JSON, nothing else. */
@@ -138,7 +148,13 @@ async function startBaseline({ databaseUrl }) {
   const output = captureOutput(child);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health/ready`, child, output);
-  return { url, pid: child.pid, output, assertAlive: aliveCheck('baseline', child, output), stop: () => stopChild(child) };
+  return {
+    url,
+    pid: child.pid,
+    output,
+    assertAlive: aliveCheck('baseline', child, output),
+    stop: () => stopChild(child),
+  };
 }
 
 /** One process serving `paths` streamable-HTTP MCP endpoints (test/support/mcp-servers.ts). */
@@ -146,13 +162,20 @@ async function startMcpServers(paths, { profile, profileDir } = {}) {
   const nodeArgs = profile
     ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profile}.cpuprofile`]
     : [];
-  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'mcp-server-process.js'), String(paths)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(__dirname, 'mcp-server-process.js'), String(paths)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output = captureOutput(child);
   const baseUrl = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`MCP servers did not start:\n${output.text()}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`MCP servers did not start:\n${output.text()}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout.on('data', () => {
       const line = output.lines.find((item) => item.startsWith('{'));
       if (!line) return;

@@ -25,7 +25,9 @@ function packageOf(url, functionName) {
 
 function frameName(node) {
   const { functionName, url, lineNumber } = node.callFrame;
-  const where = url ? `${path.relative(ROOT, url.replace(/^file:\/\//, ''))}:${lineNumber + 1}` : '';
+  const where = url
+    ? `${path.relative(ROOT, url.replace(/^file:\/\//, ''))}:${lineNumber + 1}`
+    : '';
   return `${functionName || '(anonymous)'} ${where}`.trim();
 }
 
@@ -33,7 +35,8 @@ function summarizeProfile(file, top = 25) {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map();
   for (let i = 0; i < profile.samples.length; i += 1) {
     const id = profile.samples[i];
@@ -81,7 +84,12 @@ function summarizeProfile(file, top = 25) {
     'self time by function:',
     list(byFunction, top),
     'inclusive time (frames outside node internals):',
-    list(inclusive, top, (name) => !name.startsWith('(root)') && !name.includes(' node:') && !name.startsWith('(program)')),
+    list(
+      inclusive,
+      top,
+      (name) =>
+        !name.startsWith('(root)') && !name.includes(' node:') && !name.startsWith('(program)'),
+    ),
   ].join('\n');
 }
 

@@ -6,7 +6,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 
 function median(values) {
-  const sorted = values.filter((value) => value !== null && value !== undefined).sort((a, b) => a - b);
+  const sorted = values
+    .filter((value) => value !== null && value !== undefined)
+    .sort((a, b) => a - b);
   if (sorted.length === 0) return null;
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
@@ -22,6 +24,7 @@ function summarize(runs) {
     cpuMsPerRequest: median(runs.map((run) => run.cpuMsPerRequest)),
     dbCpuMsPerRequest: median(runs.map((run) => run.dbCpuMsPerRequest)),
     non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    saturated: runs.some((run) => run.saturated),
     errors: runs.reduce((sum, run) => sum + run.errors + run.timeouts, 0),
     rounds: runs,
   };
@@ -65,8 +68,11 @@ function targetsOf(results) {
     targets.push({
       name: `${row.name} p99 at ${row.rate} req/s (paced)`,
       target: '< 15 ms',
-      value: row.app.p99 === null ? null : Number(row.app.p99.toFixed(2)),
-      pass: row.app.p99 !== null && row.app.p99 < 15,
+      value:
+        row.app.p99 === null
+          ? null
+          : `${Number(row.app.p99.toFixed(2))}${row.app.saturated ? ' (saturated)' : ''}`,
+      pass: row.app.p99 !== null && !row.app.saturated && row.app.p99 < 15,
     });
   }
   const create = byName('create');
@@ -106,16 +112,24 @@ function targetsOf(results) {
 }
 
 const fmt = {
-  int: (value) => (value === null || value === undefined ? '–' : Math.round(value).toLocaleString('en-US')),
-  ms: (value) => (value === null || value === undefined ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1)),
+  int: (value) =>
+    value === null || value === undefined ? '–' : Math.round(value).toLocaleString('en-US'),
+  ms: (value) =>
+    value === null || value === undefined ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1),
   ratio: (value) => (value === null || value === undefined ? '–' : value.toFixed(2)),
   cpu: (value) => (value === null || value === undefined ? '–' : value.toFixed(3)),
 };
 
 function table(headers, rows) {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => String(row[i]).length)));
+  const widths = headers.map((header, i) =>
+    Math.max(header.length, ...rows.map((row) => String(row[i]).length)),
+  );
   const line = (cells) => cells.map((cell, i) => String(cell).padEnd(widths[i])).join('  ');
-  return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+  return [
+    line(headers),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...rows.map(line),
+  ].join('\n');
 }
 
 function markdownTable(headers, rows) {
@@ -130,8 +144,19 @@ function sections(results) {
   const out = [];
   const connections = results.options.connections;
   out.push({
-    title: `Throughput, ${connections} connections (median of ${results.options.rounds} A/B rounds of ${results.options.duration} s)`,
-    headers: ['route', 'req/s', 'p50 ms', 'p99 ms', 'baseline req/s', 'ratio', 'CPU ms/req app', 'baseline', 'DB CPU ms/req app', 'baseline'],
+    title: `Throughput, ${connections} connections: medians of ${results.options.rounds} A/B rounds of ${results.options.duration} s; ratio = median of the rounds' app/baseline ratios; CPU ms per request of the app or baseline process and of the database server`,
+    headers: [
+      'route',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'baseline req/s',
+      'ratio',
+      'CPU ms/req app',
+      'baseline',
+      'DB CPU ms/req app',
+      'baseline',
+    ],
     rows: results.throughput.map((row) => [
       row.route,
       fmt.int(row.app?.rps),
@@ -148,12 +173,22 @@ function sections(results) {
   if (results.fixedRate.length > 0) {
     out.push({
       title: `Fixed rate ${results.options.rate} req/s: evenly paced open loop (latency from the scheduled send), and autocannon overallRate (bursts at the start of each second)`,
-      headers: ['route', 'paced p50 ms', 'paced p99 ms', 'baseline p50', 'baseline p99', 'overallRate p50', 'overallRate p99', 'baseline p50', 'baseline p99'],
+      headers: [
+        'route',
+        'paced p50 ms',
+        'paced p99 ms',
+        'baseline p50',
+        'baseline p99',
+        'overallRate p50',
+        'overallRate p99',
+        'baseline p50',
+        'baseline p99',
+      ],
       rows: results.fixedRate.map((row) => [
         row.route,
-        fmt.ms(row.app?.p50),
+        fmt.ms(row.app?.p50) + (row.app?.saturated ? ' (saturated)' : ''),
         fmt.ms(row.app?.p99),
-        fmt.ms(row.baseline?.p50),
+        fmt.ms(row.baseline?.p50) + (row.baseline?.saturated ? ' (saturated)' : ''),
         fmt.ms(row.baseline?.p99),
         fmt.ms(row.autocannon?.app?.p50),
         fmt.ms(row.autocannon?.app?.p99),
@@ -165,7 +200,15 @@ function sections(results) {
   if (results.scale.length > 0) {
     out.push({
       title: 'Scale: GET /v1/mcp/server?limit=50, one request at a time (p50 ms)',
-      headers: ['servers in org', 'member p50', 'member p99', 'baseline member p50', 'org_admin p50', 'org_admin p99', 'baseline org_admin p50'],
+      headers: [
+        'servers in org',
+        'member p50',
+        'member p99',
+        'baseline member p50',
+        'org_admin p50',
+        'org_admin p99',
+        'baseline org_admin p50',
+      ],
       rows: results.scale.map((row) => [
         fmt.int(row.servers),
         fmt.ms(row.member?.app?.p50),
@@ -181,13 +224,25 @@ function sections(results) {
     const p = results.probes;
     out.push({
       title: 'Probes: one background round of the health checker',
-      headers: ['servers', 'concurrency', 'round s', 'first→last check s', 'healthy', 'checked', 'note'],
+      headers: [
+        'servers',
+        'rows in mcp_servers',
+        'concurrency',
+        'round s',
+        'first→last check s',
+        'healthy',
+        'checked',
+        'note',
+      ],
       rows: [
         [
           fmt.int(p.servers),
+          fmt.int(p.tableServers),
           String(p.concurrency),
           p.roundSeconds === null ? '–' : p.roundSeconds.toFixed(2),
-          p.spreadSeconds === null || p.spreadSeconds === undefined ? '–' : p.spreadSeconds.toFixed(2),
+          p.spreadSeconds === null || p.spreadSeconds === undefined
+            ? '–'
+            : p.spreadSeconds.toFixed(2),
           fmt.int(p.healthy),
           fmt.int(p.checked),
           p.note ?? '',
@@ -198,7 +253,12 @@ function sections(results) {
   out.push({
     title: 'Targets',
     headers: ['target', 'goal', 'measured', 'result'],
-    rows: results.targets.map((target) => [target.name, target.target, String(target.value), target.pass ? 'PASS' : 'FAIL']),
+    rows: results.targets.map((target) => [
+      target.name,
+      target.target,
+      String(target.value),
+      target.pass ? 'PASS' : 'FAIL',
+    ]),
   });
   return out;
 }
@@ -235,4 +295,12 @@ function writeResults(results, directory) {
   fs.writeFileSync(`${directory}/latest.md`, `${markdownReport(results)}\n`);
 }
 
-module.exports = { summarize, median, machine, targetsOf, printReport, writeResults, markdownReport };
+module.exports = {
+  summarize,
+  median,
+  machine,
+  targetsOf,
+  printReport,
+  writeResults,
+  markdownReport,
+};

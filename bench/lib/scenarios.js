@@ -89,15 +89,30 @@ function readyRequest() {
 /** name, route label, request factory, and whether the baseline answers it. */
 function throughputScenarios(fixture) {
   return [
-    { name: 'by-id', route: 'GET /v1/mcp/server/{id}', request: byIdRequest(fixture), baseline: true },
-    { name: 'list', route: 'GET /v1/mcp/server?limit=50', request: listRequest(fixture), baseline: true },
+    {
+      name: 'by-id',
+      route: 'GET /v1/mcp/server/{id}',
+      request: byIdRequest(fixture),
+      baseline: true,
+    },
+    {
+      name: 'list',
+      route: 'GET /v1/mcp/server?limit=50',
+      request: listRequest(fixture),
+      baseline: true,
+    },
     {
       name: 'configurations',
       route: 'GET /v1/mcp-configurations?organization_id=…',
       request: configurationsRequest(fixture),
       baseline: false,
     },
-    { name: 'create', route: 'POST /v1/mcp/server', request: createRequest(fixture), baseline: false },
+    {
+      name: 'create',
+      route: 'POST /v1/mcp/server',
+      request: createRequest(fixture),
+      baseline: false,
+    },
     { name: 'ready', route: 'GET /health/ready', request: readyRequest(), baseline: true },
   ];
 }
