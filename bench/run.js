@@ -234,6 +234,7 @@ async function fixedRatePhase(app, baseline, fixture, options) {
           duration: options.duration,
           connections: options.connections,
           pid: target.pid,
+          drainMs: options.drainMs,
         });
         describeRun(`${scenario.name} ${target.label} paced round ${round + 1}`, run);
         paced.get(target.label).push(run);
@@ -257,7 +258,7 @@ async function fixedRatePhase(app, baseline, fixture, options) {
 async function scalePhase(app, baseline, connection, code, options) {
   const rows = [];
   const seeder = new Seeder(connection, code);
-  const seconds = options.quick ? 1 : 4;
+  const seconds = options.sampleSeconds;
   for (const size of options.scale) {
     const organizationId = `org_scale${size}`;
     const started = Date.now();

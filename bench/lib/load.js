@@ -143,7 +143,7 @@ async function runLoad({ url, request, connections, duration, overallRate, pid }
  * `connections` keep-alive connections, and each latency runs from the request's scheduled time
  * to its response, so a stall is counted for every request it delays (no coordinated omission).
  */
-async function runPaced({ url, request, rate, duration, connections, pid }) {
+async function runPaced({ url, request, rate, duration, connections, pid, drainMs = DRAIN_MS }) {
   const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
   const next = typeof request === 'function' ? request : () => request;
   const latencies = [];
@@ -191,7 +191,7 @@ async function runPaced({ url, request, rate, duration, connections, pid }) {
   // what is still waiting as late, with the time it had waited so far (a lower bound).
   const drained = await Promise.race([
     Promise.all([...inflight.keys()]).then(() => true),
-    new Promise((resolve) => setTimeout(() => resolve(false), DRAIN_MS)),
+    new Promise((resolve) => setTimeout(() => resolve(false), drainMs)),
   ]);
   const elapsed = (performance.now() - start) / 1000;
   let late = 0;

@@ -90,6 +90,10 @@ function parseOptions(argv) {
     duration: positiveInt('duration', get('duration', 6, 2)),
     /** Longest wait for a quiet machine before each measured run. */
     quietMs: quick ? 1_000 : 15_000,
+    /** How long a paced run past saturation may take to drain before the rest counts as late. */
+    drainMs: quick ? 1_000 : 5_000,
+    /** Seconds of one-at-a-time requests per scale sample. */
+    sampleSeconds: quick ? 0.5 : 4,
     warmup: quick ? 1 : 3,
     connections: positiveInt('connections', get('connections', 64, 64)),
     rate: positiveInt('rate', get('rate', 1000, 1000)),
