@@ -490,6 +490,7 @@ async function main() {
       machine: machine(`MySQL ${version.version}`),
       options: { ...options, phases: [...options.phases], databaseUrl: undefined },
       dataSet: { ...MAIN_SET, seedSeconds },
+      phaseSeconds: {},
       equivalence: [],
       throughput: [],
       fixedRate: [],
@@ -505,18 +506,31 @@ async function main() {
     );
     results.equivalence = await checkEquivalence(appRef.app, baseline, fixture);
 
+    const timed = async (phase, work) => {
+      const started = Date.now();
+      const value = await work();
+      results.phaseSeconds[phase] = (Date.now() - started) / 1000;
+      log(`${phase} phase: ${results.phaseSeconds[phase].toFixed(0)} s`);
+      return value;
+    };
     if (options.phases.has('throughput')) {
-      results.throughput = await throughputPhase(appRef.app, baseline, fixture, options);
+      results.throughput = await timed('throughput', () =>
+        throughputPhase(appRef.app, baseline, fixture, options),
+      );
     }
     if (options.phases.has('fixed')) {
-      results.fixedRate = await fixedRatePhase(appRef.app, baseline, fixture, options);
+      results.fixedRate = await timed('fixed', () =>
+        fixedRatePhase(appRef.app, baseline, fixture, options),
+      );
     }
     if (options.phases.has('scale')) {
-      results.scale = await scalePhase(appRef.app, baseline, connection, code, options);
+      results.scale = await timed('scale', () =>
+        scalePhase(appRef.app, baseline, connection, code, options),
+      );
     }
     await baseline.stop();
     if (options.phases.has('probes')) {
-      results.probes = await probePhase(appRef, connection, code, options);
+      results.probes = await timed('probes', () => probePhase(appRef, connection, code, options));
     }
     await appRef.app.stop();
 

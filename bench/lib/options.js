@@ -89,7 +89,7 @@ function parseOptions(argv) {
     rounds: positiveInt('rounds', get('rounds', 5, 1)),
     duration: positiveInt('duration', get('duration', 6, 2)),
     /** Longest wait for a quiet machine before each measured run. */
-    quietMs: quick ? 1_000 : 15_000,
+    quietMs: quick ? 0 : 15_000,
     /** How long a paced run past saturation may take to drain before the rest counts as late. */
     drainMs: quick ? 1_000 : 5_000,
     /** Seconds of one-at-a-time requests per scale sample. */
