@@ -539,8 +539,9 @@ async function main() {
     results.durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
     printReport(results);
     if (options.write) {
-      writeResults(results, RESULTS_DIR);
-      log(`wrote ${path.relative(ROOT, RESULTS_DIR)}/latest.json and latest.md`);
+      const name = options.quick ? 'quick' : 'latest';
+      writeResults(results, RESULTS_DIR, name);
+      log(`wrote ${path.relative(ROOT, RESULTS_DIR)}/${name}.json and ${name}.md`);
     }
   } finally {
     await connection.end();

@@ -18,7 +18,8 @@ const HELP = `usage: npm run bench -- [options]
   --profile             profile instead of measuring: each throughput route against a fresh app
                         under node --cpu-prof, and the probe round (app and MCP servers); the
                         .cpuprofile files land in bench/results/ with a summary on stdout
-  --no-write            do not write bench/results/latest.json
+  --no-write            write no results file (full runs write bench/results/latest.json and
+                        latest.md, --quick runs quick.json and quick.md)
 
   BENCH_APP_MAIN        the app entry to start (default dist/apps/api/src/main.js), e.g. a
                         patched copy of dist/ to measure a proposed change

@@ -289,10 +289,11 @@ function markdownReport(results) {
   return lines.join('\n');
 }
 
-function writeResults(results, directory) {
+/** Full runs write latest.*, the figures the README shows; --quick runs write quick.*. */
+function writeResults(results, directory, name) {
   fs.mkdirSync(directory, { recursive: true });
-  fs.writeFileSync(`${directory}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-  fs.writeFileSync(`${directory}/latest.md`, `${markdownReport(results)}\n`);
+  fs.writeFileSync(`${directory}/${name}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(`${directory}/${name}.md`, `${markdownReport(results)}\n`);
 }
 
 module.exports = {
