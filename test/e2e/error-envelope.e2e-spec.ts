@@ -47,9 +47,10 @@ describe('error envelope on every error class', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.trace_id === 'trace-in-logs-1');
     expect(line).toMatchObject({
-      req: { method: 'GET' },
+      method: 'GET',
+      url: '/health/live',
       route: '/health/live',
-      res: { status: 200 },
+      status: 200,
     });
     expect(typeof line.latency_ms).toBe('number');
   });

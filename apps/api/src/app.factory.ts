@@ -1,9 +1,15 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
-import { AllExceptionsFilter, AppConfig, createValidationPipe, requestIdFor } from '@app/core';
+import {
+  AllExceptionsFilter,
+  AppConfig,
+  createValidationPipe,
+  installRequestLogging,
+  requestIdFor,
+} from '@app/core';
 import { AppModule, AppModuleOptions } from './app.module';
 
 export interface CreatedApp {
@@ -33,14 +39,7 @@ export async function createApp(options: AppModuleOptions = {}): Promise<Created
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: text/plain would otherwise reach handlers as a string.
   fastify.removeContentTypeParser('text/plain');
-  fastify.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  fastify.addHook('preHandler', async (request) => {
-    (request.raw as IncomingMessage & { routeOptions?: { url?: string } }).routeOptions = {
-      url: request.routeOptions?.url,
-    };
-  });
+  installRequestLogging(fastify, PinoLogger.root);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -10,4 +10,6 @@ export * from './pagination/cursor';
 export * from './pagination/page-query.dto';
 export * from './validation/validation.pipe';
 export * from './logging/logging.module';
+export * from './logging/request-logging';
+export * from './logging/trace-context';
 export * from './process/process-lifecycle';

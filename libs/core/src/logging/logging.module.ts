@@ -1,10 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { APP_CONFIG } from '../config/app-config.module';
 import { AppConfig } from '../config/app-config';
-import { requestIdFor } from '../http/request-id';
+import { currentTraceId } from './trace-context';
 
 /** Keys whose values never reach a log line, wherever they sit in the logged object. */
 export const REDACTED_KEYS = [
@@ -47,31 +46,16 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
-            // A string path: nestjs-pino's default route object matches nothing under Nest 12.
-            forRoutes: ['{*splat}'],
+            // No middleware: requests are logged by installRequestLogging (a Fastify hook).
+            forRoutes: [],
             pinoHttp: [
               {
                 level: config.logLevel,
                 redact: { paths: redactPaths(), censor: '[REDACTED]' },
-                genReqId: (req: IncomingMessage) => requestIdFor(req),
-                customAttributeKeys: { reqId: 'trace_id', responseTime: 'latency_ms' },
-                quietReqLogger: true,
-                serializers: {
-                  req: (req: {
-                    method: string;
-                    url: string;
-                    raw?: IncomingMessage & { routeOptions?: { url?: string } };
-                  }) => ({
-                    method: req.method,
-                    url: req.url.split('?')[0],
-                  }),
-                  res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+                mixin: () => {
+                  const traceId = currentTraceId();
+                  return traceId === undefined ? {} : { trace_id: traceId };
                 },
-                customProps: (req: IncomingMessage & { routeOptions?: { url?: string } }) => ({
-                  route: (req as { routeOptions?: { url?: string } }).routeOptions?.url,
-                }),
-                customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-                  err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
               },
               options.destination,
             ].filter((part) => part !== undefined) as never,
