@@ -1,4 +1,4 @@
-import { createKey, createOrg } from '../support/factories';
+import { createKey, createOrg, createTeam } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** The seed's example response (004), whose every field a response must carry with its type. */
@@ -255,6 +255,29 @@ describe('server registry (seed 004)', () => {
           mcp_server_cost_info: { default_cost_per_query: 0, tool_name_to_cost_per_query: {} },
         },
       });
+    });
+
+    it('answers a create with exactly what a read of the server returns', async () => {
+      await createTeam(t, orgId, ['ops'], 'Platform');
+      const bodies = [
+        {
+          ...seedSseBody(unique()),
+          mcp_access_groups: ['ops', 'engineering'],
+          auth_type: 'bearer_token',
+          credentials: { token: 'tok-create-vs-read' },
+        },
+        { server_name: `Plain ${unique()}`, transport: 'http', url: 'http://mcp.internal/mcp' },
+      ];
+      for (const body of bodies) {
+        const created = await t.request('POST', '/v1/mcp/server', { key: admin, body });
+        expect(created.status).toBe(201);
+        const read = await t.request('GET', `/v1/mcp/server/${created.body.server_id}`, {
+          key: admin,
+        });
+        expect(read.status).toBe(200);
+        expect(created.body).toEqual(read.body);
+        expect(created.headers.get('etag')).toBe(read.headers.get('etag'));
+      }
     });
 
     it('replaces the whole server on PUT: fields left out become empty', async () => {

@@ -31,6 +31,7 @@ import {
   serverNameKeyOf,
   ServerReach,
   ServerVisibility,
+  viewOfEntity,
 } from '@app/dal';
 import type { CreateServerDto } from './dto/create-server.dto';
 import type { ListServersQueryDto } from './dto/list-servers-query.dto';
@@ -122,7 +123,12 @@ export class ServerRegistryService {
         },
         manager,
       );
-      return this.readBack(organizationId, serverId, manager);
+      // The response is built from what was written; only the teams reaching it are read.
+      const reach =
+        input.accessGroups.length > 0
+          ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(serverId)
+          : undefined;
+      return { server: viewOfEntity(server), reach };
     });
   }
 

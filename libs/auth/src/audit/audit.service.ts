@@ -24,17 +24,24 @@ export class AuditService {
     entry: AuditEntry,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
-    await manager.getRepository(AuditEventEntity).insert({
-      id: newId('evt'),
-      organizationId: entry.organizationId,
-      actorKeyId: principal.keyId,
-      actorUserId: principal.userId,
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId,
-      requestId: principal.requestId,
-      changes: entry.changes ? JSON.stringify(entry.changes) : null,
-      createdAt: new Date(),
-    });
+    // updateEntity(false): the row is complete as written, so no read-back after the INSERT.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AuditEventEntity)
+      .values({
+        id: newId('evt'),
+        organizationId: entry.organizationId,
+        actorKeyId: principal.keyId,
+        actorUserId: principal.userId,
+        action: entry.action,
+        resourceType: entry.resourceType,
+        resourceId: entry.resourceId,
+        requestId: principal.requestId,
+        changes: entry.changes ? JSON.stringify(entry.changes) : null,
+        createdAt: new Date(),
+      })
+      .updateEntity(false)
+      .execute();
   }
 }

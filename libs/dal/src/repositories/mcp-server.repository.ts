@@ -187,6 +187,40 @@ function toView(row: RawRow): McpServerView {
   };
 }
 
+/** The view of a row just written, without reading it back. */
+export function viewOfEntity(server: McpServerEntity): McpServerView {
+  return {
+    serverId: server.serverId,
+    organizationId: server.organizationId,
+    serverName: server.serverName,
+    alias: server.alias,
+    description: server.description,
+    transport: server.transport,
+    specVersion: server.specVersion,
+    authType: server.authType,
+    url: server.url,
+    mcpInfo: server.mcpInfo,
+    command: server.command,
+    args: server.args,
+    envKeys: server.envKeys,
+    credentialKeys: server.credentialKeys,
+    allowedTools: server.allowedTools,
+    hasAccessGroups: server.hasAccessGroups,
+    healthCheckEnabled: server.healthCheckEnabled,
+    createdAt: server.createdAt,
+    createdBy: server.createdBy,
+    updatedAt: server.updatedAt,
+    updatedBy: server.updatedBy,
+    version: server.version,
+    status: server.status,
+    lastHealthCheck: server.lastHealthCheck,
+    healthCheckError: server.healthCheckError,
+    toolCount: server.toolCount,
+    latencyMs: server.latencyMs,
+    consecutiveFailures: server.consecutiveFailures,
+  };
+}
+
 /** The instant format TypeORM writes datetime columns in; MySQL parses it, SQLite compares it. */
 function sqlInstant(value: Date): string {
   return value.toISOString().replace('T', ' ').replace('Z', '');
@@ -556,7 +590,14 @@ export class McpServerRepository {
     manager: EntityManager,
   ): Promise<void> {
     try {
-      await manager.getRepository(McpServerEntity).insert(server);
+      // Every column is given, so TypeORM's read-back of defaulted columns is skipped.
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(McpServerEntity)
+        .values(server)
+        .updateEntity(false)
+        .execute();
     } catch (error) {
       const field = conflictFieldOf(error);
       if (field) throw mcpServerConflictError(field);
@@ -618,7 +659,11 @@ export class McpServerRepository {
   ): Promise<void> {
     if (accessGroups.length === 0) return;
     await manager
-      .getRepository(McpServerAccessGroupEntity)
-      .insert(accessGroups.map((accessGroup) => ({ serverId, organizationId, accessGroup })));
+      .createQueryBuilder()
+      .insert()
+      .into(McpServerAccessGroupEntity)
+      .values(accessGroups.map((accessGroup) => ({ serverId, organizationId, accessGroup })))
+      .updateEntity(false)
+      .execute();
   }
 }
