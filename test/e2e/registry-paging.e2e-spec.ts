@@ -18,7 +18,7 @@ describe('registry list paging by visibility', () => {
       const sep = query ? '&' : '';
       const res: any = await t.request(
         'GET',
-        `/v1/mcp/server?limit=7${sep}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        `/v1/mcp/server?limit=7&include_total=true${sep}${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
         { key },
       );
       expect(res.status).toBe(200);

@@ -97,7 +97,7 @@ describe('server registry visibility (API.md §2)', () => {
   ];
 
   it.each(cases)('%s lists exactly its visible servers', async (who, visible) => {
-    const res = await t.request('GET', '/v1/mcp/server', { key: f.keys[who] });
+    const res = await t.request('GET', '/v1/mcp/server?include_total=true', { key: f.keys[who] });
     expect(res.status).toBe(200);
     const ids = (res.body as { server_id: string }[]).map((s) => s.server_id).sort();
     expect(ids).toEqual(visible.map((name) => f.servers[name]).sort());
@@ -232,7 +232,7 @@ describe('server registry visibility (API.md §2)', () => {
       key: f.keys.orgAdmin,
     });
     expect(unknown.body).toHaveLength(3);
-    const healthy = await t.request('GET', '/v1/mcp/server?status=healthy', {
+    const healthy = await t.request('GET', '/v1/mcp/server?status=healthy&include_total=true', {
       key: f.keys.orgAdmin,
     });
     expect(healthy.body).toEqual([]);
@@ -246,9 +246,20 @@ describe('server registry visibility (API.md §2)', () => {
     const all = await t.request('GET', '/v1/mcp/server', { key: f.keys.orgAdmin });
     const order = all.body.map((s: { server_id: string }) => s.server_id);
     expect(all.headers.get('x-next-cursor')).toBeNull();
-    const first = await t.request('GET', '/v1/mcp/server?limit=2', { key: f.keys.orgAdmin });
+    const first = await t.request('GET', '/v1/mcp/server?limit=2&include_total=true', {
+      key: f.keys.orgAdmin,
+    });
     expect(first.body.map((s: { server_id: string }) => s.server_id)).toEqual(order.slice(0, 2));
     expect(first.headers.get('x-total-count')).toBe('3');
+    const uncounted = await t.request('GET', '/v1/mcp/server?limit=2', { key: f.keys.orgAdmin });
+    expect(uncounted.body).toEqual(first.body);
+    expect(uncounted.headers.get('x-total-count')).toBeNull();
+    expect(uncounted.headers.get('x-next-cursor')).toBe(first.headers.get('x-next-cursor'));
+    const badFlag = await t.request('GET', '/v1/mcp/server?include_total=yes', {
+      key: f.keys.orgAdmin,
+    });
+    expect(badFlag.status).toBe(400);
+    expect(badFlag.body.error.details.fields[0].field).toBe('include_total');
     const cursor = first.headers.get('x-next-cursor');
     expect(cursor).toBeTruthy();
     const second = await t.request('GET', `/v1/mcp/server?limit=2&cursor=${cursor}`, {

@@ -13,8 +13,8 @@ export function serverEtag(version: number, body: string): string {
 }
 
 /** A list page's ETag: a digest of the body and the paging headers sent with it. */
-export function listEtag(body: string, nextCursor: string | null, total: number): string {
-  return `"l.${digest(`${body}\n${nextCursor ?? ''}\n${total}`)}"`;
+export function listEtag(body: string, nextCursor: string | null, total: number | null): string {
+  return `"l.${digest(`${body}\n${nextCursor ?? ''}\n${total ?? ''}`)}"`;
 }
 
 function tagsOf(header: string): string[] {

@@ -92,7 +92,7 @@ export class ServerRegistryController {
   @ApiOperation({
     summary: 'List the servers this key can see (oldest first)',
     description:
-      'A JSON array of at most `limit` (default 50, max 100) servers. When there are more, X-Next-Cursor holds the cursor of the next page; X-Total-Count is the number of matching servers. Filters: access_group, status.',
+      'A JSON array of at most `limit` (default 50, max 100) servers. When there are more, X-Next-Cursor holds the cursor of the next page; with include_total=true, X-Total-Count is the number of matching servers. Filters: access_group, status.',
   })
   @ApiOkResponse({ type: [ServerResponseDto] })
   @ApiHeader({ name: 'If-None-Match', required: false })
@@ -109,7 +109,7 @@ export class ServerRegistryController {
       ),
     );
     if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
-    reply.header('x-total-count', String(page.total));
+    if (page.total !== null) reply.header('x-total-count', String(page.total));
     return this.sendCacheable(
       body,
       listEtag(body, page.nextCursor, page.total),

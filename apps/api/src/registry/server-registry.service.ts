@@ -52,7 +52,8 @@ export interface ServerWithReach {
 export interface ServerPage {
   items: ServerWithReach[];
   nextCursor: string | null;
-  total: number;
+  /** Matching servers in all pages; counted only when asked for (include_total). */
+  total: number | null;
 }
 
 const RESOURCE_TYPE = 'mcp_server';
@@ -260,7 +261,7 @@ export class ServerRegistryService {
     const filter: McpServerListFilter = { accessGroup: query.access_group, status: query.status };
     const [rows, total] = await Promise.all([
       this.servers.listVisible(scope, visibility, filter, { limit, after }),
-      this.servers.countVisible(scope, visibility, filter),
+      query.include_total ? this.servers.countVisible(scope, visibility, filter) : null,
     ]);
     const page: Page<McpServerView> = toPage(rows, limit, (row) => ({
       sort: row.createdAt.toISOString(),

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { ORGANIZATION_ID_PATTERN, PageQueryDto } from '@app/core';
 import { MCP_SERVER_STATUSES, McpServerStatus } from '@app/dal';
 import { ACCESS_GROUP_PATTERN } from './registry-fields';
@@ -25,4 +26,14 @@ export class ListServersQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(MCP_SERVER_STATUSES)
   status?: McpServerStatus;
+
+  @ApiPropertyOptional({
+    description:
+      'true adds X-Total-Count, the number of matching servers. Off by default: counting walks every matching row, while a page reads only its own.',
+    default: false,
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  include_total?: boolean;
 }
