@@ -167,7 +167,7 @@ function readable(key) {
 /**
  * One page of visible servers in (created_at, server_id) order, with the app's SQL: a keyset
  * range of the organization for whole-organization keys; for members and viewers the ungrouped
- * servers and those of their groups as two bounded reads merged.
+ * servers and those of each of their groups as bounded reads merged.
  */
 function listQuery(key, take, after) {
   const keyset = after
@@ -188,27 +188,31 @@ function listQuery(key, take, after) {
       params: [...scope.params, ...keyset.params, take],
     };
   }
+  // One bounded index range per source: the servers without groups, then each of the key's
+  // groups (access-group rows carry the server's created_at), merged by one outer sort.
+  const branches = [
+    `SELECT server_id FROM (SELECT x.server_id FROM mcp_servers x` +
+      ` WHERE x.organization_id = ? AND x.has_access_groups = 0${keyset.sql}` +
+      ` ORDER BY x.created_at, x.server_id LIMIT ?) b0`,
+  ];
+  const params = [key.organizationId, ...keyset.params, take];
+  const groupKeyset = keyset.sql
+    .replace(/x\.created_at/g, 'g.server_created_at')
+    .replace(/x\.server_id/g, 'g.server_id');
+  key.accessGroups.forEach((accessGroup, index) => {
+    branches.push(
+      `SELECT server_id FROM (SELECT g.server_id FROM mcp_server_access_groups g` +
+        ` WHERE g.organization_id = ? AND g.access_group = ?${groupKeyset}` +
+        ` ORDER BY g.server_created_at, g.server_id LIMIT ?) b${index + 1}`,
+    );
+    params.push(key.organizationId, accessGroup, ...keyset.params, take);
+  });
+  params.push(take);
   return {
     sql:
-      `SELECT ${VIEW_COLUMNS} FROM mcp_servers s JOIN (` +
-      ` SELECT server_id FROM (SELECT x.server_id FROM mcp_servers x` +
-      ` WHERE x.organization_id = ? AND x.has_access_groups = 0${keyset.sql}` +
-      ` ORDER BY x.created_at, x.server_id LIMIT ?) ungrouped` +
-      ` UNION SELECT server_id FROM (SELECT DISTINCT x.server_id, x.created_at` +
-      ` FROM mcp_server_access_groups g JOIN mcp_servers x ON x.server_id = g.server_id` +
-      ` WHERE g.organization_id = ? AND g.access_group IN (${placeholders(key.accessGroups.length)})` +
-      `${keyset.sql} ORDER BY x.created_at, x.server_id LIMIT ?) grouped` +
-      `) v ON v.server_id = s.server_id ORDER BY s.created_at, s.server_id LIMIT ?`,
-    params: [
-      key.organizationId,
-      ...keyset.params,
-      take,
-      key.organizationId,
-      ...key.accessGroups,
-      ...keyset.params,
-      take,
-      take,
-    ],
+      `SELECT ${VIEW_COLUMNS} FROM mcp_servers s JOIN (${branches.join(' UNION ')}) v` +
+      ` ON v.server_id = s.server_id ORDER BY s.created_at, s.server_id LIMIT ?`,
+    params,
   };
 }
 

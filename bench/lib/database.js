@@ -241,7 +241,7 @@ class Seeder {
       await insertRows(
         this.connection,
         'mcp_server_access_groups',
-        ['server_id', 'organization_id', 'access_group'],
+        ['server_id', 'organization_id', 'access_group', 'server_created_at'],
         groupRows,
       );
       rows = [];
@@ -301,7 +301,7 @@ class Seeder {
         // Not due: only the probe phase's own servers are ever checked.
         new Date(Date.UTC(2100, 0, 1)),
       ]);
-      for (const group of groups) groupRows.push([serverId, organizationId, group]);
+      for (const group of groups) groupRows.push([serverId, organizationId, group, createdAt]);
       ids.push(serverId);
       if (groups.length === 0 || groups.includes(MEMBER_GROUP)) memberVisible.push(serverId);
       if (rows.length >= 2000) await flush();

@@ -39,4 +39,39 @@ describe('migrations', () => {
     expect(await runMigrations(dataSource)).toHaveLength(MIGRATIONS.length);
     expect(await runMigrations(dataSource)).toHaveLength(0);
   });
+
+  it("gives access-group rows written before the order column their server's created_at", async () => {
+    await runMigrations(dataSource);
+    const last = MIGRATIONS[MIGRATIONS.length - 1];
+    expect(new last().name).toBe('AccessGroupOrder1763900500000');
+    await dataSource.undoLastMigration();
+    const now = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+    const at = now.toISOString().replace('T', ' ').replace('Z', '');
+    await dataSource.query('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', [
+      'org_backfill',
+      'Backfill',
+      at,
+    ]);
+    await dataSource.query(
+      'INSERT INTO mcp_servers (server_id, organization_id, server_name, server_name_key, alias,' +
+        ' alias_key, transport, spec_version, auth_type, mcp_info, args, env_keys, allowed_tools,' +
+        ' has_access_groups, created_at, created_by, updated_at, updated_by)' +
+        " VALUES ('srv-backfill', 'org_backfill', 'B', 'b', 'B', 'b', 'sse', '2025-06-18', 'none'," +
+        " '{}', '[]', '[]', '[]', 1, ?, 'u', ?, 'u')",
+      [at, at],
+    );
+    await dataSource.query(
+      'INSERT INTO mcp_server_access_groups (server_id, organization_id, access_group)' +
+        " VALUES ('srv-backfill', 'org_backfill', 'ops')",
+    );
+    expect(await runMigrations(dataSource)).toEqual(['AccessGroupOrder1763900500000']);
+    const [row] = await dataSource.query(
+      "SELECT server_created_at FROM mcp_server_access_groups WHERE server_id = 'srv-backfill'",
+    );
+    const value = row.server_created_at as Date | string;
+    // MySQL returns a Date (the connection runs in UTC); SQLite the stored text.
+    const instant =
+      value instanceof Date ? value : new Date(`${value.replace(' ', 'T').replace(/Z?$/, 'Z')}`);
+    expect(instant.toISOString()).toBe(now.toISOString());
+  });
 });

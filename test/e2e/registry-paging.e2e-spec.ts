@@ -72,5 +72,23 @@ describe('registry list paging by visibility', () => {
     expect(unknownOnly.seen).toEqual(visible);
     const healthy = await pages(member.key, 'status=healthy');
     expect(healthy).toEqual({ seen: [], total: 0 });
+
+    // A replace rewrites the server's group rows; it keeps its place in the member's order.
+    const moved = created.find((s) => s.groups.length === 1 && s.groups[0] === 'b')!;
+    const replaced = await t.request('PUT', '/v1/mcp/server', {
+      key: admin.key,
+      body: {
+        server_id: moved.id,
+        server_name: `Paged ${created.indexOf(moved)}`,
+        transport: 'sse',
+        url: 'https://mcp.example.com/sse',
+        mcp_access_groups: ['c'],
+      },
+    });
+    expect(replaced.status).toBe(202);
+    const afterMove = await pages(member.key);
+    expect(afterMove.seen).toEqual(
+      created.filter((s) => s === moved || visible.includes(s.id)).map((s) => s.id),
+    );
   });
 });

@@ -181,6 +181,7 @@ export class ServerRegistryService {
         const written = await this.servers.updateIfVersion(
           organizationId,
           serverId,
+          current.createdAt,
           current.version,
           changes,
           input.accessGroups,

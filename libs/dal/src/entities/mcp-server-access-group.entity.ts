@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { utcDate } from './timestamp.transformer';
 
 /** One access group of a registry server; a server without rows is visible to the whole org. */
 @Entity('mcp_server_access_groups')
@@ -11,4 +12,14 @@ export class McpServerAccessGroupEntity {
 
   @PrimaryColumn({ name: 'access_group', type: 'varchar', length: 128 })
   accessGroup!: string;
+
+  /** The server's created_at, so a group's servers are an index range in list order. */
+  @Column({
+    name: 'server_created_at',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  serverCreatedAt!: Date | null;
 }

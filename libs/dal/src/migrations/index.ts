@@ -3,6 +3,7 @@ import { Foundation1763900000000 } from './1763900000000-foundation';
 import { McpConfigurations1763900100000 } from './1763900100000-mcp-configurations';
 import { McpServers1763900200000 } from './1763900200000-mcp-servers';
 import { RegistryVisibilityIndex1763900400000 } from './1763900400000-registry-visibility-index';
+import { AccessGroupOrder1763900500000 } from './1763900500000-access-group-order';
 
 /** Every migration, in order. Both databases run this one list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   McpConfigurations1763900100000,
   McpServers1763900200000,
   RegistryVisibilityIndex1763900400000,
+  AccessGroupOrder1763900500000,
 ];

@@ -365,32 +365,48 @@ export class McpServerRepository {
       : { sql: '', params: [] as unknown[] };
     const groups = groupReader(scope, visibility, filter);
     if (groups) {
-      // Members and viewers: the servers without groups and those of their groups are two
-      // indexed, bounded reads merged here, instead of one OR that walks the whole organization.
-      const status = statusCondition(filter);
+      // Members and viewers: the servers without groups, and the servers of each of their groups,
+      // are each a bounded read of one index range in list order (at most one page each),
+      // merged here; never a walk over the organization or over a whole group.
       const take = page.limit + 1;
-      const sql =
-        `SELECT ${VIEW_COLUMNS} FROM mcp_servers s JOIN (` +
-        ` SELECT server_id FROM (SELECT x.server_id FROM mcp_servers x` +
-        ` WHERE x.organization_id = ? AND x.has_access_groups = 0${status.sql}${keyset.sql}` +
-        ` ORDER BY x.created_at, x.server_id LIMIT ?) ungrouped` +
-        ` UNION SELECT server_id FROM (SELECT DISTINCT x.server_id, x.created_at` +
-        ` FROM mcp_server_access_groups g JOIN mcp_servers x ON x.server_id = g.server_id` +
-        ` WHERE g.organization_id = ? AND g.access_group IN (${placeholders(groups.accessGroups.length)})` +
-        `${status.sql}${keyset.sql} ORDER BY x.created_at, x.server_id LIMIT ?) grouped` +
-        `) v ON v.server_id = s.server_id ORDER BY s.created_at, s.server_id LIMIT ?`;
-      const params = [
+      const ungroupedStatus = filter.status === undefined ? '' : ' AND x.status = ?';
+      const branches = [
+        `SELECT server_id FROM (SELECT x.server_id FROM mcp_servers x` +
+          ` WHERE x.organization_id = ? AND x.has_access_groups = 0${ungroupedStatus}${keyset.sql}` +
+          ` ORDER BY x.created_at, x.server_id LIMIT ?) b0`,
+      ];
+      const params: unknown[] = [
         groups.organizationId,
-        ...status.params,
+        ...(filter.status === undefined ? [] : [filter.status]),
         ...keyset.params,
-        take,
-        groups.organizationId,
-        ...groups.accessGroups,
-        ...status.params,
-        ...keyset.params,
-        take,
         take,
       ];
+      const groupKeyset = keyset.sql
+        .replace(/x\.created_at/g, 'g.server_created_at')
+        .replace(/x\.server_id/g, 'g.server_id');
+      // With a status filter the group's range is read in order until a page of matches is found.
+      const statusJoin =
+        filter.status === undefined
+          ? ''
+          : ' JOIN mcp_servers x ON x.server_id = g.server_id AND x.status = ?';
+      groups.accessGroups.forEach((accessGroup, index) => {
+        branches.push(
+          `SELECT server_id FROM (SELECT g.server_id FROM mcp_server_access_groups g${statusJoin}` +
+            ` WHERE g.organization_id = ? AND g.access_group = ?${groupKeyset}` +
+            ` ORDER BY g.server_created_at, g.server_id LIMIT ?) b${index + 1}`,
+        );
+        params.push(
+          ...(filter.status === undefined ? [] : [filter.status]),
+          groups.organizationId,
+          accessGroup,
+          ...keyset.params,
+          take,
+        );
+      });
+      const sql =
+        `SELECT ${VIEW_COLUMNS} FROM mcp_servers s JOIN (${branches.join(' UNION ')}) v` +
+        ` ON v.server_id = s.server_id ORDER BY s.created_at, s.server_id LIMIT ?`;
+      params.push(take);
       const rows: RawRow[] = await this.dataSource.query(sql, params);
       return rows.map(toView);
     }
@@ -603,7 +619,13 @@ export class McpServerRepository {
       if (field) throw mcpServerConflictError(field);
       throw error;
     }
-    await this.insertGroups(server.organizationId, server.serverId, accessGroups, manager);
+    await this.insertGroups(
+      server.organizationId,
+      server.serverId,
+      server.createdAt,
+      accessGroups,
+      manager,
+    );
   }
 
   /**
@@ -614,6 +636,7 @@ export class McpServerRepository {
   async updateIfVersion(
     organizationId: string,
     serverId: string,
+    createdAt: Date,
     expectedVersion: number,
     changes: McpServerChanges,
     accessGroups: readonly string[],
@@ -639,7 +662,7 @@ export class McpServerRepository {
     }
     if (affected === 0) return false;
     await manager.getRepository(McpServerAccessGroupEntity).delete({ organizationId, serverId });
-    await this.insertGroups(organizationId, serverId, accessGroups, manager);
+    await this.insertGroups(organizationId, serverId, createdAt, accessGroups, manager);
     return true;
   }
 
@@ -654,6 +677,7 @@ export class McpServerRepository {
   private async insertGroups(
     organizationId: string,
     serverId: string,
+    serverCreatedAt: Date,
     accessGroups: readonly string[],
     manager: EntityManager,
   ): Promise<void> {
@@ -662,7 +686,14 @@ export class McpServerRepository {
       .createQueryBuilder()
       .insert()
       .into(McpServerAccessGroupEntity)
-      .values(accessGroups.map((accessGroup) => ({ serverId, organizationId, accessGroup })))
+      .values(
+        accessGroups.map((accessGroup) => ({
+          serverId,
+          organizationId,
+          accessGroup,
+          serverCreatedAt,
+        })),
+      )
       .updateEntity(false)
       .execute();
   }
