@@ -169,10 +169,11 @@ function selectedScenarios(fixture, options) {
   );
 }
 
-async function throughputPhase(app, baseline, fixture, options) {
+async function throughputPhase(cachedApp, uncachedApp, baseline, fixture, options) {
   const rows = [];
   for (const scenario of selectedScenarios(fixture, options)) {
     log(`throughput: ${scenario.route}`);
+    const app = scenario.uncached ? uncachedApp : cachedApp;
     const targets = [{ label: 'app', url: app.url, pid: app.pid, process: app }];
     if (scenario.baseline) {
       targets.push({ label: 'baseline', url: baseline.url, pid: baseline.pid, process: baseline });
@@ -404,7 +405,12 @@ async function profileRun(fixture, options) {
   const profiles = [];
   for (const scenario of selectedScenarios(fixture, options)) {
     const app = await track(
-      startApp(await appOptions(options, { profile: `app-${scenario.name}` })),
+      startApp(
+        await appOptions(options, {
+          profile: `app-${scenario.name}`,
+          env: scenario.uncached ? { REGISTRY_LIST_CACHE_MAX: '0' } : {},
+        }),
+      ),
     );
     await runLoad({
       url: app.url,
@@ -500,6 +506,11 @@ async function main() {
     };
 
     const appRef = { app: await track(startApp(await appOptions(options))) };
+    // The same app with the list cache off: the like-for-like list row and the scale phase,
+    // which measure the queries rather than a cached page.
+    const uncachedApp = await track(
+      startApp(await appOptions(options, { env: { REGISTRY_LIST_CACHE_MAX: '0' } })),
+    );
     const baseline = await track(startBaseline({ databaseUrl: options.databaseUrl }));
     log(
       `app ${appRef.app.url} (pid ${appRef.app.pid}), baseline ${baseline.url} (pid ${baseline.pid})`,
@@ -515,7 +526,7 @@ async function main() {
     };
     if (options.phases.has('throughput')) {
       results.throughput = await timed('throughput', () =>
-        throughputPhase(appRef.app, baseline, fixture, options),
+        throughputPhase(appRef.app, uncachedApp, baseline, fixture, options),
       );
     }
     if (options.phases.has('fixed')) {
@@ -525,10 +536,11 @@ async function main() {
     }
     if (options.phases.has('scale')) {
       results.scale = await timed('scale', () =>
-        scalePhase(appRef.app, baseline, connection, code, options),
+        scalePhase(uncachedApp, baseline, connection, code, options),
       );
     }
     await baseline.stop();
+    await uncachedApp.stop();
     if (options.phases.has('probes')) {
       results.probes = await timed('probes', () => probePhase(appRef, connection, code, options));
     }

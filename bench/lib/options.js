@@ -6,7 +6,7 @@ const HELP = `usage: npm run bench -- [options]
   --quick               ~1 minute smoke run (short runs, one round, small scale and probe sets)
   --only=a,b            phases to run: throughput, fixed, scale, probes (default: all)
   --routes=a,b          routes of the throughput/fixed/profile runs: by-id, list,
-                        configurations, create, ready (default: all)
+                        list-uncached, configurations, create, ready (default: all)
   --rounds=N            A/B rounds per route (default 5; quick 1)
   --duration=S          seconds per load run (default 6; quick 2)
   --connections=N       concurrent connections (default 64)

@@ -102,6 +102,15 @@ function throughputScenarios(fixture) {
       baseline: true,
     },
     {
+      // The same requests against an app with the list cache off: the same work as the
+      // baseline (which has no cache), so this is the like-for-like ratio.
+      name: 'list-uncached',
+      route: 'GET /v1/mcp/server?limit=50 (list cache off)',
+      request: listRequest(fixture),
+      baseline: true,
+      uncached: true,
+    },
+    {
       name: 'configurations',
       route: 'GET /v1/mcp-configurations?organization_id=…',
       request: configurationsRequest(fixture),

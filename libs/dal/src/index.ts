@@ -22,6 +22,7 @@ export * from './repositories/audit-event.repository';
 export * from './entities/mcp-server.entity';
 export * from './entities/mcp-server-access-group.entity';
 export * from './repositories/mcp-server.repository';
+export * from './repositories/registry-revision.repository';
 export * from './repositories/health-check.repository';
 export * from './repositories/health-check-configuration.repository';
 export * from './app-data-source';

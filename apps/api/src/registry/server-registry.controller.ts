@@ -30,7 +30,7 @@ import { ServerHealthDto } from './dto/server-health.dto';
 import { ServerResponseDto } from './dto/server-response.dto';
 import { ServerToolsDto } from './dto/server-tools.dto';
 import { UpdateServerDto } from './dto/update-server.dto';
-import { listEtag, matchesIfNoneMatch, parseIfMatch, serverEtag } from './http-cache';
+import { matchesIfNoneMatch, parseIfMatch, serverEtag } from './http-cache';
 import {
   toAccessGroupsResponse,
   toServerHealth,
@@ -102,20 +102,10 @@ export class ServerRegistryController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | undefined> {
-    const page = await this.registry.list(principal, query);
-    const body = JSON.stringify(
-      page.items.map(({ server, reach }) =>
-        toServerResponse(server, reach, { hideConnection: principal.role === 'viewer' }),
-      ),
-    );
+    const page = await this.registry.listRendered(principal, query);
     if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
     if (page.total !== null) reply.header('x-total-count', String(page.total));
-    return this.sendCacheable(
-      body,
-      listEtag(body, page.nextCursor, page.total),
-      ifNoneMatch,
-      reply,
-    );
+    return this.sendCacheable(page.body, page.etag, ifNoneMatch, reply);
   }
 
   @Get('server/health')

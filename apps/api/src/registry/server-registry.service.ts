@@ -28,6 +28,7 @@ import {
   McpServerToolsView,
   McpServerView,
   OrganizationScope,
+  RegistryRevisionRepository,
   serverNameKeyOf,
   ServerReach,
   ServerVisibility,
@@ -38,7 +39,9 @@ import type { ListServersQueryDto } from './dto/list-servers-query.dto';
 import { MAX_HEALTH_SERVER_IDS } from './dto/server-health-query.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
 import { SERVER_ID_PATTERN } from './dto/registry-fields';
-import { IfMatch, ifMatchAllows } from './http-cache';
+import { IfMatch, ifMatchAllows, listEtag } from './http-cache';
+import { RenderedServerPage, ServerListCache } from './server-list.cache';
+import { toServerResponse } from './server-registry.mapper';
 import { containsMask, restoreMasked } from './secret-mask';
 import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
@@ -71,6 +74,8 @@ export class ServerRegistryService {
     private readonly servers: McpServerRepository,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
+    private readonly revisions: RegistryRevisionRepository,
+    private readonly listCache: ServerListCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -244,6 +249,51 @@ export class ServerRegistryService {
       ? (await this.servers.reachOf(server.organizationId, [serverId])).get(serverId)
       : undefined;
     return { server, reach };
+  }
+
+  /**
+   * One list page as sent. Within one organization the rendered page is reused while the
+   * organization's registry revision is unchanged: the revision is read first, so a page is never
+   * stored under a revision older than the data it shows.
+   */
+  async listRendered(
+    principal: Principal,
+    query: ListServersQueryDto,
+  ): Promise<RenderedServerPage> {
+    const scope = this.readScope(principal, query.organization_id);
+    const hideConnection = principal.role === 'viewer';
+    if (scope === ALL_ORGANIZATIONS || !this.listCache.enabled) {
+      return this.renderList(await this.list(principal, query), hideConnection);
+    }
+    const visibility = visibilityOf(principal);
+    const key = JSON.stringify([
+      scope,
+      'wholeOrganization' in visibility ? true : visibility.accessGroups,
+      hideConnection,
+      query.access_group ?? null,
+      query.status ?? null,
+      query.limit ?? DEFAULT_PAGE_LIMIT,
+      query.cursor ?? null,
+      query.include_total === true,
+    ]);
+    const revision = await this.revisions.current(scope);
+    const cached = this.listCache.get(key, revision);
+    if (cached) return cached;
+    const rendered = this.renderList(await this.list(principal, query), hideConnection);
+    this.listCache.set(key, revision, rendered);
+    return rendered;
+  }
+
+  private renderList(page: ServerPage, hideConnection: boolean): RenderedServerPage {
+    const body = JSON.stringify(
+      page.items.map(({ server, reach }) => toServerResponse(server, reach, { hideConnection })),
+    );
+    return {
+      body,
+      etag: listEtag(body, page.nextCursor, page.total),
+      nextCursor: page.nextCursor,
+      total: page.total,
+    };
   }
 
   async list(principal: Principal, query: ListServersQueryDto): Promise<ServerPage> {

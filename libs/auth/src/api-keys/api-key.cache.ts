@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@app/core';
+import { APP_CONFIG, AppConfig, BoundedTtlCache } from '@app/core';
 import type { Role } from '../principal';
-import { BoundedTtlCache } from './bounded-ttl-cache';
 
 /** What a successful key lookup leaves in the cache: everything a principal is built from. */
 export interface CachedApiKey {

@@ -16,6 +16,12 @@ export interface AppConfig {
     keyCacheMax: number;
     rateLimitPerMinute: number;
   };
+  registry: {
+    /** Rendered list pages kept per process; 0 turns the list cache off. */
+    listCacheMax: number;
+    /** Upper bound on a cached page's age (covers writes made outside the app); 0 turns it off. */
+    listCacheTtlMs: number;
+  };
   crypto: {
     encryptionKeys: string | undefined;
     activeKeyId: string | undefined;
@@ -183,6 +189,10 @@ export function parseEnv(env: Env): AppConfig {
       keyCacheTtlMs: int(env, 'API_KEY_CACHE_TTL_MS', 5_000, 0, 3_600_000),
       keyCacheMax: int(env, 'API_KEY_CACHE_MAX', 10_000, 1, 10_000_000),
       rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 6_000, 0, 10_000_000),
+    },
+    registry: {
+      listCacheMax: int(env, 'REGISTRY_LIST_CACHE_MAX', 256, 0, 100_000),
+      listCacheTtlMs: int(env, 'REGISTRY_LIST_CACHE_TTL_MS', 60_000, 0, 86_400_000),
     },
     crypto: {
       encryptionKeys: raw(env, 'CREDENTIALS_ENCRYPTION_KEYS'),

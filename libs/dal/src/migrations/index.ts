@@ -4,6 +4,7 @@ import { McpConfigurations1763900100000 } from './1763900100000-mcp-configuratio
 import { McpServers1763900200000 } from './1763900200000-mcp-servers';
 import { RegistryVisibilityIndex1763900400000 } from './1763900400000-registry-visibility-index';
 import { AccessGroupOrder1763900500000 } from './1763900500000-access-group-order';
+import { RegistryRevisions1763900600000 } from './1763900600000-registry-revisions';
 
 /** Every migration, in order. Both databases run this one list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   McpServers1763900200000,
   RegistryVisibilityIndex1763900400000,
   AccessGroupOrder1763900500000,
+  RegistryRevisions1763900600000,
 ];

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, FindOptionsSelect, In, QueryDeepPartialEntit
 import { DiscoveredTool, McpServerEntity, McpServerStatus } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
+import { bumpRegistryRevision } from './registry-revision.repository';
 
 /** What a probe needs of a server: where and how to connect, with its secrets still sealed. */
 export type McpServerProbeTarget = Pick<
@@ -150,6 +151,7 @@ export class HealthCheckRepository {
         })
         .execute();
       if ((result.affected ?? 0) === 0) return null;
+      await bumpRegistryRevision(manager, organizationId);
       return this.healthState(organizationId, serverId, manager);
     });
   }
@@ -240,7 +242,10 @@ export class HealthCheckRepository {
           version: claim.version,
         })
         .execute();
-      if ((written.affected ?? 0) > 0) return 'written';
+      if ((written.affected ?? 0) > 0) {
+        await bumpRegistryRevision(manager, organizationId);
+        return 'written';
+      }
       const released = await this.release(manager, claim.owner, [serverId]);
       return released > 0 ? 'changed' : 'lost';
     });

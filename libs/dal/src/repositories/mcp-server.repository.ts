@@ -12,6 +12,7 @@ import {
 import { McpServerAccessGroupEntity } from '../entities/mcp-server-access-group.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
+import { bumpRegistryRevision } from './registry-revision.repository';
 
 /**
  * Which servers of an organization a reader may see (API.md §2): all of them, or those without
@@ -626,6 +627,7 @@ export class McpServerRepository {
       accessGroups,
       manager,
     );
+    await bumpRegistryRevision(manager, server.organizationId);
   }
 
   /**
@@ -663,6 +665,7 @@ export class McpServerRepository {
     if (affected === 0) return false;
     await manager.getRepository(McpServerAccessGroupEntity).delete({ organizationId, serverId });
     await this.insertGroups(organizationId, serverId, createdAt, accessGroups, manager);
+    await bumpRegistryRevision(manager, organizationId);
     return true;
   }
 
@@ -671,7 +674,9 @@ export class McpServerRepository {
     const result = await manager
       .getRepository(McpServerEntity)
       .delete({ organizationId, serverId });
-    return (result.affected ?? 0) > 0;
+    if ((result.affected ?? 0) === 0) return false;
+    await bumpRegistryRevision(manager, organizationId);
+    return true;
   }
 
   private async insertGroups(

@@ -5,6 +5,7 @@ import { TeamEntity } from '../entities/team.entity';
 import { TeamAccessGroupEntity } from '../entities/team-access-group.entity';
 import type { OrganizationScope } from './organization-scope';
 import { applyKeyset, KeysetPage, whereInScope } from './organization-scope';
+import { bumpRegistryRevision } from './registry-revision.repository';
 
 export interface TeamWithGroups {
   team: TeamEntity;
@@ -19,6 +20,8 @@ export class TeamRepository {
   async insert(team: TeamEntity, accessGroups: string[], manager: EntityManager): Promise<void> {
     await manager.getRepository(TeamEntity).insert(team);
     await this.insertGroups(team.organizationId, team.id, accessGroups, manager);
+    // Teams show up in registry responses (the teams whose groups reach a server).
+    await bumpRegistryRevision(manager, team.organizationId);
   }
 
   async findById(
@@ -108,13 +111,16 @@ export class TeamRepository {
     if ((result.affected ?? 0) === 0) return false;
     await manager.getRepository(TeamAccessGroupEntity).delete({ teamId, organizationId });
     await this.insertGroups(organizationId, teamId, accessGroups, manager);
+    await bumpRegistryRevision(manager, organizationId);
     return true;
   }
 
   /** Deletes the team; key memberships and grants go with it (foreign key cascades). */
   async delete(organizationId: string, teamId: string, manager: EntityManager): Promise<boolean> {
     const result = await manager.getRepository(TeamEntity).delete({ id: teamId, organizationId });
-    return (result.affected ?? 0) > 0;
+    if ((result.affected ?? 0) === 0) return false;
+    await bumpRegistryRevision(manager, organizationId);
+    return true;
   }
 
   private async insertGroups(

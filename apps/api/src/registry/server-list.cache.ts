@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, BoundedTtlCache } from '@app/core';
+
+/** A list page as sent: the body and its headers. */
+export interface RenderedServerPage {
+  body: string;
+  etag: string;
+  nextCursor: string | null;
+  total: number | null;
+}
+
+interface Entry {
+  revision: number;
+  page: RenderedServerPage;
+}
+
+/**
+ * Rendered GET /v1/mcp/server pages, each kept with the organization's registry revision it was
+ * rendered at. A page is served again only while that revision is still current, so every
+ * replica sees a write as soon as it commits; the TTL only bounds how long a write made outside
+ * the app (which bumps no revision) can go unseen.
+ */
+@Injectable()
+export class ServerListCache {
+  private readonly pages: BoundedTtlCache<string, Entry>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.pages = new BoundedTtlCache(config.registry.listCacheMax, config.registry.listCacheTtlMs);
+  }
+
+  get enabled(): boolean {
+    return this.pages.enabled;
+  }
+
+  get(key: string, revision: number): RenderedServerPage | undefined {
+    const entry = this.pages.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.revision !== revision) {
+      this.pages.delete(key);
+      return undefined;
+    }
+    return entry.page;
+  }
+
+  set(key: string, revision: number, page: RenderedServerPage): void {
+    this.pages.set(key, { revision, page });
+  }
+}

@@ -1,0 +1,36 @@
+import { MigrationInterface, QueryRunner, Table, TableForeignKey } from 'typeorm';
+import { columnTypes, dialectOf } from '../dialect';
+
+/**
+ * One counter per organization, bumped by every write that changes what a registry list shows
+ * (servers, their access groups and health, teams and their grants). A rendered list page is
+ * reused only while the counter it was rendered at is still current.
+ */
+export class RegistryRevisions1763900600000 implements MigrationInterface {
+  name = 'RegistryRevisions1763900600000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const t = columnTypes(dialectOf(queryRunner.connection.options.type));
+    await queryRunner.createTable(
+      new Table({
+        name: 'registry_revisions',
+        columns: [
+          t.id('organization_id', 64, true),
+          { name: 'revision', type: 'bigint', default: 0 },
+        ],
+        foreignKeys: [
+          new TableForeignKey({
+            columnNames: ['organization_id'],
+            referencedTableName: 'organizations',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          }),
+        ],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('registry_revisions');
+  }
+}
