@@ -2,9 +2,10 @@ import { MigrationInterface, QueryRunner, Table, TableForeignKey } from 'typeorm
 import { columnTypes, dialectOf } from '../dialect';
 
 /**
- * One counter per organization, bumped by every write that changes what a registry list shows
+ * A counter per organization, bumped by every write that changes what a registry list shows
  * (servers, their access groups and health, teams and their grants). A rendered list page is
- * reused only while the counter it was rendered at is still current.
+ * reused only while the counter it was rendered at is still current. The counter is the sum of
+ * a few shard rows, so concurrent writers of one organization rarely wait on the same row lock.
  */
 export class RegistryRevisions1763900600000 implements MigrationInterface {
   name = 'RegistryRevisions1763900600000';
@@ -16,6 +17,7 @@ export class RegistryRevisions1763900600000 implements MigrationInterface {
         name: 'registry_revisions',
         columns: [
           t.id('organization_id', 64, true),
+          { name: 'shard', type: 'int', isPrimary: true },
           { name: 'revision', type: 'bigint', default: 0 },
         ],
         foreignKeys: [

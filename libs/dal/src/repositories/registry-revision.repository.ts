@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { randomInt } from 'node:crypto';
 import { dialectOf } from '../dialect';
+
+/**
+ * Rows the counter is spread over. Every committed bump adds one to some row, so the sum counts
+ * committed bumps; commits only accumulate, so an unchanged sum means no write committed since.
+ */
+const REVISION_SHARDS = 16;
 
 /**
  * Marks the organization's registry as changed. Call it after the write it covers, in the same
@@ -14,11 +21,11 @@ export async function bumpRegistryRevision(
 ): Promise<void> {
   const upsert =
     dialectOf(manager.connection.options.type) === 'mysql'
-      ? 'INSERT INTO registry_revisions (organization_id, revision) VALUES (?, 1)' +
+      ? 'INSERT INTO registry_revisions (organization_id, shard, revision) VALUES (?, ?, 1)' +
         ' ON DUPLICATE KEY UPDATE revision = revision + 1'
-      : 'INSERT INTO registry_revisions (organization_id, revision) VALUES (?, 1)' +
-        ' ON CONFLICT (organization_id) DO UPDATE SET revision = revision + 1';
-  await manager.query(upsert, [organizationId]);
+      : 'INSERT INTO registry_revisions (organization_id, shard, revision) VALUES (?, ?, 1)' +
+        ' ON CONFLICT (organization_id, shard) DO UPDATE SET revision = revision + 1';
+  await manager.query(upsert, [organizationId, randomInt(REVISION_SHARDS)]);
 }
 
 /** Reads the per-organization registry revision (see bumpRegistryRevision). */
@@ -29,9 +36,10 @@ export class RegistryRevisionRepository {
   /** The organization's current revision; 0 before its first registry write. */
   async current(organizationId: string): Promise<number> {
     const rows: { revision: unknown }[] = await this.dataSource.query(
-      'SELECT revision FROM registry_revisions WHERE organization_id = ?',
+      'SELECT COALESCE(SUM(revision), 0) AS revision FROM registry_revisions' +
+        ' WHERE organization_id = ?',
       [organizationId],
     );
-    return rows.length > 0 ? Number(rows[0].revision) : 0;
+    return Number(rows[0]?.revision ?? 0);
   }
 }
