@@ -21,4 +21,11 @@ describe('requestIdFor', () => {
     expect(id).toMatch(/^req_[0-9a-f]{24}$/);
     expect(requestIdFor(r)).toBe(id);
   });
+
+  it('makes distinct ids across many requests (through several refills of the random pool)', () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 2000; i += 1) ids.add(requestIdFor(req()));
+    expect(ids.size).toBe(2000);
+    for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{24}$/);
+  });
 });
