@@ -1,4 +1,4 @@
-import type { TableColumnOptions } from 'typeorm';
+import { TableColumnOptions, TableForeignKey } from 'typeorm';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -56,4 +56,14 @@ export function columnTypes(dialect: Dialect) {
 
 export function dialectOf(driverType: string): Dialect {
   return driverType === 'mysql' || driverType === 'mariadb' ? 'mysql' : 'sqlite';
+}
+
+/** A foreign key from `column` to `table`.`ref` whose rows go when the referenced row goes. */
+export function cascadeTo(column: string, table: string, ref = 'id'): TableForeignKey {
+  return new TableForeignKey({
+    columnNames: [column],
+    referencedTableName: table,
+    referencedColumnNames: [ref],
+    onDelete: 'CASCADE',
+  });
 }

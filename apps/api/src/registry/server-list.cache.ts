@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, BoundedTtlCache } from '@app/core';
 
-/** A list page as sent: the body and its headers. */
+/** A list page as sent: the body (UTF-8 bytes, so a hit converts nothing) and its headers. */
 export interface RenderedServerPage {
-  body: string;
+  body: Buffer;
   etag: string;
   nextCursor: string | null;
   total: number | null;

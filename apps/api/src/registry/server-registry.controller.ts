@@ -101,7 +101,7 @@ export class ServerRegistryController {
     @Query() query: ListServersQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | undefined> {
+  ): Promise<Buffer | undefined> {
     const page = await this.registry.listRendered(principal, query);
     if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
     if (page.total !== null) reply.header('x-total-count', String(page.total));
@@ -196,12 +196,12 @@ export class ServerRegistryController {
   }
 
   /** Sends `body` with its ETag, or an empty 304 when the client already holds it. */
-  private sendCacheable(
-    body: string,
+  private sendCacheable<T extends string | Buffer>(
+    body: T,
     etag: string,
     ifNoneMatch: string | undefined,
     reply: FastifyReply,
-  ): string | undefined {
+  ): T | undefined {
     reply.header('etag', etag);
     reply.header('cache-control', 'private, no-cache');
     if (matchesIfNoneMatch(ifNoneMatch, etag)) {

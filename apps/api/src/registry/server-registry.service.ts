@@ -289,7 +289,7 @@ export class ServerRegistryService {
       page.items.map(({ server, reach }) => toServerResponse(server, reach, { hideConnection })),
     );
     return {
-      body,
+      body: Buffer.from(body, 'utf8'),
       etag: listEtag(body, page.nextCursor, page.total),
       nextCursor: page.nextCursor,
       total: page.total,

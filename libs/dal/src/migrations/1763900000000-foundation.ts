@@ -1,5 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { columnTypes, dialectOf } from '../dialect';
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { cascadeTo, columnTypes, dialectOf } from '../dialect';
 
 /** Tenancy and auth: organizations, API keys, teams, access-group grants, audit events. */
 export class Foundation1763900000000 implements MigrationInterface {
@@ -7,13 +7,6 @@ export class Foundation1763900000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = columnTypes(dialectOf(queryRunner.connection.options.type));
-    const cascade = (column: string, table: string, ref = 'id') =>
-      new TableForeignKey({
-        columnNames: [column],
-        referencedTableName: table,
-        referencedColumnNames: [ref],
-        onDelete: 'CASCADE',
-      });
 
     await queryRunner.createTable(
       new Table({
@@ -38,7 +31,7 @@ export class Foundation1763900000000 implements MigrationInterface {
           { ...t.id('created_by_key_id'), isNullable: true },
           t.timestamp('created_at'),
         ],
-        foreignKeys: [cascade('organization_id', 'organizations')],
+        foreignKeys: [cascadeTo('organization_id', 'organizations')],
         indices: [new TableIndex({ columnNames: ['organization_id', 'created_at', 'id'] })],
       }),
     );
@@ -53,7 +46,7 @@ export class Foundation1763900000000 implements MigrationInterface {
           t.timestamp('created_at'),
           t.timestamp('updated_at'),
         ],
-        foreignKeys: [cascade('organization_id', 'organizations')],
+        foreignKeys: [cascadeTo('organization_id', 'organizations')],
         indices: [
           new TableIndex({ columnNames: ['organization_id', 'name'], isUnique: true }),
           new TableIndex({ columnNames: ['organization_id', 'created_at', 'id'] }),
@@ -69,7 +62,7 @@ export class Foundation1763900000000 implements MigrationInterface {
           t.id('organization_id'),
           { ...t.varchar('access_group', 128), isPrimary: true },
         ],
-        foreignKeys: [cascade('team_id', 'teams')],
+        foreignKeys: [cascadeTo('team_id', 'teams')],
         indices: [new TableIndex({ columnNames: ['organization_id', 'access_group'] })],
       }),
     );
@@ -81,7 +74,7 @@ export class Foundation1763900000000 implements MigrationInterface {
           { ...t.id('key_id'), isPrimary: true },
           { ...t.varchar('access_group', 128), isPrimary: true },
         ],
-        foreignKeys: [cascade('key_id', 'api_keys')],
+        foreignKeys: [cascadeTo('key_id', 'api_keys')],
       }),
     );
 
@@ -92,7 +85,7 @@ export class Foundation1763900000000 implements MigrationInterface {
           { ...t.id('key_id'), isPrimary: true },
           { ...t.id('team_id'), isPrimary: true },
         ],
-        foreignKeys: [cascade('key_id', 'api_keys'), cascade('team_id', 'teams')],
+        foreignKeys: [cascadeTo('key_id', 'api_keys'), cascadeTo('team_id', 'teams')],
         indices: [new TableIndex({ columnNames: ['team_id'] })],
       }),
     );

@@ -1,5 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { columnTypes, dialectOf } from '../dialect';
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { cascadeTo, columnTypes, dialectOf } from '../dialect';
 
 /** Custom MCP configurations (API.md §3), with sealed credentials and soft delete. */
 export class McpConfigurations1763900100000 implements MigrationInterface {
@@ -40,14 +40,7 @@ export class McpConfigurations1763900100000 implements MigrationInterface {
           t.timestamp('updated_at'),
           t.timestamp('deleted_at', true),
         ],
-        foreignKeys: [
-          new TableForeignKey({
-            columnNames: ['organization_id'],
-            referencedTableName: 'organizations',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-        ],
+        foreignKeys: [cascadeTo('organization_id', 'organizations')],
         indices: [
           new TableIndex({
             name: 'uq_mcp_configurations_org_active_name',

@@ -1,5 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-import { columnTypes, dialectOf } from '../dialect';
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { cascadeTo, columnTypes, dialectOf } from '../dialect';
 
 /** The server registry (API.md §4): servers, their access groups, and the health columns. */
 export class McpServers1763900200000 implements MigrationInterface {
@@ -63,14 +63,7 @@ export class McpServers1763900200000 implements MigrationInterface {
           t.varchar('claim_owner', 128, true),
           t.timestamp('claim_expires_at', true),
         ],
-        foreignKeys: [
-          new TableForeignKey({
-            columnNames: ['organization_id'],
-            referencedTableName: 'organizations',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-        ],
+        foreignKeys: [cascadeTo('organization_id', 'organizations')],
         indices: [
           new TableIndex({
             name: 'uq_mcp_servers_org_server_name_key',
@@ -98,14 +91,7 @@ export class McpServers1763900200000 implements MigrationInterface {
       new Table({
         name: 'mcp_server_access_groups',
         columns: [{ ...t.id('server_id'), isPrimary: true }, t.id('organization_id'), accessGroup],
-        foreignKeys: [
-          new TableForeignKey({
-            columnNames: ['server_id'],
-            referencedTableName: 'mcp_servers',
-            referencedColumnNames: ['server_id'],
-            onDelete: 'CASCADE',
-          }),
-        ],
+        foreignKeys: [cascadeTo('server_id', 'mcp_servers', 'server_id')],
         indices: [
           new TableIndex({
             name: 'ix_mcp_server_access_groups_org_group',

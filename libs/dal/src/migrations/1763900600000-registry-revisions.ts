@@ -1,5 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableForeignKey } from 'typeorm';
-import { columnTypes, dialectOf } from '../dialect';
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { cascadeTo, columnTypes, dialectOf } from '../dialect';
 
 /**
  * A counter per organization, bumped by every write that changes what a registry list shows
@@ -20,14 +20,7 @@ export class RegistryRevisions1763900600000 implements MigrationInterface {
           { name: 'shard', type: 'int', isPrimary: true },
           { name: 'revision', type: 'bigint', default: 0 },
         ],
-        foreignKeys: [
-          new TableForeignKey({
-            columnNames: ['organization_id'],
-            referencedTableName: 'organizations',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-        ],
+        foreignKeys: [cascadeTo('organization_id', 'organizations')],
       }),
     );
   }
