@@ -15,6 +15,12 @@ function median(values) {
 }
 
 /** Median of each figure over the rounds of one target. */
+/** " (a / b / c)": each round's p99 beside their median, when there was more than one. */
+function roundsOf(summary, fmt) {
+  const rounds = summary?.rounds ?? [];
+  return rounds.length > 1 ? ` (${rounds.map((run) => fmt.ms(run.p99)).join(' / ')})` : '';
+}
+
 function summarize(runs) {
   if (!runs || runs.length === 0) return null;
   return {
@@ -189,7 +195,7 @@ function sections(results) {
       rows: results.fixedRate.map((row) => [
         row.route,
         fmt.ms(row.app?.p50) + (row.app?.saturated ? ' (saturated)' : ''),
-        fmt.ms(row.app?.p99),
+        fmt.ms(row.app?.p99) + roundsOf(row.app, fmt),
         fmt.ms(row.baseline?.p50) + (row.baseline?.saturated ? ' (saturated)' : ''),
         fmt.ms(row.baseline?.p99),
         fmt.ms(row.autocannon?.app?.p50),
