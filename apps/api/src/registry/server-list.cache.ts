@@ -23,6 +23,11 @@ interface Entry {
 @Injectable()
 export class ServerListCache {
   private readonly pages: BoundedTtlCache<string, Entry>;
+  /** Renders under way: concurrent misses of one page at one revision share a single render. */
+  private readonly rendering = new Map<
+    string,
+    { revision: number; page: Promise<RenderedServerPage> }
+  >();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.pages = new BoundedTtlCache(config.registry.listCacheMax, config.registry.listCacheTtlMs);
@@ -32,7 +37,7 @@ export class ServerListCache {
     return this.pages.enabled;
   }
 
-  get(key: string, revision: number): RenderedServerPage | undefined {
+  private get(key: string, revision: number): RenderedServerPage | undefined {
     const entry = this.pages.get(key);
     if (entry === undefined) return undefined;
     if (entry.revision !== revision) {
@@ -42,7 +47,33 @@ export class ServerListCache {
     return entry.page;
   }
 
-  set(key: string, revision: number, page: RenderedServerPage): void {
+  private set(key: string, revision: number, page: RenderedServerPage): void {
     this.pages.set(key, { revision, page });
+  }
+
+  /**
+   * The page for `key` at `revision`: from the cache, else from the render already under way for
+   * the same key and revision, else from a new `render()` whose result is kept. Without the
+   * sharing, a page expiring under load would be rendered once per waiting request.
+   */
+  async resolve(
+    key: string,
+    revision: number,
+    render: () => Promise<RenderedServerPage>,
+  ): Promise<RenderedServerPage> {
+    const cached = this.get(key, revision);
+    if (cached) return cached;
+    const current = this.rendering.get(key);
+    if (current && current.revision === revision) return current.page;
+    const page = render();
+    const entry = { revision, page };
+    this.rendering.set(key, entry);
+    try {
+      const rendered = await page;
+      this.set(key, revision, rendered);
+      return rendered;
+    } finally {
+      if (this.rendering.get(key) === entry) this.rendering.delete(key);
+    }
   }
 }

@@ -277,11 +277,9 @@ export class ServerRegistryService {
       query.include_total === true,
     ]);
     const revision = await this.revisions.current(scope);
-    const cached = this.listCache.get(key, revision);
-    if (cached) return cached;
-    const rendered = this.renderList(await this.list(principal, query), hideConnection);
-    this.listCache.set(key, revision, rendered);
-    return rendered;
+    return this.listCache.resolve(key, revision, async () =>
+      this.renderList(await this.list(principal, query), hideConnection),
+    );
   }
 
   private renderList(page: ServerPage, hideConnection: boolean): RenderedServerPage {

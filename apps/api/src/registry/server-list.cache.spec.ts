@@ -1,0 +1,86 @@
+import type { AppConfig } from '@app/core';
+import { RenderedServerPage, ServerListCache } from './server-list.cache';
+
+function cache(max = 10, ttlMs = 60_000): ServerListCache {
+  return new ServerListCache({
+    registry: { listCacheMax: max, listCacheTtlMs: ttlMs },
+  } as AppConfig);
+}
+
+function page(text: string): RenderedServerPage {
+  return { body: Buffer.from(text), etag: `"${text}"`, nextCursor: null, total: null };
+}
+
+describe('ServerListCache', () => {
+  it('renders a page once for concurrent requests at one revision, then serves it', async () => {
+    const pages = cache();
+    let renders = 0;
+    const render = async () => {
+      renders += 1;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return page('a');
+    };
+    const results = await Promise.all([1, 2, 3, 4].map(() => pages.resolve('k', 1, render)));
+    expect(renders).toBe(1);
+    expect(results.map((r) => r.body.toString())).toEqual(['a', 'a', 'a', 'a']);
+    await pages.resolve('k', 1, render);
+    expect(renders).toBe(1);
+  });
+
+  it('renders again when the revision moves, and keeps keys apart', async () => {
+    const pages = cache();
+    let renders = 0;
+    const render = (text: string) => async () => {
+      renders += 1;
+      return page(text);
+    };
+    expect((await pages.resolve('k', 1, render('one'))).body.toString()).toBe('one');
+    expect((await pages.resolve('k', 2, render('two'))).body.toString()).toBe('two');
+    expect((await pages.resolve('other', 2, render('other'))).body.toString()).toBe('other');
+    expect((await pages.resolve('k', 2, render('unused'))).body.toString()).toBe('two');
+    expect(renders).toBe(3);
+  });
+
+  it('shares a failed render with its waiters and keeps nothing from it', async () => {
+    const pages = cache();
+    let renders = 0;
+    const failing = async () => {
+      renders += 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw new Error('database down');
+    };
+    const outcomes = await Promise.allSettled([
+      pages.resolve('k', 1, failing),
+      pages.resolve('k', 1, failing),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(renders).toBe(1);
+    expect((await pages.resolve('k', 1, async () => page('ok'))).body.toString()).toBe('ok');
+  });
+
+  it('keeps nothing when turned off', async () => {
+    const pages = cache(0);
+    expect(pages.enabled).toBe(false);
+    let renders = 0;
+    const render = async () => {
+      renders += 1;
+      return page('x');
+    };
+    await pages.resolve('k', 1, render);
+    await pages.resolve('k', 1, render);
+    expect(renders).toBe(2);
+  });
+
+  it('drops a page past its TTL even at the same revision', async () => {
+    const pages = cache(10, 20);
+    let renders = 0;
+    const render = async () => {
+      renders += 1;
+      return page('x');
+    };
+    await pages.resolve('k', 1, render);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    await pages.resolve('k', 1, render);
+    expect(renders).toBe(2);
+  });
+});
