@@ -1,10 +1,14 @@
 import type { AppConfig } from '@app/core';
 import { RenderedServerPage, ServerListCache } from './server-list.cache';
 
+let clock = 0;
+
 function cache(max = 10, ttlMs = 60_000): ServerListCache {
-  return new ServerListCache({
+  const pages = new ServerListCache({
     registry: { listCacheMax: max, listCacheTtlMs: ttlMs },
   } as AppConfig);
+  pages.now = () => clock;
+  return pages;
 }
 
 function page(text: string): RenderedServerPage {
@@ -71,16 +75,40 @@ describe('ServerListCache', () => {
     expect(renders).toBe(2);
   });
 
-  it('drops a page past its TTL even at the same revision', async () => {
-    const pages = cache(10, 20);
+  it('serves a page past its TTL once more while it is rendered again in the background', async () => {
+    const pages = cache(10, 1000);
     let renders = 0;
     const render = async () => {
       renders += 1;
-      return page('x');
+      return page(`v${renders}`);
     };
-    await pages.resolve('k', 1, render);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    await pages.resolve('k', 1, render);
+    clock = 0;
+    expect((await pages.resolve('k', 1, render)).body.toString()).toBe('v1');
+    clock = 999;
+    expect((await pages.resolve('k', 1, render)).body.toString()).toBe('v1');
+    expect(renders).toBe(1);
+    clock = 1000;
+    expect((await pages.resolve('k', 1, render)).body.toString()).toBe('v1');
+    await new Promise((resolve) => setImmediate(resolve));
     expect(renders).toBe(2);
+    expect((await pages.resolve('k', 1, render)).body.toString()).toBe('v2');
+  });
+
+  it('evicts the least recently used page beyond its size', async () => {
+    const pages = cache(2);
+    let renders = 0;
+    const render = (text: string) => async () => {
+      renders += 1;
+      return page(text);
+    };
+    await pages.resolve('a', 1, render('a'));
+    await pages.resolve('b', 1, render('b'));
+    await pages.resolve('a', 1, render('a')); // a is now the most recent
+    await pages.resolve('c', 1, render('c')); // evicts b
+    expect(renders).toBe(3);
+    await pages.resolve('a', 1, render('a'));
+    expect(renders).toBe(3);
+    await pages.resolve('b', 1, render('b'));
+    expect(renders).toBe(4);
   });
 });
