@@ -121,8 +121,12 @@ function describeRun(label, run) {
       ? ` non2xx=${run.non2xx} errors=${run.errors} timeouts/late=${run.timeouts} ${JSON.stringify(run.statusCodes)}`
       : '';
   const cpu = run.cpuMsPerRequest !== null ? ` cpu=${run.cpuMsPerRequest.toFixed(3)}ms/req` : '';
+  const lag =
+    run.sendLagP99 !== undefined && run.sendLagP99 !== null
+      ? ` send-lag-p99=${run.sendLagP99.toFixed(2)}`
+      : '';
   log(
-    `  ${label}: ${Math.round(run.rps)} req/s p50=${num(run.p50)} p99=${num(run.p99)}${cpu}${extra}${run.saturated ? ' (saturated)' : ''}`,
+    `  ${label}: ${Math.round(run.rps)} req/s p50=${num(run.p50)} p99=${num(run.p99)}${lag}${cpu}${extra}${run.saturated ? ' (saturated)' : ''}`,
   );
 }
 
