@@ -375,15 +375,11 @@ app.get('/v1/mcp/server/:serverId', async (request, reply) => {
 app.get('/v1/mcp/server', async (request, reply) => {
   const { key, error } = await authorize(request, reply);
   if (error) return error;
+  const invalid = () =>
+    envelope(reply, 400, 'VALIDATION_ERROR', 'validation_error', 'Invalid request parameters');
   const limit = request.query.limit === undefined ? 50 : Number(request.query.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-    return envelope(
-      reply,
-      400,
-      'VALIDATION_ERROR',
-      'validation_error',
-      'Invalid request parameters',
-    );
+    return invalid();
   }
   let after = null;
   if (request.query.cursor) {
@@ -393,13 +389,7 @@ app.get('/v1/mcp/server', async (request, reply) => {
       after = null;
     }
     if (!Array.isArray(after) || after.length !== 2) {
-      return envelope(
-        reply,
-        400,
-        'VALIDATION_ERROR',
-        'validation_error',
-        'Invalid request parameters',
-      );
+      return invalid();
     }
   }
   const page = listQuery(key, limit + 1, after);
