@@ -44,6 +44,7 @@ import { toServerResponse } from './server-registry.mapper';
 import { containsMask, restoreMasked } from './secret-mask';
 import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
+import { assertMayDefineStdio } from './stdio-permission';
 
 /** A server with what its response needs besides the row. */
 export interface ServerWithReach {
@@ -78,6 +79,7 @@ export class ServerRegistryService {
 
   async create(principal: Principal, dto: CreateServerDto): Promise<ServerWithReach> {
     const organizationId = this.writeOrganization(principal, dto.organization_id, 'create');
+    assertMayDefineStdio(principal, null, dto);
     const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = input.serverId ?? newUuid();
     if (RESERVED_SERVER_IDS.has(serverId)) {
@@ -146,6 +148,7 @@ export class ServerRegistryService {
     ifMatch: IfMatch | undefined,
   ): Promise<ServerWithReach> {
     const organizationId = this.writeOrganization(principal, dto.organization_id, 'replace');
+    assertMayDefineStdio(principal, null, dto);
     const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = dto.server_id;
     const actor = actorOf(principal);
@@ -153,6 +156,7 @@ export class ServerRegistryService {
     return this.servers.transaction(async (manager) => {
       const current = await this.servers.findForWrite(organizationId, serverId, manager);
       if (!current) throw new NotFoundError('Server');
+      assertMayDefineStdio(principal, current, input);
       if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
         throw new PreconditionFailedError();
       }
@@ -209,7 +213,9 @@ export class ServerRegistryService {
     const owner = await this.ownerForRemoval(principal, serverId, organizationId);
     await this.servers.transaction(async (manager) => {
       const current = await this.servers.findForWrite(owner, serverId, manager);
-      if (!current || !(await this.servers.delete(owner, serverId, manager))) {
+      if (!current) throw new NotFoundError('Server');
+      assertMayDefineStdio(principal, current, null);
+      if (!(await this.servers.delete(owner, serverId, manager))) {
         throw new NotFoundError('Server');
       }
       await this.audit.record(
