@@ -38,7 +38,7 @@ import type { ListServersQueryDto } from './dto/list-servers-query.dto';
 import { MAX_HEALTH_SERVER_IDS } from './dto/server-health-query.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
 import { SERVER_ID_PATTERN } from './dto/registry-fields';
-import { IfMatch, ifMatchAllows, listEtag } from './http-cache';
+import { IfMatch, ifMatchAllows, listEtag } from '../shared/http-cache';
 import { RenderedServerPage, ServerListCache } from './server-list.cache';
 import { toServerResponse } from './server-registry.mapper';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
