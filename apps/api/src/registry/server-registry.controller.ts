@@ -56,7 +56,7 @@ export class ServerRegistryController {
   @ApiOperation({
     summary: 'Register a server',
     description:
-      'org_admin keys create in their organization; platform admins must send organization_id. 409 when server_id, server_name or alias (case-insensitively) is taken.',
+      "org_admin keys create in their organization; platform admins must send organization_id. stdio servers run on the registry's own hosts: only platform admins may create them (403 for org admins). 409 when server_id, server_name or alias (case-insensitively) is taken.",
   })
   @ApiCreatedResponse({ type: ServerResponseDto })
   async create(
@@ -73,7 +73,7 @@ export class ServerRegistryController {
   @ApiOperation({
     summary: 'Replace a server (the whole body, with server_id)',
     description:
-      'Fields left out become empty or take their default. env values and credential fields sent as "****" keep the stored value. With If-Match (an ETag of this server) the write happens only if the server has not been changed since; otherwise 412.',
+      'Fields left out become empty or take their default. env values and credential fields sent as "****" keep the stored value, unless the destination changes (url origin, transport, command or auth_type): then the secret must be sent again (400). Replacing a stdio server, or changing a server to or from stdio, is for platform admins only (403). With If-Match (an ETag of this server) the write happens only if the server has not been changed since; otherwise 412.',
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiAcceptedResponse({ type: ServerResponseDto })
@@ -144,7 +144,10 @@ export class ServerRegistryController {
   @Delete('server/:server_id')
   @HttpCode(202)
   @Roles('org_admin')
-  @ApiOperation({ summary: 'Delete a server; the body is a JSON string' })
+  @ApiOperation({
+    summary: 'Delete a server; the body is a JSON string',
+    description: 'Deleting a stdio server is for platform admins only (403 for org admins).',
+  })
   @ApiAcceptedResponse({ schema: { type: 'string', example: 'Server github-mcp deleted' } })
   async remove(
     @Auth() principal: Principal,
