@@ -82,7 +82,13 @@ describe('migration: server_id unique per organization', () => {
   let database: SuiteDatabase;
   let dataSource: DataSource;
   const names = MIGRATIONS.map((m) => new m().name);
+  const index = names.indexOf('ServerIdPerOrganization1763900700000');
   const at = '2026-01-02 03:04:05.678';
+
+  /** Reverts the later migrations, leaving this one applied. */
+  async function downToIt(): Promise<void> {
+    for (let i = names.length - 1; i > index; i -= 1) await dataSource.undoLastMigration();
+  }
 
   beforeAll(async () => {
     database = await createSuiteDatabase();
@@ -121,7 +127,8 @@ describe('migration: server_id unique per organization', () => {
   it('keeps every server and access-group row, then lets organizations share an id', async () => {
     await runMigrations(dataSource);
     const index = names.indexOf('ServerIdPerOrganization1763900700000');
-    expect(index).toBe(names.length - 1);
+    expect(index).toBeGreaterThan(0);
+    await downToIt();
     await dataSource.undoLastMigration();
     for (const id of ['org_mig_a', 'org_mig_b']) {
       await dataSource.query('INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)', [
@@ -136,7 +143,7 @@ describe('migration: server_id unique per organization', () => {
     // Under the old key the id is global: organization B cannot take "github".
     await expect(insertServer('org_mig_b', 'github', 'GitHubB')).rejects.toThrow();
 
-    expect(await runMigrations(dataSource)).toEqual([names[index]]);
+    expect(await runMigrations(dataSource)).toEqual(names.slice(index));
 
     expect(await count('mcp_servers')).toBe(3);
     expect(await count('mcp_server_access_groups')).toBe(3);
@@ -183,6 +190,7 @@ describe('migration: server_id unique per organization', () => {
 
   it('refuses to revert while an id is shared by organizations, and reverts once it is not', async () => {
     await insertServer('org_mig_a', 'github', 'GitHubA');
+    await downToIt();
     await expect(dataSource.undoLastMigration()).rejects.toThrow(/several organizations/);
     await dataSource.query('DELETE FROM mcp_servers WHERE server_id = ? AND organization_id = ?', [
       'github',
@@ -200,6 +208,6 @@ describe('migration: server_id unique per organization', () => {
       { server_id: 'jira', organization_id: 'org_mig_a', access_group: 'ops-JiraA' },
       { server_id: 'linear', organization_id: 'org_mig_b', access_group: 'ops-LinearB' },
     ]);
-    expect(await runMigrations(dataSource)).toEqual([names[names.length - 1]]);
+    expect(await runMigrations(dataSource)).toEqual(names.slice(index));
   });
 });

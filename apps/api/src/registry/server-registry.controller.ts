@@ -30,7 +30,7 @@ import { ServerHealthDto } from './dto/server-health.dto';
 import { ServerResponseDto } from './dto/server-response.dto';
 import { ServerToolsDto } from './dto/server-tools.dto';
 import { UpdateServerDto } from './dto/update-server.dto';
-import { matchesIfNoneMatch, parseIfMatch, serverEtag } from './http-cache';
+import { parseIfMatch, sendCacheable, sendWithEtag, versionEtag } from '../shared/http-cache';
 import {
   toAccessGroupsResponse,
   toServerHealth,
@@ -105,7 +105,7 @@ export class ServerRegistryController {
     const page = await this.registry.listRendered(principal, query);
     if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
     if (page.total !== null) reply.header('x-total-count', String(page.total));
-    return this.sendCacheable(page.body, page.etag, ifNoneMatch, reply);
+    return sendCacheable(reply, page.body, page.etag, ifNoneMatch);
   }
 
   @Get('server/health')
@@ -138,7 +138,7 @@ export class ServerRegistryController {
   ): Promise<string | undefined> {
     const result = await this.registry.get(principal, serverId, query.organization_id);
     const body = JSON.stringify(this.toResponse(principal, result));
-    return this.sendCacheable(body, serverEtag(result.server.version, body), ifNoneMatch, reply);
+    return sendCacheable(reply, body, versionEtag(result.server.version, body), ifNoneMatch);
   }
 
   @Delete('server/:server_id')
@@ -193,25 +193,6 @@ export class ServerRegistryController {
 
   private sendServer(principal: Principal, result: ServerWithReach, reply: FastifyReply): string {
     const body = JSON.stringify(this.toResponse(principal, result));
-    reply.header('etag', serverEtag(result.server.version, body));
-    reply.header('content-type', JSON_CONTENT_TYPE);
-    return body;
-  }
-
-  /** Sends `body` with its ETag, or an empty 304 when the client already holds it. */
-  private sendCacheable<T extends string | Buffer>(
-    body: T,
-    etag: string,
-    ifNoneMatch: string | undefined,
-    reply: FastifyReply,
-  ): T | undefined {
-    reply.header('etag', etag);
-    reply.header('cache-control', 'private, no-cache');
-    if (matchesIfNoneMatch(ifNoneMatch, etag)) {
-      reply.status(304);
-      return undefined;
-    }
-    reply.header('content-type', JSON_CONTENT_TYPE);
-    return body;
+    return sendWithEtag(reply, body, versionEtag(result.server.version, body));
   }
 }
