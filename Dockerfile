@@ -1,5 +1,7 @@
 # syntax=docker/dockerfile:1
-FROM node:20-bookworm-slim AS build
+# Node 24 LTS (Debian 13 "trixie"). Both stages use the same image so the native better-sqlite3
+# addon built below matches the runtime's ABI (NODE_MODULE_VERSION 137).
+FROM node:24-trixie-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -7,7 +9,7 @@ RUN npm ci --ignore-scripts && npm rebuild better-sqlite3 @swc/core
 COPY . .
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-trixie-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError,
   DEFAULT_PAGE_LIMIT,
   ForbiddenError,
   InternalError,
   NotFoundError,
+  PreconditionFailedError,
   ValidationError,
   decodeCursor,
   newId,
@@ -29,6 +30,7 @@ import type { McpCredentials } from './dto/mcp-credentials';
 import type { ToolConfigurationDto } from './dto/tool-configuration.dto';
 import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.dto';
 import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-configuration.mapper';
+import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
 export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
 const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
@@ -100,6 +102,7 @@ export class McpConfigurationsService {
       latencyMs: null,
       createdAt: now,
       updatedAt: now,
+      version: 1,
       deletedAt: null,
     };
     await this.dataSource.transaction(async (manager) => {
@@ -152,18 +155,61 @@ export class McpConfigurationsService {
     return row;
   }
 
+  /**
+   * Applies a PATCH (or PUT) to the row as it is when this write runs: the row is locked first,
+   * so of concurrent writes each one is validated against what the previous one committed (an
+   * `auth_type` set by one and `credentials` for another type sent by the next is a 400, never
+   * a mix). With If-Match the locked row must be at one of the named versions, else 412.
+   */
   async update(
     principal: Principal,
     id: string,
     dto: UpdateMcpConfigurationDto,
+    ifMatch?: IfMatch,
   ): Promise<McpConfigurationEntity> {
-    const row = await this.get(principal, id);
-    assertMayModify(principal, row);
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.configurations.findForWrite(readScope(principal), id, manager);
+      if (!row) throw new NotFoundError('MCP configuration');
+      assertMayModify(principal, row);
+      if (ifMatch && !ifMatchAllows(ifMatch, row.version)) throw new PreconditionFailedError();
 
+      const { changes, audited } = await this.changesOf(row, dto, manager);
+      if (Object.keys(changes).length === 0) return row;
+      changes.updatedAt = new Date();
+      const updated = await this.configurations.update(
+        row.organizationId,
+        row.id,
+        row.version,
+        changes,
+        manager,
+      );
+      // The row is locked, so it cannot have changed: a miss here is a bug, not a race.
+      if (!updated) throw new Error(`MCP configuration ${row.id} changed while locked`);
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_configuration.update',
+          resourceType: MCP_CONFIGURATION_RESOURCE,
+          resourceId: row.id,
+          organizationId: row.organizationId,
+          changes: audited,
+        },
+        manager,
+      );
+      return { ...row, ...changes, version: row.version + 1 };
+    });
+  }
+
+  /** What `dto` changes in `row`, validated against it, and the audit entry (no secret). */
+  private async changesOf(
+    row: McpConfigurationEntity,
+    dto: UpdateMcpConfigurationDto,
+    manager: EntityManager,
+  ): Promise<{ changes: McpConfigurationChanges; audited: Record<string, unknown> }> {
     const changes: McpConfigurationChanges = {};
     const audited: Record<string, unknown> = {};
     if (dto.name !== undefined && dto.name !== row.name) {
-      if (await this.configurations.nameTaken(row.organizationId, dto.name, row.id)) {
+      if (await this.configurations.nameTaken(row.organizationId, dto.name, row.id, manager)) {
         throw new ConflictError(NAME_CONFLICT, 'name');
       }
       changes.name = audited.name = dto.name;
@@ -203,31 +249,7 @@ export class McpConfigurationsService {
       );
       audited.credentials = SECRET_CHANGED;
     }
-
-    if (Object.keys(changes).length === 0) return row;
-    changes.updatedAt = new Date();
-    await this.dataSource.transaction(async (manager) => {
-      const updated = await this.configurations.update(
-        row.organizationId,
-        row.id,
-        changes,
-        manager,
-      );
-      // Deleted between our read and this write.
-      if (!updated) throw new NotFoundError('MCP configuration');
-      await this.audit.record(
-        principal,
-        {
-          action: 'mcp_configuration.update',
-          resourceType: MCP_CONFIGURATION_RESOURCE,
-          resourceId: row.id,
-          organizationId: row.organizationId,
-          changes: audited,
-        },
-        manager,
-      );
-    });
-    return { ...row, ...changes };
+    return { changes, audited };
   }
 
   async remove(principal: Principal, id: string): Promise<void> {

@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import {
   APP_CONFIG,
   AppConfig,
-  ConflictError,
   decodeCursor,
   DEFAULT_PAGE_LIMIT,
   ForbiddenError,
@@ -39,12 +38,13 @@ import type { ListServersQueryDto } from './dto/list-servers-query.dto';
 import { MAX_HEALTH_SERVER_IDS } from './dto/server-health-query.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
 import { SERVER_ID_PATTERN } from './dto/registry-fields';
-import { IfMatch, ifMatchAllows, listEtag } from './http-cache';
+import { IfMatch, ifMatchAllows, listEtag } from '../shared/http-cache';
 import { RenderedServerPage, ServerListCache } from './server-list.cache';
 import { toServerResponse } from './server-registry.mapper';
 import { containsMask, restoreMasked } from './secret-mask';
 import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
+import { assertMayDefineStdio } from './stdio-permission';
 
 /** A server with what its response needs besides the row. */
 export interface ServerWithReach {
@@ -64,10 +64,8 @@ const ENV_RESOURCE = 'mcp_server.env';
 const CREDENTIALS_RESOURCE = 'mcp_server.credentials';
 /** GET /v1/mcp/server/health is a route of its own, so no server may be called that. */
 const RESERVED_SERVER_IDS = new Set(['health']);
-/** A PUT without If-Match retries this often when another write lands between read and update. */
-const UNCONDITIONAL_WRITE_ATTEMPTS = 3;
 
-/** Registry rules: scoping, visibility, secrets, optimistic concurrency, audit. */
+/** Registry rules: scoping, visibility, secrets, row-locked writes and If-Match, audit. */
 @Injectable()
 export class ServerRegistryService {
   constructor(
@@ -81,6 +79,7 @@ export class ServerRegistryService {
 
   async create(principal: Principal, dto: CreateServerDto): Promise<ServerWithReach> {
     const organizationId = this.writeOrganization(principal, dto.organization_id, 'create');
+    assertMayDefineStdio(principal, null, dto);
     const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = input.serverId ?? newUuid();
     if (RESERVED_SERVER_IDS.has(serverId)) {
@@ -139,9 +138,9 @@ export class ServerRegistryService {
   }
 
   /**
-   * Replaces the whole server. With If-Match the write happens only if the server is still at
-   * one of the named versions; the version check is part of the UPDATE, so of two writers with
-   * the same If-Match exactly one wins.
+   * Replaces the whole server. The row is locked for the write, so concurrent PUTs take turns:
+   * without If-Match each one is applied in turn and the last writer wins; with If-Match the
+   * write happens only if the locked row is still at one of the named versions, else 412.
    */
   async replace(
     principal: Principal,
@@ -149,76 +148,74 @@ export class ServerRegistryService {
     ifMatch: IfMatch | undefined,
   ): Promise<ServerWithReach> {
     const organizationId = this.writeOrganization(principal, dto.organization_id, 'replace');
+    assertMayDefineStdio(principal, null, dto);
     const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = dto.server_id;
     const actor = actorOf(principal);
 
-    for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.servers.transaction(async (manager) => {
-        const current = await this.servers.findForWrite(organizationId, serverId, manager);
-        if (!current) throw new NotFoundError('Server');
-        if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
-          throw new PreconditionFailedError();
-        }
-        await this.assertUnique(organizationId, serverId, input, serverId, manager);
-        const env = restoreMasked(
-          input.env,
-          containsMask(input.env) ? this.openEnv(current) : null,
-          'env',
-        );
-        const credentials =
-          input.credentials &&
-          restoreMasked(
-            input.credentials,
-            containsMask(input.credentials) ? this.openCredentials(current) : null,
-            'credentials',
-          );
-        const now = new Date();
-        const changes: McpServerChanges = this.columnsOf(
-          organizationId,
-          serverId,
-          input,
-          env,
-          credentials,
-          actor,
-          now,
-        );
-        const written = await this.servers.updateIfVersion(
-          organizationId,
-          serverId,
-          current.createdAt,
-          current.version,
-          changes,
-          input.accessGroups,
-          manager,
-        );
-        if (!written) return null;
-        await this.audit.record(
-          principal,
-          {
-            action: 'mcp_server.update',
-            resourceType: RESOURCE_TYPE,
-            resourceId: serverId,
-            organizationId,
-            changes: auditSummary(input, env, credentials),
-          },
-          manager,
-        );
-        return this.readBack(organizationId, serverId, manager);
-      });
-      if (outcome) return outcome;
-      if (ifMatch) throw new PreconditionFailedError();
-      if (attempt >= UNCONDITIONAL_WRITE_ATTEMPTS) {
-        throw new ConflictError('The server is being changed concurrently; retry the request');
+    return this.servers.transaction(async (manager) => {
+      const current = await this.servers.findForWrite(organizationId, serverId, manager);
+      if (!current) throw new NotFoundError('Server');
+      assertMayDefineStdio(principal, current, input);
+      if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
+        throw new PreconditionFailedError();
       }
-    }
+      await this.assertUnique(organizationId, serverId, input, serverId, manager);
+      const env = restoreMasked(
+        input.env,
+        containsMask(input.env) ? this.openEnv(current) : null,
+        'env',
+      );
+      const credentials =
+        input.credentials &&
+        restoreMasked(
+          input.credentials,
+          containsMask(input.credentials) ? this.openCredentials(current) : null,
+          'credentials',
+        );
+      const now = new Date();
+      const changes: McpServerChanges = this.columnsOf(
+        organizationId,
+        serverId,
+        input,
+        env,
+        credentials,
+        actor,
+        now,
+      );
+      const written = await this.servers.updateIfVersion(
+        organizationId,
+        serverId,
+        current.createdAt,
+        current.version,
+        changes,
+        input.accessGroups,
+        manager,
+      );
+      // The row is locked, so its version cannot have moved: a miss here is a bug, not a race.
+      if (!written) throw new Error(`Server ${serverId} changed while locked for a write`);
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_server.update',
+          resourceType: RESOURCE_TYPE,
+          resourceId: serverId,
+          organizationId,
+          changes: auditSummary(input, env, credentials),
+        },
+        manager,
+      );
+      return this.readBack(organizationId, serverId, manager);
+    });
   }
 
   async remove(principal: Principal, serverId: string, organizationId?: string): Promise<string> {
     const owner = await this.ownerForRemoval(principal, serverId, organizationId);
     await this.servers.transaction(async (manager) => {
       const current = await this.servers.findForWrite(owner, serverId, manager);
-      if (!current || !(await this.servers.delete(owner, serverId, manager))) {
+      if (!current) throw new NotFoundError('Server');
+      assertMayDefineStdio(principal, current, null);
+      if (!(await this.servers.delete(owner, serverId, manager))) {
         throw new NotFoundError('Server');
       }
       await this.audit.record(

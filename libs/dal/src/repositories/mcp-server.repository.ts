@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ConflictError } from '@app/core';
+import { lockRowForWrite } from '../dialect';
 import {
   DiscoveredTool,
   McpServerEntity,
@@ -564,12 +565,23 @@ export class McpServerRepository {
     };
   }
 
-  /** The whole row, sealed values included, for a write in progress. */
+  /**
+   * The whole row, sealed values included, locked for the write in progress (`manager` must be
+   * in a transaction): concurrent writers of the server queue here, so each one reads the row the
+   * previous one committed and what it checks holds until it commits.
+   */
   async findForWrite(
     organizationId: string,
     serverId: string,
     manager: EntityManager,
   ): Promise<McpServerEntity | null> {
+    await lockRowForWrite(
+      manager,
+      'mcp_servers',
+      'server_id = ? AND organization_id = ?',
+      [serverId, organizationId],
+      'version',
+    );
     return manager.getRepository(McpServerEntity).findOne({ where: { organizationId, serverId } });
   }
 
