@@ -118,7 +118,7 @@ export class McpConfigurationsController {
   @ApiOperation({
     summary: 'Change fields of a custom MCP configuration (creator or org admin)',
     description:
-      'Any of name, server_url, is_active, credentials, tool_configuration, transport_type, auth_type. Changing auth_type requires credentials for the new type; auth_type none removes stored credentials. Concurrent changes are applied one after the other, each validated against the configuration as the previous one left it. ' +
+      'Any of name, server_url, is_active, credentials, tool_configuration, transport_type, auth_type. Changing auth_type requires credentials for the new type; auth_type none removes stored credentials. Stored credentials stay with their server: a server_url on another origin (scheme, host or port) needs the credentials sent again (400 naming credentials otherwise). Concurrent changes are applied one after the other, each validated against the configuration as the previous one left it. ' +
       IF_MATCH_DESCRIPTION,
   })
   @ApiOkResponse({ type: McpConfigurationResponseDto })

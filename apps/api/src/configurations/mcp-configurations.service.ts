@@ -23,6 +23,7 @@ import {
   McpConfigurationRepository,
   OrganizationScope,
 } from '@app/dal';
+import { assertSecretsStayWithDestination } from '../shared/secret-destination';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
 import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configurations-query.dto';
@@ -237,6 +238,12 @@ export class McpConfigurationsService {
     const credentials = await parseCredentials(authType, dto.credentials, {
       required: authTypeChanged,
     });
+    // Credentials left out are kept: they may not follow the configuration to another server.
+    assertSecretsStayWithDestination(
+      { url: row.serverUrl, authType: row.authType },
+      { url: dto.server_url ?? row.serverUrl, authType },
+      credentials === undefined && row.credentialsSealed !== null ? ['credentials'] : [],
+    );
     if (credentials === null) {
       if (row.credentialsSealed !== null) {
         changes.credentialsSealed = null;

@@ -41,7 +41,8 @@ import { SERVER_ID_PATTERN } from './dto/registry-fields';
 import { IfMatch, ifMatchAllows, listEtag } from '../shared/http-cache';
 import { RenderedServerPage, ServerListCache } from './server-list.cache';
 import { toServerResponse } from './server-registry.mapper';
-import { containsMask, restoreMasked } from './secret-mask';
+import { assertSecretsStayWithDestination } from '../shared/secret-destination';
+import { containsMask, maskedFields, restoreMasked, serverSecretDestination } from './secret-mask';
 import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import { assertMayDefineStdio } from './stdio-permission';
@@ -161,6 +162,11 @@ export class ServerRegistryService {
         throw new PreconditionFailedError();
       }
       await this.assertUnique(organizationId, serverId, input, serverId, manager);
+      assertSecretsStayWithDestination(
+        serverSecretDestination(current),
+        serverSecretDestination(input),
+        [...maskedFields(input.env, 'env'), ...maskedFields(input.credentials, 'credentials')],
+      );
       const env = restoreMasked(
         input.env,
         containsMask(input.env) ? this.openEnv(current) : null,
