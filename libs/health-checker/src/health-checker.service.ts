@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { APP_CONFIG, AppConfig } from '@app/core';
+import { APP_CONFIG, AppConfig, shutdownDrainBudgetMs } from '@app/core';
 import {
   ALL_ORGANIZATIONS,
   HealthCheckRepository,
@@ -77,10 +77,10 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     this.pollMs = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, Math.round(this.intervalMs / 4)));
     this.claimTtlMs = timeoutMs + CLAIM_MARGIN_MS;
     this.concurrency = concurrency;
-    // Leave the rest of the shutdown (HTTP, pool) time of its own within SHUTDOWN_TIMEOUT_MS.
+    // Within SHUTDOWN_TIMEOUT_MS, beside the HTTP drain, leaving time to close the pool.
     this.stopBudgetMs = Math.min(
       timeoutMs + STOP_SLACK_MS,
-      Math.max(1_000, config.shutdownTimeoutMs - 2_000),
+      shutdownDrainBudgetMs(config.shutdownTimeoutMs),
     );
   }
 
