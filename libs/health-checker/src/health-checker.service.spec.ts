@@ -1,5 +1,10 @@
 import type { AppConfig } from '@app/core';
-import type { HealthCheckRepository, McpServerClaim, McpServerProbeTarget } from '@app/dal';
+import type {
+  HealthCheckRepository,
+  McpServerClaim,
+  McpServerProbeTarget,
+  McpServerRef,
+} from '@app/dal';
 import type { ProbeResult } from '@app/mcp-probe';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
@@ -38,9 +43,11 @@ class FakeRepository {
     this.due.push(serverId);
   }
 
-  async renewClaims(claims: { owner: string; serverIds: string[] }[], expiresAt: Date) {
+  async renewClaims(claims: { owner: string; servers: McpServerRef[] }[], expiresAt: Date) {
     const serverIds = claims.flatMap((claim) =>
-      claim.serverIds.filter((id) => this.claims.get(id) === claim.owner),
+      claim.servers
+        .map((server) => server.serverId)
+        .filter((id) => this.claims.get(id) === claim.owner),
     );
     this.renewals.push({ at: Date.now(), serverIds, expiresAt: expiresAt.getTime() });
     return serverIds.length;
@@ -66,7 +73,8 @@ class FakeRepository {
     return 'written' as const;
   }
 
-  async releaseClaims(_scope: unknown, owners: string[], serverIds: string[]) {
+  async releaseClaims(_scope: unknown, owners: string[], servers: McpServerRef[]) {
+    const serverIds = servers.map((server) => server.serverId);
     for (const id of serverIds) {
       if (owners.includes(this.claims.get(id) ?? '')) {
         this.claims.delete(id);

@@ -7,8 +7,14 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { APP_CONFIG, AppConfig } from '@app/core';
-import { ALL_ORGANIZATIONS, HealthCheckRepository, McpServerProbeTarget } from '@app/dal';
+import { APP_CONFIG, AppConfig, shutdownDrainBudgetMs } from '@app/core';
+import {
+  ALL_ORGANIZATIONS,
+  HealthCheckRepository,
+  McpServerProbeTarget,
+  McpServerRef,
+  serverKey,
+} from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { checkerTiming } from './checker-timing';
 import { HealthMetrics } from './health-metrics';
@@ -60,8 +66,11 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   private stopping = false;
   /** Set when shutdown gave up waiting: late results are dropped, their claims were released. */
   private abandoned = false;
-  /** Server id → the claim its running probe holds, and until when its lease is renewed. */
-  private readonly inFlight = new Map<string, { owner: string; renewUntil: number }>();
+  /** Server key → the claim its running probe holds, and until when its lease is renewed. */
+  private readonly inFlight = new Map<
+    string,
+    { server: McpServerRef; owner: string; renewUntil: number }
+  >();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -79,10 +88,10 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     } = checkerTiming(this.intervalMs, timeoutMs));
     this.timeoutMs = timeoutMs;
     this.concurrency = concurrency;
-    // Leave the rest of the shutdown (HTTP, pool) time of its own within SHUTDOWN_TIMEOUT_MS.
+    // Within SHUTDOWN_TIMEOUT_MS, beside the HTTP drain, leaving time to close the pool.
     this.stopBudgetMs = Math.min(
       timeoutMs + STOP_SLACK_MS,
-      Math.max(1_000, config.shutdownTimeoutMs - 2_000),
+      shutdownDrainBudgetMs(config.shutdownTimeoutMs),
     );
   }
 
@@ -146,19 +155,19 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     clearTimeout(budget);
     if (finished || this.inFlight.size === 0) return;
     this.abandoned = true;
-    const serverIds = [...this.inFlight.keys()];
+    const running = [...this.inFlight.values()];
     try {
       await this.repository.releaseClaims(
         ALL_ORGANIZATIONS,
-        [...new Set([...this.inFlight.values()].map((claim) => claim.owner))],
-        serverIds,
+        [...new Set(running.map((entry) => entry.owner))],
+        running.map((entry) => entry.server),
       );
       this.logger.warn(
-        `Stopped with ${serverIds.length} probes still running; released their claims`,
+        `Stopped with ${running.length} probes still running; released their claims`,
       );
     } catch (error) {
       this.logger.warn(
-        `Stopped with ${serverIds.length} probes still running; their claims expire by themselves (${errorName(error)})`,
+        `Stopped with ${running.length} probes still running; their claims expire by themselves (${errorName(error)})`,
       );
     }
   }
@@ -239,15 +248,15 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   /** Extends the leases of the claims running probes hold (each up to its timeout and slack). */
   private async renewLeases(): Promise<void> {
     const now = Date.now();
-    const byOwner = new Map<string, string[]>();
-    for (const [serverId, claim] of this.inFlight) {
+    const byOwner = new Map<string, McpServerRef[]>();
+    for (const claim of this.inFlight.values()) {
       if (claim.renewUntil <= now) continue;
-      byOwner.set(claim.owner, [...(byOwner.get(claim.owner) ?? []), serverId]);
+      byOwner.set(claim.owner, [...(byOwner.get(claim.owner) ?? []), claim.server]);
     }
     if (byOwner.size === 0) return;
     try {
       await this.repository.renewClaims(
-        [...byOwner].map(([owner, serverIds]) => ({ owner, serverIds })),
+        [...byOwner].map(([owner, servers]) => ({ owner, servers })),
         new Date(now + this.leaseMs),
       );
     } catch (error) {
@@ -284,7 +293,9 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         Math.max(0, batch.claimedAt.getTime() - server.nextCheckAt.getTime()) / 1000,
       );
     }
-    this.inFlight.set(server.serverId, {
+    const key = serverKey(server.organizationId, server.serverId);
+    this.inFlight.set(key, {
+      server: { organizationId: server.organizationId, serverId: server.serverId },
       owner: batch.owner,
       renewUntil: Date.now() + this.timeoutMs + PROBE_SLACK_MS,
     });
@@ -312,7 +323,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       // The lease lapses by itself; the server is probed again after it does.
       this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
     } finally {
-      this.inFlight.delete(server.serverId);
+      this.inFlight.delete(key);
       this.metrics.checkFinished(outcome);
     }
   }

@@ -118,7 +118,7 @@ export class McpConfigurationsController {
   @ApiOperation({
     summary: 'Change fields of a custom MCP configuration (creator or org admin)',
     description:
-      'Any of name, server_url, is_active, credentials, tool_configuration, transport_type, auth_type. Changing auth_type requires credentials for the new type; auth_type none removes stored credentials. Concurrent changes are applied one after the other, each validated against the configuration as the previous one left it. ' +
+      'Any of name, server_url, is_active, credentials, tool_configuration, transport_type, auth_type. Changing auth_type requires credentials for the new type; auth_type none removes stored credentials. Stored credentials stay with their server: a server_url on another origin (scheme, host or port) needs the credentials sent again (400 naming credentials otherwise). Concurrent changes are applied one after the other, each validated against the configuration as the previous one left it. ' +
       IF_MATCH_DESCRIPTION,
   })
   @ApiOkResponse({ type: McpConfigurationResponseDto })
@@ -165,9 +165,13 @@ export class McpConfigurationsController {
   }
 
   @Get(':configurationId/credentials')
-  @Roles('org_admin', 'service')
+  // Every role reaches the handler so that a refusal is audited too (API.md §3); the service
+  // lets only service and admin keys read (403 for the others).
+  @Roles('org_admin', 'member', 'viewer', 'service', 'health_monitor')
   @ApiOperation({
     summary: 'Decrypted credentials (service and admin keys only; every call is audited)',
+    description:
+      'Other roles get 403 and another organization\'s or an unknown id 404; refused reads are audited too (outcome "refused", reason "role_not_allowed" or "not_found", in the caller\'s organization).',
   })
   @ApiOkResponse({ type: McpCredentialsResponseDto })
   async credentials(
