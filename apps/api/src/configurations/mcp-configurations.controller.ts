@@ -165,9 +165,13 @@ export class McpConfigurationsController {
   }
 
   @Get(':configurationId/credentials')
-  @Roles('org_admin', 'service')
+  // Every role reaches the handler so that a refusal is audited too (API.md §3); the service
+  // lets only service and admin keys read (403 for the others).
+  @Roles('org_admin', 'member', 'viewer', 'service', 'health_monitor')
   @ApiOperation({
     summary: 'Decrypted credentials (service and admin keys only; every call is audited)',
+    description:
+      'Other roles get 403 and another organization\'s or an unknown id 404; refused reads are audited too (outcome "refused", reason "role_not_allowed" or "not_found", in the caller\'s organization).',
   })
   @ApiOkResponse({ type: McpCredentialsResponseDto })
   async credentials(

@@ -13,7 +13,7 @@ import {
   newId,
   toPage,
 } from '@app/core';
-import { AuditService, isPlatformAdmin, Principal } from '@app/auth';
+import { AuditService, isPlatformAdmin, Principal, Role } from '@app/auth';
 import { SecretBox, SecretDecryptionError } from '@app/crypto';
 import type { SecretAad } from '@app/crypto';
 import {
@@ -34,6 +34,12 @@ import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-config
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
 export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
+const CREDENTIALS_READ = 'mcp_configuration.credentials.read';
+/** Who may read decrypted credentials (API.md §3); every other role is refused, and audited. */
+const CREDENTIAL_READERS: readonly Role[] = ['platform_admin', 'org_admin', 'service'];
+/** A requested id is recorded as sent only when it looks like an id (bounded, no odd characters). */
+const AUDITABLE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const INVALID_ID = '(invalid id)';
 const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
 /** What audit `changes` say instead of a credential value. */
 const SECRET_CHANGED = '(changed)';
@@ -289,7 +295,15 @@ export class McpConfigurationsService {
     principal: Principal,
     id: string,
   ): Promise<{ row: McpConfigurationEntity; credentials: McpCredentials | null }> {
-    const row = await this.get(principal, id);
+    if (!CREDENTIAL_READERS.includes(principal.role)) {
+      await this.auditRefusedRead(principal, id, 'role_not_allowed');
+      throw new ForbiddenError('Only service and admin keys may read decrypted credentials');
+    }
+    const row = await this.configurations.findById(readScope(principal), id);
+    if (!row) {
+      await this.auditRefusedRead(principal, id, 'not_found');
+      throw new NotFoundError('MCP configuration');
+    }
     let credentials: McpCredentials | null = null;
     let failure: SecretDecryptionError | undefined;
     if (row.credentialsSealed !== null) {
@@ -304,7 +318,7 @@ export class McpConfigurationsService {
       }
     }
     await this.audit.record(principal, {
-      action: 'mcp_configuration.credentials.read',
+      action: CREDENTIALS_READ,
       resourceType: MCP_CONFIGURATION_RESOURCE,
       resourceId: row.id,
       organizationId: row.organizationId,
@@ -324,6 +338,25 @@ export class McpConfigurationsService {
       throw new InternalError();
     }
     return { row, credentials };
+  }
+
+  /**
+   * A refused read is recorded in the caller's own organization: "not found" covers both an id
+   * that does not exist and one of another organization, so the trail (which the caller's admins
+   * can list) tells nothing more than the 404 did.
+   */
+  private async auditRefusedRead(
+    principal: Principal,
+    id: string,
+    reason: 'role_not_allowed' | 'not_found',
+  ): Promise<void> {
+    await this.audit.record(principal, {
+      action: CREDENTIALS_READ,
+      resourceType: MCP_CONFIGURATION_RESOURCE,
+      resourceId: AUDITABLE_ID.test(id) ? id : INVALID_ID,
+      organizationId: principal.organizationId,
+      changes: { outcome: 'refused', reason },
+    });
   }
 
   private async listScope(
