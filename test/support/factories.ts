@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '@app/auth';
-import type { HttpResult, TestApp } from './test-app';
+import type { AppClient, HttpResult } from './test-app';
 
 export interface OrganizationBody {
   organization_id: string;
@@ -56,7 +56,7 @@ function expectCreated<T>(what: string, res: HttpResult<T>): T {
 }
 
 /** A new organization, created by the platform admin bootstrap key. */
-export async function createOrg(t: TestApp, name = `Org ${suffix()}`): Promise<OrganizationBody> {
+export async function createOrg(t: AppClient, name = `Org ${suffix()}`): Promise<OrganizationBody> {
   const res = await t.request<OrganizationBody>('POST', '/v1/organizations', {
     key: t.adminKey,
     body: { name },
@@ -65,7 +65,7 @@ export async function createOrg(t: TestApp, name = `Org ${suffix()}`): Promise<O
 }
 
 /** A new API key (secret in `key`), created by the platform admin bootstrap key. */
-export async function createKey(t: TestApp, options: CreateKeyOptions): Promise<ApiKeyBody> {
+export async function createKey(t: AppClient, options: CreateKeyOptions): Promise<ApiKeyBody> {
   const body: Record<string, unknown> = {
     name: options.name ?? `${options.role} key ${suffix()}`,
     role: options.role,
@@ -84,7 +84,7 @@ export async function createKey(t: TestApp, options: CreateKeyOptions): Promise<
 
 /** A new team of `organizationId` granting `accessGroups`, created by the platform admin key. */
 export async function createTeam(
-  t: TestApp,
+  t: AppClient,
   organizationId: string,
   accessGroups: string[],
   name = `Team ${suffix()}`,

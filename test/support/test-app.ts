@@ -22,6 +22,9 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** What the factories need: an app to call and its platform admin key (in-process or child). */
+export type AppClient = Pick<TestApp, 'request' | 'adminKey'>;
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;

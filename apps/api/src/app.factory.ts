@@ -1,3 +1,4 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -11,10 +12,13 @@ import {
   requestIdFor,
 } from '@app/core';
 import { AppModule, AppModuleOptions } from './app.module';
+import { ConnectionDrain } from './http/connection-drain';
 
 export interface CreatedApp {
   app: NestFastifyApplication;
   config: AppConfig;
+  /** Graceful HTTP shutdown; main.ts starts it on SIGTERM/SIGINT. */
+  drain: ConnectionDrain;
 }
 
 /** Builds the HTTP app exactly as production runs it; main.ts and the e2e suites both use it. */
@@ -24,8 +28,10 @@ export async function createApp(options: AppModuleOptions = {}): Promise<Created
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     requestIdHeader: false,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
+    // Shutdown belongs to ConnectionDrain: our envelope instead of Fastify's 503 body, and no
+    // idle keep-alive socket destroyed under a request its client is sending.
+    return503OnClosing: false,
+    forceCloseConnections: false,
     routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
@@ -40,6 +46,9 @@ export async function createApp(options: AppModuleOptions = {}): Promise<Created
   // JSON only: text/plain would otherwise reach handlers as a string.
   fastify.removeContentTypeParser('text/plain');
   installRequestLogging(fastify, PinoLogger.root);
+  const drainLogger = new NestLogger('ConnectionDrain');
+  const drain = new ConnectionDrain(app.getHttpServer(), drainLogger);
+  drain.install(fastify);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -55,5 +64,5 @@ export async function createApp(options: AppModuleOptions = {}): Promise<Created
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 
-  return { app, config };
+  return { app, config, drain };
 }

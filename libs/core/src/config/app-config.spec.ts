@@ -32,6 +32,7 @@ describe('parseEnv', () => {
     ['DATABASE_URL', 'postgres://x/y'],
     ['BOOTSTRAP_ADMIN_KEY', 'not-a-key'],
     ['API_KEY_PEPPER', 'short'],
+    ['STDIO_COMMAND_ALLOWLIST', 'npx,/usr/bin/node'],
   ])('rejects %s=%s naming the variable without echoing the value', (name, value) => {
     let error: unknown;
     try {

@@ -99,6 +99,17 @@ function list(env: Env, name: string, fallback: string[]): string[] {
     .filter((item) => item.length > 0);
 }
 
+/** Bare command names (resolved on the service's PATH); a path could never match a command. */
+function commandNames(env: Env, name: string, fallback: string[]): string[] {
+  const names = list(env, name, fallback);
+  if (
+    names.some((item) => !/^[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}$/.test(item) || item.includes('..'))
+  ) {
+    throw new ConfigValidationError(name, 'must list bare command names (no path), e.g. npx,node');
+  }
+  return names;
+}
+
 export const DEFAULT_SQLITE_PATH = './data/mcp-registry.sqlite';
 
 export function parseDatabaseUrl(
@@ -200,7 +211,7 @@ export function parseEnv(env: Env): AppConfig {
     },
     mcp: {
       stdioEnabled: bool(env, 'STDIO_ENABLED', false),
-      stdioCommandAllowlist: list(env, 'STDIO_COMMAND_ALLOWLIST', [
+      stdioCommandAllowlist: commandNames(env, 'STDIO_COMMAND_ALLOWLIST', [
         'npx',
         'node',
         'uvx',

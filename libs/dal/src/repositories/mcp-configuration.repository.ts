@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { ConflictError, CursorPosition } from '@app/core';
+import { lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
 
@@ -23,7 +24,7 @@ export type NewMcpConfiguration = Omit<McpConfigurationEntity, 'activeNameKey' |
 export type McpConfigurationChanges = Partial<
   Omit<
     McpConfigurationEntity,
-    'id' | 'organizationId' | 'userId' | 'createdAt' | 'activeNameKey' | 'deletedAt'
+    'id' | 'organizationId' | 'userId' | 'createdAt' | 'activeNameKey' | 'deletedAt' | 'version'
   >
 >;
 
@@ -77,6 +78,27 @@ export class McpConfigurationRepository {
     manager?: EntityManager,
   ): Promise<McpConfigurationEntity | null> {
     return this.live(scope, manager).andWhere('c.id = :id', { id }).getOne();
+  }
+
+  /**
+   * A live configuration locked for the write in progress (`manager` must be in a transaction):
+   * concurrent writers of the row queue here, so each one validates its change against the row
+   * the previous one committed, and that row holds until it commits.
+   */
+  async findForWrite(
+    scope: OrganizationScope,
+    id: string,
+    manager: EntityManager,
+  ): Promise<McpConfigurationEntity | null> {
+    const inScope = scope === ALL_ORGANIZATIONS ? '' : ' AND organization_id = ?';
+    await lockRowForWrite(
+      manager,
+      'mcp_configurations',
+      `id = ? AND deleted_at IS NULL${inScope}`,
+      scope === ALL_ORGANIZATIONS ? [id] : [id, scope],
+      'version',
+    );
+    return this.findById(scope, id, manager);
   }
 
   /** Keyset page ordered by (created_at, id), plus the total of rows matching the filter. */
@@ -146,12 +168,15 @@ export class McpConfigurationRepository {
   }
 
   /**
-   * Writes only the given columns, so a concurrent write to another column (for example the
-   * rotation job re-sealing credentials) is never overwritten with a stale value.
+   * Writes only the given columns and bumps the version, if the row is still at
+   * `expectedVersion`; false when it changed or was deleted meanwhile. Other columns are left
+   * alone, so a concurrent write to one of them (for example the rotation job re-sealing
+   * credentials) is never overwritten with a stale value.
    */
   async update(
     organizationId: string,
     id: string,
+    expectedVersion: number,
     changes: McpConfigurationChanges,
     manager?: EntityManager,
   ): Promise<boolean> {
@@ -161,11 +186,12 @@ export class McpConfigurationRepository {
       const result = await this.repo(manager)
         .createQueryBuilder()
         .update(McpConfigurationEntity)
-        .set(set)
+        .set({ ...set, version: () => 'version + 1' })
         .where('id = :id AND organization_id = :organizationId AND deleted_at IS NULL', {
           id,
           organizationId,
         })
+        .andWhere('version = :expectedVersion', { expectedVersion })
         .execute();
       return (result.affected ?? 0) > 0;
     } catch (error) {
