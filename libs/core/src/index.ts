@@ -10,6 +10,7 @@ export * from './http/request-id';
 export * from './ids';
 export * from './pagination/cursor';
 export * from './pagination/page-query.dto';
+export * from './pagination/pagination-response.dto';
 export * from './validation/validation.pipe';
 export * from './logging/logging.module';
 export * from './logging/request-logging';
