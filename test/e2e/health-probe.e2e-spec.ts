@@ -51,17 +51,26 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The org admin probes; stdio servers of its organization are defined by the platform admin. */
+  const organizationOfKey = new Map<string, string>();
   async function orgWithAdmin() {
     const org = await createOrg(t);
     const admin = await createKey(t, { organizationId: org.organization_id, role: 'org_admin' });
+    organizationOfKey.set(admin.key, org.organization_id);
     return { org, admin: admin.key };
   }
 
   async function register(adminKey: string, body: Record<string, unknown>): Promise<string> {
     const suffix = unique();
+    const stdio = body.transport === 'stdio';
     const res = await t.request('POST', '/v1/mcp/server', {
-      key: adminKey,
-      body: { server_name: `Probe ${suffix}`, alias: `probe_${suffix}`, ...body },
+      key: stdio ? t.adminKey : adminKey,
+      body: {
+        server_name: `Probe ${suffix}`,
+        alias: `probe_${suffix}`,
+        ...(stdio ? { organization_id: organizationOfKey.get(adminKey) } : {}),
+        ...body,
+      },
     });
     expect(res.status).toBe(201);
     return res.body.server_id;

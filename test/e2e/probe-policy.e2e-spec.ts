@@ -11,6 +11,7 @@ const STDIO_SERVER = resolve(__dirname, '../support/stdio-mcp-server.js');
 describe('probe target policy (MCP_ALLOW_LOOPBACK=false, stdio disabled)', () => {
   let t: TestApp;
   let admin: string;
+  let orgId: string;
 
   beforeAll(async () => {
     t = await startTestApp({
@@ -19,7 +20,8 @@ describe('probe target policy (MCP_ALLOW_LOOPBACK=false, stdio disabled)', () =>
       HEALTH_CHECK_TIMEOUT_MS: '1000',
     });
     const org = await createOrg(t);
-    admin = (await createKey(t, { organizationId: org.organization_id, role: 'org_admin' })).key;
+    orgId = org.organization_id;
+    admin = (await createKey(t, { organizationId: orgId, role: 'org_admin' })).key;
   });
   afterAll(async () => {
     await t.close();
@@ -27,9 +29,15 @@ describe('probe target policy (MCP_ALLOW_LOOPBACK=false, stdio disabled)', () =>
 
   async function registerAndProbe(body: Record<string, unknown>) {
     const suffix = randomBytes(4).toString('hex');
+    // stdio servers are defined by platform admins; the org admin still probes them.
     const created = await t.request('POST', '/v1/mcp/server', {
-      key: admin,
-      body: { server_name: `Policy ${suffix}`, alias: `policy_${suffix}`, ...body },
+      key: body.transport === 'stdio' ? t.adminKey : admin,
+      body: {
+        server_name: `Policy ${suffix}`,
+        alias: `policy_${suffix}`,
+        ...(body.transport === 'stdio' ? { organization_id: orgId } : {}),
+        ...body,
+      },
     });
     expect(created.status).toBe(201);
     return t.request('POST', `/v1/mcp/server/${created.body.server_id}/health`, { key: admin });

@@ -82,9 +82,8 @@ describe('server registry secrets', () => {
       body: {
         server_id: `secret-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
         server_name: serverName,
-        transport: 'stdio',
-        command: 'npx',
-        args: ['-y', 'server'],
+        transport: 'sse',
+        url: 'https://mcp.example.com/sse',
         env: { API_TOKEN: ENV_SECRET, OTHER: OTHER_ENV_SECRET },
         auth_type: 'basic',
         credentials: { username: 'svc', password: PASSWORD_SECRET },

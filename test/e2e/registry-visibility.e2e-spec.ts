@@ -44,9 +44,11 @@ async function buildFixture(t: TestApp): Promise<Fixture> {
     otherOrgAdmin: (await createKey(t, { organizationId: otherOrgId, role: 'org_admin' })).key,
   };
   const create = async (name: string, groups: string[]) => {
+    // stdio servers are defined by platform admins; org admins and the rest still see them.
     const res = await t.request('POST', '/v1/mcp/server', {
-      key: keys.orgAdmin,
+      key: t.adminKey,
       body: {
+        organization_id: orgId,
         server_name: name,
         transport: 'stdio',
         command: 'npx',
@@ -183,6 +185,7 @@ describe('server registry visibility (API.md §2)', () => {
     expect(health.body).toHaveLength(3);
     expect(health.body.find((h: { server_id: string }) => h.server_id === f.servers.a)).toEqual({
       server_id: f.servers.a,
+      organization_id: f.orgId,
       status: 'unknown',
       last_health_check: null,
       health_check_error: null,

@@ -204,9 +204,11 @@ describe('server registry (seed 004)', () => {
       expect(removed.text).toBe(JSON.stringify(`Server ${body.server_id} deleted`));
     });
 
-    it('registers a stdio server with npx, storing no url', async () => {
+    it('registers a stdio server with npx (platform admin), storing no url', async () => {
       const body = seedStdioBody(unique());
-      const created = await t.request('POST', '/v1/mcp/server', { key: admin, body });
+      const created = await t.request('POST', '/v1/mcp/server', {
+        body: { ...body, organization_id: orgId },
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
         transport: 'stdio',
@@ -316,6 +318,11 @@ describe('server registry (seed 004)', () => {
       transport: 'sse',
       url: 'https://mcp.example.com/sse',
     });
+    /** stdio bodies go in as a platform admin (org admins get 403 before any validation). */
+    const asDefiner = (body: Record<string, unknown>) =>
+      body.transport === 'stdio'
+        ? { key: t.adminKey, body: { ...body, organization_id: orgId } }
+        : { key: admin, body };
     const stdio = () => ({
       server_name: `Stdio ${unique()}`,
       transport: 'stdio',
@@ -347,6 +354,16 @@ describe('server registry (seed 004)', () => {
         'stdio with a disallowed command behind a path',
         () => ({ ...stdio(), command: '/bin/sh' }),
         'command',
+      ],
+      [
+        'stdio with a path to an allowed command',
+        () => ({ ...stdio(), command: '/usr/local/bin/uvx' }),
+        'command',
+      ],
+      [
+        'stdio with an env name that preloads code',
+        () => ({ ...stdio(), env: { node_options: '--require /tmp/x.js' } }),
+        'env.node_options',
       ],
       ['an unknown transport', () => ({ ...base(), transport: 'websocket' }), 'transport'],
       ['an unknown auth_type', () => ({ ...base(), auth_type: 'digest' }), 'auth_type'],
@@ -423,7 +440,7 @@ describe('server registry (seed 004)', () => {
         'health_check_enabled',
       ],
     ])('rejects %s with 400 naming the field', async (_name, makeBody, field) => {
-      const res = await t.request('POST', '/v1/mcp/server', { key: admin, body: makeBody() });
+      const res = await t.request('POST', '/v1/mcp/server', asDefiner(makeBody()));
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_ERROR');
       const fields = (res.body.error.details.fields as { field: string }[]).map((f) => f.field);
@@ -435,16 +452,15 @@ describe('server registry (seed 004)', () => {
       ['http', { transport: 'http', url: 'http://10.0.0.5:8080/mcp' }],
       ['streamable_http', { transport: 'streamable_http', url: 'https://mcp.example.com/mcp' }],
       ['stdio with npx', { transport: 'stdio', command: 'npx', args: ['-y', 'server'] }],
-      [
-        'stdio with an absolute uvx path',
-        { transport: 'stdio', command: '/usr/local/bin/uvx', args: ['mcp-server-git'] },
-      ],
+      ['stdio with uvx', { transport: 'stdio', command: 'uvx', args: ['mcp-server-git'] }],
       ['stdio without args', { transport: 'stdio', command: 'node' }],
+      ['stdio with NODE_ENV', { transport: 'stdio', command: 'node', env: { NODE_ENV: 'x' } }],
     ])('accepts a valid %s server', async (_name, fields) => {
-      const res = await t.request('POST', '/v1/mcp/server', {
-        key: admin,
-        body: { server_name: `Valid ${unique()}`, ...fields },
-      });
+      const res = await t.request(
+        'POST',
+        '/v1/mcp/server',
+        asDefiner({ server_name: `Valid ${unique()}`, ...fields }),
+      );
       expect(res.status).toBe(201);
       expect(res.body.transport).toBe(fields.transport);
     });

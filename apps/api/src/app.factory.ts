@@ -1,8 +1,9 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerOptions } from 'node:http';
 import {
   AllExceptionsFilter,
   AppConfig,
@@ -11,21 +12,39 @@ import {
   requestIdFor,
 } from '@app/core';
 import { AppModule, AppModuleOptions } from './app.module';
+import { ConnectionDrain } from './http/connection-drain';
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  RejectionLog,
+} from './http/framework-errors';
+import { jsonBodyParser } from './http/json-body.parser';
 
 export interface CreatedApp {
   app: NestFastifyApplication;
   config: AppConfig;
+  /** Graceful HTTP shutdown; main.ts starts it on SIGTERM/SIGINT. */
+  drain: ConnectionDrain;
 }
 
 /** Builds the HTTP app exactly as production runs it; main.ts and the e2e suites both use it. */
 export async function createApp(options: AppModuleOptions = {}): Promise<CreatedApp> {
   const { module, config } = await AppModule.forRoot(options);
+  // Answers given before Nest (router and HTTP parser refusals) log through the app's logger
+  // once it exists; they cannot happen before the app listens.
+  const rejectionLog = () => PinoLogger.root as RejectionLog | undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: (req: IncomingMessage) => requestIdFor(req),
     requestIdHeader: false,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorHandler(rejectionLog),
+    clientErrorHandler: clientErrorHandler(rejectionLog),
+    requestTimeout: config.requestTimeoutMs,
+    http: nodeServerTimeouts(config.requestTimeoutMs),
+    // Shutdown belongs to ConnectionDrain: our envelope instead of Fastify's 503 body, and no
+    // idle keep-alive socket destroyed under a request its client is sending.
+    return503OnClosing: false,
+    forceCloseConnections: false,
     routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
@@ -39,7 +58,15 @@ export async function createApp(options: AppModuleOptions = {}): Promise<Created
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: text/plain would otherwise reach handlers as a string.
   fastify.removeContentTypeParser('text/plain');
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: config.bodyLimitBytes },
+    jsonBodyParser(fastify),
+  );
   installRequestLogging(fastify, PinoLogger.root);
+  const drainLogger = new NestLogger('ConnectionDrain');
+  const drain = new ConnectionDrain(app.getHttpServer(), drainLogger);
+  drain.install(fastify);
 
   const document = SwaggerModule.createDocument(
     app,
@@ -55,5 +82,17 @@ export async function createApp(options: AppModuleOptions = {}): Promise<Created
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 
-  return { app, config };
+  return { app, config, drain };
+}
+
+/**
+ * Node enforces the request timeout (and the headers timeout, which may not exceed it) on a
+ * periodic sweep, every 30 s by default: a shorter timeout gets a proportionally shorter sweep.
+ */
+function nodeServerTimeouts(requestTimeoutMs: number): ServerOptions {
+  if (requestTimeoutMs === 0) return {};
+  return {
+    headersTimeout: Math.min(60_000, requestTimeoutMs),
+    connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
+  };
 }

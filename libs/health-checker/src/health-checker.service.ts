@@ -7,8 +7,14 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { APP_CONFIG, AppConfig } from '@app/core';
-import { ALL_ORGANIZATIONS, HealthCheckRepository, McpServerProbeTarget } from '@app/dal';
+import { APP_CONFIG, AppConfig, shutdownDrainBudgetMs } from '@app/core';
+import {
+  ALL_ORGANIZATIONS,
+  HealthCheckRepository,
+  McpServerProbeTarget,
+  McpServerRef,
+  serverKey,
+} from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthMetrics } from './health-metrics';
 import { nextCheckAt, serverOutcomeOf } from './probe-outcome';
@@ -57,7 +63,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   /** Set when shutdown gave up waiting: late results are dropped, their claims were released. */
   private abandoned = false;
   /** Server id → owner token of the claim its running probe holds. */
-  private readonly inFlight = new Map<string, string>();
+  private readonly inFlight = new Map<string, { server: McpServerRef; owner: string }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -71,10 +77,10 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     this.pollMs = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, Math.round(this.intervalMs / 4)));
     this.claimTtlMs = timeoutMs + CLAIM_MARGIN_MS;
     this.concurrency = concurrency;
-    // Leave the rest of the shutdown (HTTP, pool) time of its own within SHUTDOWN_TIMEOUT_MS.
+    // Within SHUTDOWN_TIMEOUT_MS, beside the HTTP drain, leaving time to close the pool.
     this.stopBudgetMs = Math.min(
       timeoutMs + STOP_SLACK_MS,
-      Math.max(1_000, config.shutdownTimeoutMs - 2_000),
+      shutdownDrainBudgetMs(config.shutdownTimeoutMs),
     );
   }
 
@@ -122,19 +128,19 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     clearTimeout(budget);
     if (finished || this.inFlight.size === 0) return;
     this.abandoned = true;
-    const serverIds = [...this.inFlight.keys()];
+    const running = [...this.inFlight.values()];
     try {
       await this.repository.releaseClaims(
         ALL_ORGANIZATIONS,
-        [...new Set(this.inFlight.values())],
-        serverIds,
+        [...new Set(running.map((entry) => entry.owner))],
+        running.map((entry) => entry.server),
       );
       this.logger.warn(
-        `Stopped with ${serverIds.length} probes still running; released their claims`,
+        `Stopped with ${running.length} probes still running; released their claims`,
       );
     } catch (error) {
       this.logger.warn(
-        `Stopped with ${serverIds.length} probes still running; their claims expire by themselves (${errorName(error)})`,
+        `Stopped with ${running.length} probes still running; their claims expire by themselves (${errorName(error)})`,
       );
     }
   }
@@ -217,7 +223,11 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         Math.max(0, batch.claimedAt.getTime() - server.nextCheckAt.getTime()) / 1000,
       );
     }
-    this.inFlight.set(server.serverId, batch.owner);
+    const key = serverKey(server.organizationId, server.serverId);
+    this.inFlight.set(key, {
+      server: { organizationId: server.organizationId, serverId: server.serverId },
+      owner: batch.owner,
+    });
     this.metrics.checkStarted();
     let outcome: 'written' | 'changed' | 'lost' | 'failed' | 'abandoned' = 'failed';
     try {
@@ -242,7 +252,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       // The claim expires by itself; the server is probed again after it does.
       this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
     } finally {
-      this.inFlight.delete(server.serverId);
+      this.inFlight.delete(key);
       this.metrics.checkFinished(outcome);
     }
   }

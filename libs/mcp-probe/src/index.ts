@@ -2,6 +2,15 @@ export { credentialHeaders } from './credential-headers.util';
 export { McpProber } from './mcp.prober';
 export type { McpProberOptions } from './mcp.prober';
 export type { LookupAll } from './http-target.resolver';
+export {
+  isBareCommandName,
+  isRefusedStdioEnvName,
+  STDIO_REFUSED_ENV_DESCRIPTION,
+  stdioCommandProblem,
+  stdioEnvProblems,
+  stdioLaunchProblems,
+} from './stdio-launch.policy';
+export type { StdioLaunchProblem } from './stdio-launch.policy';
 export { addressRefusal, classifyAddress } from './target-address.policy';
 export type { AddressCategory, AddressPolicy } from './target-address.policy';
 export type {

@@ -1,8 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { McpProber } from './mcp.prober';
+import { ProbeObservations } from './probe-observations';
 import { ProbePolicy } from './probe.types';
+import { StdioProcessTransport } from './stdio-process.transport';
 
 const SERVER_SCRIPT = resolve(__dirname, '../../../test/support/stdio-mcp-server.js');
 
@@ -173,7 +175,7 @@ describe('McpProber over stdio (real child processes)', () => {
     const pidFile = join(dir, 'server.pid');
     const result = await new McpProber({ ...policy, stdioAllowlist: ['python3'] }).probe({
       transport: 'stdio',
-      command: '/usr/bin/node',
+      command: 'node',
       args: [SERVER_SCRIPT],
       env: { MCP_STDIO_PIDFILE: pidFile },
     });
@@ -185,6 +187,69 @@ describe('McpProber over stdio (real child processes)', () => {
     });
     expect(result.error).toMatch(/"node" is not in the stdio allowlist/);
     expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it.each([['/usr/bin/node'], ['/tmp/x/node'], ['../node'], ['node/']])(
+    'does not run %s: the command must be a bare allowlisted name',
+    async (command) => {
+      const pidFile = join(dir, 'server.pid');
+      const result = await prober.probe({
+        transport: 'stdio',
+        command,
+        args: [SERVER_SCRIPT],
+        env: { MCP_STDIO_PIDFILE: pidFile },
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        status: 'unhealthy',
+        error_kind: 'target_refused',
+      });
+      expect(result.error).toMatch(/^stdio command must be a bare command name/);
+      expect(existsSync(pidFile)).toBe(false);
+    },
+  );
+
+  it.each([['NODE_OPTIONS'], ['node_options'], ['LD_PRELOAD'], ['PATH']])(
+    'does not run a stored server whose env sets %s',
+    async (name) => {
+      const marker = join(dir, 'preloaded');
+      const preload = join(dir, 'preload.js');
+      writeFileSync(preload, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran');`);
+      const pidFile = join(dir, 'server.pid');
+      const result = await prober.probe({
+        transport: 'stdio',
+        command: 'node',
+        args: [SERVER_SCRIPT],
+        env: { MCP_STDIO_PIDFILE: pidFile, [name]: `--require ${preload}` },
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        status: 'unhealthy',
+        error_kind: 'target_refused',
+      });
+      expect(result.error).toBe(
+        `stdio env.${name} is refused: it changes how the command finds or loads code`,
+      );
+      expect(existsSync(pidFile)).toBe(false);
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
+
+  it('refuses at the transport itself, whoever built the params', async () => {
+    const marker = join(dir, 'ran');
+    const transport = new StdioProcessTransport(
+      {
+        command: 'node',
+        args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`],
+        env: { NODE_PATH: dir },
+        allowlist: ['node'],
+      },
+      new ProbeObservations(),
+    );
+    await expect(transport.start()).rejects.toMatchObject({ kind: 'target_refused' });
+    expect(transport.pid).toBeUndefined();
+    await transport.close();
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('does not run anything when stdio probing is disabled', async () => {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -23,6 +22,7 @@ import {
   ProbeTarget,
   ProbeTool,
 } from './probe.types';
+import { stdioLaunchProblems } from './stdio-launch.policy';
 import { StdioProcessTransport } from './stdio-process.transport';
 
 export interface McpProberOptions {
@@ -148,13 +148,19 @@ export class McpProber {
     if (!this.policy.stdioEnabled) {
       return failed('stdio_disabled', 'stdio servers are not probed: stdio probing is disabled');
     }
-    const command = target.command;
-    if (!command) return failed('target_refused', 'the stdio server has no command to run');
-    const name = basename(command);
-    const allowlist = this.policy.stdioAllowlist;
-    if (!allowlist.includes(name) && !allowlist.includes(command)) {
-      return failed('stdio_disabled', `stdio command "${name}" is not in the stdio allowlist`);
+    // Rows stored before a rule existed (or written around the API) are checked here too.
+    const [problem] = stdioLaunchProblems(
+      target.command,
+      target.env ?? {},
+      this.policy.stdioAllowlist,
+    );
+    if (problem?.kind === 'not_allowed') {
+      return failed(
+        'stdio_disabled',
+        `stdio command "${target.command}" is not in the stdio allowlist`,
+      );
     }
+    if (problem) return failed('target_refused', `stdio ${problem.field} ${problem.message}`);
     if (target.args !== undefined && !isStringArray(target.args)) {
       return failed('target_refused', 'the stdio arguments must be strings');
     }
@@ -208,18 +214,13 @@ export class McpProber {
     scope: ProbeScope,
     observations: ProbeObservations,
   ): Transport {
-    // Not the parent's environment: it holds the registry's own secrets.
-    const env: Record<string, string> = {};
-    if (process.env.PATH) env.PATH = process.env.PATH;
-    if (process.env.HOME) env.HOME = process.env.HOME;
-    for (const [key, value] of Object.entries(target.env ?? {})) {
-      if (typeof value !== 'string' || !key || /[=\0]/.test(key) || value.includes('\0')) {
-        throw new ProbeFailure('target_refused', `environment variable ${key} is not valid`);
-      }
-      env[key] = value;
-    }
     const transport = new StdioProcessTransport(
-      { command: target.command!, args: target.args ?? [], env },
+      {
+        command: target.command!,
+        args: target.args ?? [],
+        env: target.env ?? {},
+        allowlist: this.policy.stdioAllowlist,
+      },
       observations,
     );
     scope.defer(() => transport.close());

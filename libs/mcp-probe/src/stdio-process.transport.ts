@@ -5,11 +5,15 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';
+import { stdioLaunchProblems } from './stdio-launch.policy';
 
 export interface StdioProcessParams {
   command: string;
   args: string[];
+  /** The server's own variables; the child gets these plus the service's PATH and HOME only. */
   env: Record<string, string>;
+  /** STDIO_COMMAND_ALLOWLIST: checked again here, right before anything is spawned. */
+  allowlist: readonly string[];
 }
 
 // Short on purpose: the whole shutdown has to fit in the probe's small slack after its deadline.
@@ -47,11 +51,22 @@ export class StdioProcessTransport implements Transport {
     if (this.child) return Promise.reject(new Error('stdio transport already started'));
     // Closed before it started (the probe gave up): spawning now would leak the child.
     if (this.termination) return Promise.reject(new Error('stdio transport already closed'));
+    // The last gate before a process exists, whoever built the params.
+    const [problem] = stdioLaunchProblems(
+      this.params.command,
+      this.params.env,
+      this.params.allowlist,
+    );
+    if (problem) {
+      return Promise.reject(
+        new ProbeFailure('target_refused', `stdio ${problem.field} ${problem.message}`),
+      );
+    }
     return new Promise((resolve, reject) => {
       let child: ChildProcessByStdio<Writable, Readable, null>;
       try {
         child = spawn(this.params.command, this.params.args, {
-          env: this.params.env,
+          env: childEnvironment(this.params.env),
           stdio: ['pipe', 'pipe', 'ignore'],
           detached: true,
           shell: false,
@@ -178,4 +193,13 @@ export class StdioProcessTransport implements Transport {
       this.onmessage?.(message);
     }
   }
+}
+
+/** Not the parent's environment, which holds the registry's own secrets. */
+function childEnvironment(serverEnv: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (process.env.PATH) env.PATH = process.env.PATH;
+  if (process.env.HOME) env.HOME = process.env.HOME;
+  // PATH and HOME are refused names, so a server's own variables cannot replace them.
+  return { ...serverEnv, ...env };
 }

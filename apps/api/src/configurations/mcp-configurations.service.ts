@@ -1,18 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError,
   DEFAULT_PAGE_LIMIT,
   ForbiddenError,
   InternalError,
   NotFoundError,
-  ValidationError,
+  PreconditionFailedError,
   decodeCursor,
   newId,
+  Page,
   toPage,
 } from '@app/core';
-import { AuditService, isPlatformAdmin, Principal } from '@app/auth';
+import { AuditService, isPlatformAdmin, Principal, Role } from '@app/auth';
 import { SecretBox, SecretDecryptionError } from '@app/crypto';
 import type { SecretAad } from '@app/crypto';
 import {
@@ -22,6 +23,7 @@ import {
   McpConfigurationRepository,
   OrganizationScope,
 } from '@app/dal';
+import { assertSecretsStayWithDestination } from '../shared/secret-destination';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
 import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configurations-query.dto';
@@ -29,18 +31,22 @@ import type { McpCredentials } from './dto/mcp-credentials';
 import type { ToolConfigurationDto } from './dto/tool-configuration.dto';
 import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.dto';
 import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-configuration.mapper';
+import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
 export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
+const CREDENTIALS_READ = 'mcp_configuration.credentials.read';
+/** Who may read decrypted credentials (API.md §3); every other role is refused, and audited. */
+const CREDENTIAL_READERS: readonly Role[] = ['platform_admin', 'org_admin', 'service'];
+/** A requested id is recorded as sent only when it looks like an id (bounded, no odd characters). */
+const AUDITABLE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const INVALID_ID = '(invalid id)';
 const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
 /** What audit `changes` say instead of a credential value. */
 const SECRET_CHANGED = '(changed)';
 const SECRET_REMOVED = '(removed)';
 
-export interface McpConfigurationPage {
-  rows: McpConfigurationEntity[];
-  limit: number;
-  nextCursor: string | null;
-  hasMore: boolean;
+export interface McpConfigurationPage extends Page<McpConfigurationEntity> {
+  /** Rows matching the filter, across all pages. */
   total: number;
 }
 
@@ -100,6 +106,7 @@ export class McpConfigurationsService {
       latencyMs: null,
       createdAt: now,
       updatedAt: now,
+      version: 1,
       deletedAt: null,
     };
     await this.dataSource.transaction(async (manager) => {
@@ -133,17 +140,12 @@ export class McpConfigurationsService {
   ): Promise<McpConfigurationPage> {
     const scope = await this.listScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    const after = decodeCursor(query.cursor);
-    if (after && Number.isNaN(new Date(after.sort).getTime())) {
-      throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
-    }
     const { rows, total } = await this.configurations.list(
       scope,
       { type: query.type, isActive: query.is_active },
-      { after, take: limit + 1 },
+      { limit, after: decodeCursor(query.cursor) },
     );
-    const page = toPage(rows, limit, (row) => ({ sort: row.createdAt.toISOString(), id: row.id }));
-    return { rows: page.items, limit, nextCursor: page.nextCursor, hasMore: page.hasMore, total };
+    return { ...toPage(rows, limit, (row) => row), total };
   }
 
   async get(principal: Principal, id: string): Promise<McpConfigurationEntity> {
@@ -152,18 +154,61 @@ export class McpConfigurationsService {
     return row;
   }
 
+  /**
+   * Applies a PATCH (or PUT) to the row as it is when this write runs: the row is locked first,
+   * so of concurrent writes each one is validated against what the previous one committed (an
+   * `auth_type` set by one and `credentials` for another type sent by the next is a 400, never
+   * a mix). With If-Match the locked row must be at one of the named versions, else 412.
+   */
   async update(
     principal: Principal,
     id: string,
     dto: UpdateMcpConfigurationDto,
+    ifMatch?: IfMatch,
   ): Promise<McpConfigurationEntity> {
-    const row = await this.get(principal, id);
-    assertMayModify(principal, row);
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.configurations.findForWrite(readScope(principal), id, manager);
+      if (!row) throw new NotFoundError('MCP configuration');
+      assertMayModify(principal, row);
+      if (ifMatch && !ifMatchAllows(ifMatch, row.version)) throw new PreconditionFailedError();
 
+      const { changes, audited } = await this.changesOf(row, dto, manager);
+      if (Object.keys(changes).length === 0) return row;
+      changes.updatedAt = new Date();
+      const updated = await this.configurations.update(
+        row.organizationId,
+        row.id,
+        row.version,
+        changes,
+        manager,
+      );
+      // The row is locked, so it cannot have changed: a miss here is a bug, not a race.
+      if (!updated) throw new Error(`MCP configuration ${row.id} changed while locked`);
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_configuration.update',
+          resourceType: MCP_CONFIGURATION_RESOURCE,
+          resourceId: row.id,
+          organizationId: row.organizationId,
+          changes: audited,
+        },
+        manager,
+      );
+      return { ...row, ...changes, version: row.version + 1 };
+    });
+  }
+
+  /** What `dto` changes in `row`, validated against it, and the audit entry (no secret). */
+  private async changesOf(
+    row: McpConfigurationEntity,
+    dto: UpdateMcpConfigurationDto,
+    manager: EntityManager,
+  ): Promise<{ changes: McpConfigurationChanges; audited: Record<string, unknown> }> {
     const changes: McpConfigurationChanges = {};
     const audited: Record<string, unknown> = {};
     if (dto.name !== undefined && dto.name !== row.name) {
-      if (await this.configurations.nameTaken(row.organizationId, dto.name, row.id)) {
+      if (await this.configurations.nameTaken(row.organizationId, dto.name, row.id, manager)) {
         throw new ConflictError(NAME_CONFLICT, 'name');
       }
       changes.name = audited.name = dto.name;
@@ -191,6 +236,12 @@ export class McpConfigurationsService {
     const credentials = await parseCredentials(authType, dto.credentials, {
       required: authTypeChanged,
     });
+    // Credentials left out are kept: they may not follow the configuration to another server.
+    assertSecretsStayWithDestination(
+      { url: row.serverUrl, authType: row.authType },
+      { url: dto.server_url ?? row.serverUrl, authType },
+      credentials === undefined && row.credentialsSealed !== null ? ['credentials'] : [],
+    );
     if (credentials === null) {
       if (row.credentialsSealed !== null) {
         changes.credentialsSealed = null;
@@ -203,31 +254,7 @@ export class McpConfigurationsService {
       );
       audited.credentials = SECRET_CHANGED;
     }
-
-    if (Object.keys(changes).length === 0) return row;
-    changes.updatedAt = new Date();
-    await this.dataSource.transaction(async (manager) => {
-      const updated = await this.configurations.update(
-        row.organizationId,
-        row.id,
-        changes,
-        manager,
-      );
-      // Deleted between our read and this write.
-      if (!updated) throw new NotFoundError('MCP configuration');
-      await this.audit.record(
-        principal,
-        {
-          action: 'mcp_configuration.update',
-          resourceType: MCP_CONFIGURATION_RESOURCE,
-          resourceId: row.id,
-          organizationId: row.organizationId,
-          changes: audited,
-        },
-        manager,
-      );
-    });
-    return { ...row, ...changes };
+    return { changes, audited };
   }
 
   async remove(principal: Principal, id: string): Promise<void> {
@@ -260,7 +287,15 @@ export class McpConfigurationsService {
     principal: Principal,
     id: string,
   ): Promise<{ row: McpConfigurationEntity; credentials: McpCredentials | null }> {
-    const row = await this.get(principal, id);
+    if (!CREDENTIAL_READERS.includes(principal.role)) {
+      await this.auditRefusedRead(principal, id, 'role_not_allowed');
+      throw new ForbiddenError('Only service and admin keys may read decrypted credentials');
+    }
+    const row = await this.configurations.findById(readScope(principal), id);
+    if (!row) {
+      await this.auditRefusedRead(principal, id, 'not_found');
+      throw new NotFoundError('MCP configuration');
+    }
     let credentials: McpCredentials | null = null;
     let failure: SecretDecryptionError | undefined;
     if (row.credentialsSealed !== null) {
@@ -275,7 +310,7 @@ export class McpConfigurationsService {
       }
     }
     await this.audit.record(principal, {
-      action: 'mcp_configuration.credentials.read',
+      action: CREDENTIALS_READ,
       resourceType: MCP_CONFIGURATION_RESOURCE,
       resourceId: row.id,
       organizationId: row.organizationId,
@@ -295,6 +330,25 @@ export class McpConfigurationsService {
       throw new InternalError();
     }
     return { row, credentials };
+  }
+
+  /**
+   * A refused read is recorded in the caller's own organization: "not found" covers both an id
+   * that does not exist and one of another organization, so the trail (which the caller's admins
+   * can list) tells nothing more than the 404 did.
+   */
+  private async auditRefusedRead(
+    principal: Principal,
+    id: string,
+    reason: 'role_not_allowed' | 'not_found',
+  ): Promise<void> {
+    await this.audit.record(principal, {
+      action: CREDENTIALS_READ,
+      resourceType: MCP_CONFIGURATION_RESOURCE,
+      resourceId: AUDITABLE_ID.test(id) ? id : INVALID_ID,
+      organizationId: principal.organizationId,
+      changes: { outcome: 'refused', reason },
+    });
   }
 
   private async listScope(

@@ -1,10 +1,35 @@
 import { ValidationError } from '@app/core';
-import { containsMask, maskKeys, restoreMasked, SECRET_MASK } from './secret-mask';
+import {
+  containsMask,
+  maskedFields,
+  maskKeys,
+  restoreMasked,
+  SECRET_MASK,
+  serverSecretDestination,
+} from './secret-mask';
 
 describe('secret mask', () => {
   it('masks every key with the same placeholder', () => {
     expect(maskKeys(['A', 'B'])).toEqual({ A: SECRET_MASK, B: SECRET_MASK });
     expect(maskKeys([])).toEqual({});
+  });
+
+  it('names the fields sent as the mask', () => {
+    expect(maskedFields({ A: SECRET_MASK, B: 'x', C: SECRET_MASK }, 'env')).toEqual([
+      'env.A',
+      'env.C',
+    ]);
+    expect(maskedFields(null, 'credentials')).toEqual([]);
+  });
+
+  it('takes http and streamable_http as one destination, and ignores unused url/command', () => {
+    const server = { url: 'https://a.example.com/mcp', command: 'npx', authType: 'none' };
+    expect(serverSecretDestination({ ...server, transport: 'http' })).toEqual(
+      serverSecretDestination({ ...server, transport: 'streamable_http', command: null }),
+    );
+    expect(
+      serverSecretDestination({ ...server, transport: 'stdio', command: 'node' }),
+    ).toMatchObject({ url: null, command: 'node' });
   });
 
   it('tells whether any value is the mask', () => {

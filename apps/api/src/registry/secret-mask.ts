@@ -1,4 +1,5 @@
 import { FieldError, ValidationError } from '@app/core';
+import type { SecretDestination } from '../shared/secret-destination';
 
 /** What responses show in place of every secret value; sent back, it means "keep the stored one". */
 export const SECRET_MASK = '****';
@@ -11,6 +12,33 @@ export function maskKeys(keys: readonly string[]): Record<string, string> {
 
 export function containsMask(values: Record<string, unknown> | null): boolean {
   return values !== null && Object.values(values).some((value) => value === SECRET_MASK);
+}
+
+/** `prefix.key` of every value sent as the mask, e.g. `env.API_TOKEN`, `credentials.password`. */
+export function maskedFields(values: Record<string, unknown> | null, prefix: string): string[] {
+  return Object.entries(values ?? {})
+    .filter(([, value]) => value === SECRET_MASK)
+    .map(([key]) => `${prefix}.${key}`);
+}
+
+/**
+ * Where a registry server's secrets go: credentials to its URL's origin over its transport, env
+ * to its stdio command. `http` and `streamable_http` are one transport; a network server's
+ * command and a stdio server's url are never used, so they do not count.
+ */
+export function serverSecretDestination(server: {
+  transport: string;
+  url: string | null;
+  command: string | null;
+  authType: string;
+}): SecretDestination {
+  const stdio = server.transport === 'stdio';
+  return {
+    transport: server.transport === 'http' ? 'streamable_http' : server.transport,
+    url: stdio ? null : server.url,
+    command: stdio ? server.command : null,
+    authType: server.authType,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ValidationError } from '@app/core';
-import { commandBasename, defaultAliasOf, normalizeServerInput } from './server-input.normalizer';
+import { defaultAliasOf, normalizeServerInput } from './server-input.normalizer';
 
 const ALLOWLIST = ['npx', 'node', 'uvx', 'python3'];
 
@@ -21,10 +21,36 @@ describe('normalizeServerInput', () => {
     expect(defaultAliasOf('a'.repeat(128))).toHaveLength(64);
   });
 
-  it('takes the basename of a command on either path separator', () => {
-    expect(commandBasename('/usr/local/bin/npx')).toBe('npx');
-    expect(commandBasename('C:\\tools\\uvx')).toBe('uvx');
-    expect(commandBasename('node')).toBe('node');
+  it('takes only a bare allowlisted command for stdio, never a path to one', () => {
+    for (const command of ['/usr/local/bin/npx', 'C:\\tools\\uvx', '/tmp/x/node', '../node']) {
+      expect(
+        errorFields(() =>
+          normalizeServerInput({ server_name: 'A', transport: 'stdio', command }, ALLOWLIST),
+        ),
+      ).toEqual(['command']);
+    }
+  });
+
+  it('refuses stdio env names that change how code is loaded, naming each key', () => {
+    expect(
+      errorFields(() =>
+        normalizeServerInput(
+          {
+            server_name: 'A',
+            transport: 'stdio',
+            command: 'node',
+            env: { API_TOKEN: 'x', NODE_OPTIONS: '--require /tmp/m.js', ld_preload: '/tmp/m.so' },
+          },
+          ALLOWLIST,
+        ),
+      ),
+    ).toEqual(['env.NODE_OPTIONS', 'env.ld_preload']);
+    // env of a network server is never given to a process.
+    const sse = normalizeServerInput(
+      { server_name: 'A', url: 'https://x.example.com', env: { NODE_OPTIONS: 'x' } },
+      ALLOWLIST,
+    );
+    expect(sse.env).toEqual({ NODE_OPTIONS: 'x' });
   });
 
   it('applies defaults and empties', () => {

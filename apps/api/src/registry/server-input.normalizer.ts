@@ -5,6 +5,7 @@ import type {
   McpServerTransport,
   McpSpecVersion,
 } from '@app/dal';
+import { stdioLaunchProblems } from '@app/mcp-probe';
 import type { ServerBodyDto } from './dto/server-body.dto';
 import { parseServerCredentials, ServerCredentials } from './server-credentials.rules';
 
@@ -57,27 +58,6 @@ function urlError(value: string | null | undefined): string | null {
   return null;
 }
 
-/** Basename on either separator, so "/usr/bin/npx" and "C:\\node\\npx" both count as npx. */
-export function commandBasename(command: string): string {
-  const parts = command.split(/[\\/]/);
-  return parts[parts.length - 1];
-}
-
-function commandError(
-  command: string | null | undefined,
-  allowlist: readonly string[],
-): string | null {
-  if (command === undefined || command === null || command === '') {
-    return 'is required for the stdio transport';
-  }
-  if (!allowlist.includes(commandBasename(command))) {
-    return allowlist.length === 0
-      ? 'is not allowed: STDIO_COMMAND_ALLOWLIST is empty'
-      : `must be one of the allowed commands (${allowlist.join(', ')})`;
-  }
-  return null;
-}
-
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
@@ -96,8 +76,10 @@ export function normalizeServerInput(
 
   let url: string | null = null;
   if (transport === 'stdio') {
-    const problem = commandError(dto.command, stdioCommandAllowlist);
-    if (problem) errors.push({ field: 'command', message: problem });
+    // The same rules the prober applies again right before it spawns anything.
+    for (const problem of stdioLaunchProblems(dto.command, dto.env ?? {}, stdioCommandAllowlist)) {
+      errors.push({ field: problem.field, message: problem.message });
+    }
   } else {
     const problem = urlError(dto.url);
     if (problem) errors.push({ field: 'url', message: problem });

@@ -30,7 +30,7 @@ import { ServerHealthDto } from './dto/server-health.dto';
 import { ServerResponseDto } from './dto/server-response.dto';
 import { ServerToolsDto } from './dto/server-tools.dto';
 import { UpdateServerDto } from './dto/update-server.dto';
-import { matchesIfNoneMatch, parseIfMatch, serverEtag } from './http-cache';
+import { parseIfMatch, sendCacheable, sendWithEtag, versionEtag } from '../shared/http-cache';
 import {
   toAccessGroupsResponse,
   toServerHealth,
@@ -56,7 +56,7 @@ export class ServerRegistryController {
   @ApiOperation({
     summary: 'Register a server',
     description:
-      'org_admin keys create in their organization; platform admins must send organization_id. 409 when server_id, server_name or alias (case-insensitively) is taken.',
+      "org_admin keys create in their organization; platform admins must send organization_id. stdio servers run on the registry's own hosts: only platform admins may create them (403 for org admins). 409 when server_id, server_name or alias (case-insensitively) is taken.",
   })
   @ApiCreatedResponse({ type: ServerResponseDto })
   async create(
@@ -73,7 +73,7 @@ export class ServerRegistryController {
   @ApiOperation({
     summary: 'Replace a server (the whole body, with server_id)',
     description:
-      'Fields left out become empty or take their default. env values and credential fields sent as "****" keep the stored value. With If-Match (an ETag of this server) the write happens only if the server has not been changed since; otherwise 412.',
+      'Fields left out become empty or take their default. env values and credential fields sent as "****" keep the stored value, unless the destination changes (url origin, transport, command or auth_type): then the secret must be sent again (400). Replacing a stdio server, or changing a server to or from stdio, is for platform admins only (403). With If-Match (an ETag of this server) the write happens only if the server has not been changed since; otherwise 412.',
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiAcceptedResponse({ type: ServerResponseDto })
@@ -105,7 +105,7 @@ export class ServerRegistryController {
     const page = await this.registry.listRendered(principal, query);
     if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
     if (page.total !== null) reply.header('x-total-count', String(page.total));
-    return this.sendCacheable(page.body, page.etag, ifNoneMatch, reply);
+    return sendCacheable(reply, page.body, page.etag, ifNoneMatch);
   }
 
   @Get('server/health')
@@ -138,13 +138,16 @@ export class ServerRegistryController {
   ): Promise<string | undefined> {
     const result = await this.registry.get(principal, serverId, query.organization_id);
     const body = JSON.stringify(this.toResponse(principal, result));
-    return this.sendCacheable(body, serverEtag(result.server.version, body), ifNoneMatch, reply);
+    return sendCacheable(reply, body, versionEtag(result.server.version, body), ifNoneMatch);
   }
 
   @Delete('server/:server_id')
   @HttpCode(202)
   @Roles('org_admin')
-  @ApiOperation({ summary: 'Delete a server; the body is a JSON string' })
+  @ApiOperation({
+    summary: 'Delete a server; the body is a JSON string',
+    description: 'Deleting a stdio server is for platform admins only (403 for org admins).',
+  })
   @ApiAcceptedResponse({ schema: { type: 'string', example: 'Server github-mcp deleted' } })
   async remove(
     @Auth() principal: Principal,
@@ -190,25 +193,6 @@ export class ServerRegistryController {
 
   private sendServer(principal: Principal, result: ServerWithReach, reply: FastifyReply): string {
     const body = JSON.stringify(this.toResponse(principal, result));
-    reply.header('etag', serverEtag(result.server.version, body));
-    reply.header('content-type', JSON_CONTENT_TYPE);
-    return body;
-  }
-
-  /** Sends `body` with its ETag, or an empty 304 when the client already holds it. */
-  private sendCacheable<T extends string | Buffer>(
-    body: T,
-    etag: string,
-    ifNoneMatch: string | undefined,
-    reply: FastifyReply,
-  ): T | undefined {
-    reply.header('etag', etag);
-    reply.header('cache-control', 'private, no-cache');
-    if (matchesIfNoneMatch(ifNoneMatch, etag)) {
-      reply.status(304);
-      return undefined;
-    }
-    reply.header('content-type', JSON_CONTENT_TYPE);
-    return body;
+    return sendWithEtag(reply, body, versionEtag(result.server.version, body));
   }
 }

@@ -3,7 +3,6 @@ import { EntityManager } from 'typeorm';
 import {
   APP_CONFIG,
   AppConfig,
-  ConflictError,
   decodeCursor,
   DEFAULT_PAGE_LIMIT,
   ForbiddenError,
@@ -24,11 +23,13 @@ import {
   mcpServerConflictError,
   McpServerHealthView,
   McpServerListFilter,
+  McpServerPage,
   McpServerRepository,
   McpServerToolsView,
   McpServerView,
   OrganizationScope,
   RegistryRevisionRepository,
+  serverKey,
   serverNameKeyOf,
   ServerReach,
   ServerVisibility,
@@ -39,12 +40,15 @@ import type { ListServersQueryDto } from './dto/list-servers-query.dto';
 import { MAX_HEALTH_SERVER_IDS } from './dto/server-health-query.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
 import { SERVER_ID_PATTERN } from './dto/registry-fields';
-import { IfMatch, ifMatchAllows, listEtag } from './http-cache';
+import { IfMatch, ifMatchAllows, listEtag } from '../shared/http-cache';
 import { RenderedServerPage, ServerListCache } from './server-list.cache';
 import { toServerResponse } from './server-registry.mapper';
-import { containsMask, restoreMasked } from './secret-mask';
+import { assertSecretsStayWithDestination } from '../shared/secret-destination';
+import { containsMask, maskedFields, restoreMasked, serverSecretDestination } from './secret-mask';
 import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
+import { resolveServerOrganization } from './server-owner';
+import { assertMayDefineStdio } from './stdio-permission';
 
 /** A server with what its response needs besides the row. */
 export interface ServerWithReach {
@@ -64,10 +68,8 @@ const ENV_RESOURCE = 'mcp_server.env';
 const CREDENTIALS_RESOURCE = 'mcp_server.credentials';
 /** GET /v1/mcp/server/health is a route of its own, so no server may be called that. */
 const RESERVED_SERVER_IDS = new Set(['health']);
-/** A PUT without If-Match retries this often when another write lands between read and update. */
-const UNCONDITIONAL_WRITE_ATTEMPTS = 3;
 
-/** Registry rules: scoping, visibility, secrets, optimistic concurrency, audit. */
+/** Registry rules: scoping, visibility, secrets, row-locked writes and If-Match, audit. */
 @Injectable()
 export class ServerRegistryService {
   constructor(
@@ -81,6 +83,7 @@ export class ServerRegistryService {
 
   async create(principal: Principal, dto: CreateServerDto): Promise<ServerWithReach> {
     const organizationId = this.writeOrganization(principal, dto.organization_id, 'create');
+    assertMayDefineStdio(principal, null, dto);
     const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = input.serverId ?? newUuid();
     if (RESERVED_SERVER_IDS.has(serverId)) {
@@ -132,16 +135,18 @@ export class ServerRegistryService {
       // The response is built from what was written; only the teams reaching it are read.
       const reach =
         input.accessGroups.length > 0
-          ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(serverId)
+          ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(
+              serverKey(organizationId, serverId),
+            )
           : undefined;
       return { server: viewOfEntity(server), reach };
     });
   }
 
   /**
-   * Replaces the whole server. With If-Match the write happens only if the server is still at
-   * one of the named versions; the version check is part of the UPDATE, so of two writers with
-   * the same If-Match exactly one wins.
+   * Replaces the whole server. The row is locked for the write, so concurrent PUTs take turns:
+   * without If-Match each one is applied in turn and the last writer wins; with If-Match the
+   * write happens only if the locked row is still at one of the named versions, else 412.
    */
   async replace(
     principal: Principal,
@@ -149,76 +154,84 @@ export class ServerRegistryService {
     ifMatch: IfMatch | undefined,
   ): Promise<ServerWithReach> {
     const organizationId = this.writeOrganization(principal, dto.organization_id, 'replace');
+    assertMayDefineStdio(principal, null, dto);
     const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = dto.server_id;
     const actor = actorOf(principal);
 
-    for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.servers.transaction(async (manager) => {
-        const current = await this.servers.findForWrite(organizationId, serverId, manager);
-        if (!current) throw new NotFoundError('Server');
-        if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
-          throw new PreconditionFailedError();
-        }
-        await this.assertUnique(organizationId, serverId, input, serverId, manager);
-        const env = restoreMasked(
-          input.env,
-          containsMask(input.env) ? this.openEnv(current) : null,
-          'env',
-        );
-        const credentials =
-          input.credentials &&
-          restoreMasked(
-            input.credentials,
-            containsMask(input.credentials) ? this.openCredentials(current) : null,
-            'credentials',
-          );
-        const now = new Date();
-        const changes: McpServerChanges = this.columnsOf(
-          organizationId,
-          serverId,
-          input,
-          env,
-          credentials,
-          actor,
-          now,
-        );
-        const written = await this.servers.updateIfVersion(
-          organizationId,
-          serverId,
-          current.createdAt,
-          current.version,
-          changes,
-          input.accessGroups,
-          manager,
-        );
-        if (!written) return null;
-        await this.audit.record(
-          principal,
-          {
-            action: 'mcp_server.update',
-            resourceType: RESOURCE_TYPE,
-            resourceId: serverId,
-            organizationId,
-            changes: auditSummary(input, env, credentials),
-          },
-          manager,
-        );
-        return this.readBack(organizationId, serverId, manager);
-      });
-      if (outcome) return outcome;
-      if (ifMatch) throw new PreconditionFailedError();
-      if (attempt >= UNCONDITIONAL_WRITE_ATTEMPTS) {
-        throw new ConflictError('The server is being changed concurrently; retry the request');
+    return this.servers.transaction(async (manager) => {
+      const current = await this.servers.findForWrite(organizationId, serverId, manager);
+      if (!current) throw new NotFoundError('Server');
+      assertMayDefineStdio(principal, current, input);
+      if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
+        throw new PreconditionFailedError();
       }
-    }
+      await this.assertUnique(organizationId, serverId, input, serverId, manager);
+      assertSecretsStayWithDestination(
+        serverSecretDestination(current),
+        serverSecretDestination(input),
+        [...maskedFields(input.env, 'env'), ...maskedFields(input.credentials, 'credentials')],
+      );
+      const env = restoreMasked(
+        input.env,
+        containsMask(input.env) ? this.openEnv(current) : null,
+        'env',
+      );
+      const credentials =
+        input.credentials &&
+        restoreMasked(
+          input.credentials,
+          containsMask(input.credentials) ? this.openCredentials(current) : null,
+          'credentials',
+        );
+      const now = new Date();
+      const changes: McpServerChanges = this.columnsOf(
+        organizationId,
+        serverId,
+        input,
+        env,
+        credentials,
+        actor,
+        now,
+      );
+      const written = await this.servers.updateIfVersion(
+        organizationId,
+        serverId,
+        current.createdAt,
+        current.version,
+        changes,
+        input.accessGroups,
+        manager,
+      );
+      // The row is locked, so its version cannot have moved: a miss here is a bug, not a race.
+      if (!written) throw new Error(`Server ${serverId} changed while locked for a write`);
+      await this.audit.record(
+        principal,
+        {
+          action: 'mcp_server.update',
+          resourceType: RESOURCE_TYPE,
+          resourceId: serverId,
+          organizationId,
+          changes: auditSummary(input, env, credentials),
+        },
+        manager,
+      );
+      return this.readBack(organizationId, serverId, manager);
+    });
   }
 
   async remove(principal: Principal, serverId: string, organizationId?: string): Promise<string> {
-    const owner = await this.ownerForRemoval(principal, serverId, organizationId);
+    const owner = await resolveServerOrganization(
+      this.servers,
+      principal,
+      serverId,
+      organizationId,
+    );
     await this.servers.transaction(async (manager) => {
       const current = await this.servers.findForWrite(owner, serverId, manager);
-      if (!current || !(await this.servers.delete(owner, serverId, manager))) {
+      if (!current) throw new NotFoundError('Server');
+      assertMayDefineStdio(principal, current, null);
+      if (!(await this.servers.delete(owner, serverId, manager))) {
         throw new NotFoundError('Server');
       }
       await this.audit.record(
@@ -241,12 +254,16 @@ export class ServerRegistryService {
     serverId: string,
     organizationId?: string,
   ): Promise<ServerWithReach> {
-    const scope = this.readScope(principal, organizationId);
-    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
-    const server = await this.servers.findVisible(scope, visibilityOf(principal), serverId);
+    const owner = await resolveServerOrganization(
+      this.servers,
+      principal,
+      serverId,
+      organizationId,
+    );
+    const server = await this.servers.findVisible(owner, visibilityOf(principal), serverId);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.servers.reachOf(server.organizationId, [serverId])).get(serverId)
+      ? (await this.servers.reachOf(owner, [serverId])).get(serverKey(owner, serverId))
       : undefined;
     return { server, reach };
   }
@@ -299,13 +316,12 @@ export class ServerRegistryService {
     const visibility = visibilityOf(principal);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const cursor = decodeCursor(query.cursor);
-    let after: { createdAt: Date; serverId: string } | undefined;
+    let after: McpServerPage['after'];
     if (cursor) {
-      const createdAt = new Date(cursor.sort);
-      if (Number.isNaN(createdAt.getTime())) {
-        throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
-      }
-      after = { createdAt, serverId: cursor.id };
+      // Across organizations a server_id repeats, so the cursor carries the organization too.
+      const [serverId, organizationId] =
+        scope === ALL_ORGANIZATIONS ? splitServerKey(cursor.id) : [cursor.id, undefined];
+      after = { createdAt: cursor.createdAt, serverId, organizationId };
     }
     const filter: McpServerListFilter = { accessGroup: query.access_group, status: query.status };
     const [rows, total] = await Promise.all([
@@ -313,13 +329,16 @@ export class ServerRegistryService {
       query.include_total ? this.servers.countVisible(scope, visibility, filter) : null,
     ]);
     const page: Page<McpServerView> = toPage(rows, limit, (row) => ({
-      sort: row.createdAt.toISOString(),
-      id: row.serverId,
+      createdAt: row.createdAt,
+      id: scope === ALL_ORGANIZATIONS ? `${row.serverId}/${row.organizationId}` : row.serverId,
     }));
     const grouped = page.items.filter((row) => row.hasAccessGroups).map((row) => row.serverId);
     const reach = await this.servers.reachOf(scope, grouped);
     return {
-      items: page.items.map((server) => ({ server, reach: reach.get(server.serverId) })),
+      items: page.items.map((server) => ({
+        server,
+        reach: reach.get(serverKey(server.organizationId, server.serverId)),
+      })),
       nextCursor: page.nextCursor,
       total,
     };
@@ -330,9 +349,13 @@ export class ServerRegistryService {
     serverId: string,
     organizationId?: string,
   ): Promise<McpServerToolsView> {
-    const scope = this.readScope(principal, organizationId);
-    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
-    const tools = await this.servers.toolsOfVisible(scope, visibilityOf(principal), serverId);
+    const owner = await resolveServerOrganization(
+      this.servers,
+      principal,
+      serverId,
+      organizationId,
+    );
+    const tools = await this.servers.toolsOfVisible(owner, visibilityOf(principal), serverId);
     if (!tools) throw new NotFoundError('Server');
     return tools;
   }
@@ -363,6 +386,7 @@ export class ServerRegistryService {
     const rows = await this.servers.healthOfVisible(scope, visibility, serverIds);
     if (!serverIds) return rows;
     const order = new Map(serverIds.map((id, index) => [id, index]));
+    // Stable: a platform admin's rows of one id in several organizations keep their order.
     return rows.sort((a, b) => order.get(a.serverId)! - order.get(b.serverId)!);
   }
 
@@ -401,27 +425,6 @@ export class ServerRegistryService {
     const own = ownOrganization(principal);
     if (requested !== undefined && requested !== own) throw new NotFoundError('Organization');
     return own;
-  }
-
-  private async ownerForRemoval(
-    principal: Principal,
-    serverId: string,
-    requested: string | undefined,
-  ): Promise<string> {
-    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
-    if (!isPlatformAdmin(principal)) {
-      const own = ownOrganization(principal);
-      if (requested !== undefined && requested !== own) throw new NotFoundError('Server');
-      return own;
-    }
-    if (requested !== undefined) return requested;
-    const server = await this.servers.findVisible(
-      ALL_ORGANIZATIONS,
-      { wholeOrganization: true },
-      serverId,
-    );
-    if (!server) throw new NotFoundError('Server');
-    return server.organizationId;
   }
 
   private async assertUnique(
@@ -516,7 +519,9 @@ export class ServerRegistryService {
     );
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(serverId)
+      ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(
+          serverKey(organizationId, serverId),
+        )
       : undefined;
     return { server, reach };
   }
@@ -524,6 +529,14 @@ export class ServerRegistryService {
 
 function aad(resourceType: string, serverId: string, organizationId: string): SecretAad {
   return { resourceType, resourceId: serverId, organizationId };
+}
+
+/** `server_id/organization_id` of a cross-organization cursor (a server_id has no "/"). */
+function splitServerKey(id: string): [string, string | undefined] {
+  const slash = id.lastIndexOf('/');
+  if (slash <= 0)
+    throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
+  return [id.slice(0, slash), id.slice(slash + 1)];
 }
 
 function ownOrganization(principal: Principal): string {

@@ -39,6 +39,7 @@ describe('parseEnv', () => {
     ['API_KEY_PEPPER', 'short'],
     ['DB_QUERY_TIMEOUT_MS', '50'],
     ['DB_POOL_QUEUE_LIMIT', 'none'],
+    ['STDIO_COMMAND_ALLOWLIST', 'npx,/usr/bin/node'],
   ])('rejects %s=%s naming the variable without echoing the value', (name, value) => {
     let error: unknown;
     try {

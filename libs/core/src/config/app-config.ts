@@ -7,6 +7,8 @@ export interface AppConfig {
   host: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /** Time a client has to send a whole request (headers and body); 0 turns it off. */
+  requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   database: DatabaseConfig;
   auth: {
@@ -114,6 +116,17 @@ function list(env: Env, name: string, fallback: string[]): string[] {
     .filter((item) => item.length > 0);
 }
 
+/** Bare command names (resolved on the service's PATH); a path could never match a command. */
+function commandNames(env: Env, name: string, fallback: string[]): string[] {
+  const names = list(env, name, fallback);
+  if (
+    names.some((item) => !/^[A-Za-z0-9_][A-Za-z0-9._+-]{0,127}$/.test(item) || item.includes('..'))
+  ) {
+    throw new ConfigValidationError(name, 'must list bare command names (no path), e.g. npx,node');
+  }
+  return names;
+}
+
 export const DEFAULT_SQLITE_PATH = './data/mcp-registry.sqlite';
 
 export function parseDatabaseUrl(
@@ -202,6 +215,7 @@ export function parseEnv(env: Env): AppConfig {
       'silent',
     ] as const),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 0, 600_000),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     database,
     auth: {
@@ -221,7 +235,7 @@ export function parseEnv(env: Env): AppConfig {
     },
     mcp: {
       stdioEnabled: bool(env, 'STDIO_ENABLED', false),
-      stdioCommandAllowlist: list(env, 'STDIO_COMMAND_ALLOWLIST', [
+      stdioCommandAllowlist: commandNames(env, 'STDIO_COMMAND_ALLOWLIST', [
         'npx',
         'node',
         'uvx',

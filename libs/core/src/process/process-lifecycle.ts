@@ -5,10 +5,22 @@ interface Closable {
   close(): Promise<void>;
 }
 
+/** Kept at the end of SHUTDOWN_TIMEOUT_MS for closing the database pool and exiting. */
+export const SHUTDOWN_CLOSE_RESERVE_MS = 2_000;
+
 /**
- * Graceful stop on SIGTERM/SIGINT: `beforeClose` runs first (the API closes idle keep-alive
- * connections there), then the app closes (in-flight work finishes, pools close) and the process
- * exits 0; a stop that hangs past `timeoutMs` exits 1.
+ * SHUTDOWN_TIMEOUT_MS is the whole stop, signal to exit. The draining phases (HTTP connections,
+ * the background checker) run side by side and each may take this much of it; the rest is for
+ * closing the pool.
+ */
+export function shutdownDrainBudgetMs(shutdownTimeoutMs: number): number {
+  return Math.max(Math.floor(shutdownTimeoutMs / 2), shutdownTimeoutMs - SHUTDOWN_CLOSE_RESERVE_MS);
+}
+
+/**
+ * Graceful stop on SIGTERM/SIGINT: `beforeClose` runs first (the API starts draining its
+ * connections there), then the app closes (the checker stops, HTTP drains, the pool closes last)
+ * and the process exits 0; a stop that hangs past `timeoutMs` exits 1.
  */
 export function exitGracefullyOnSignals(
   app: Closable,

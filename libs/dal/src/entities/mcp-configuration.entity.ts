@@ -82,6 +82,10 @@ export class McpConfigurationEntity {
   @Column({ name: 'latency_ms', type: 'int', nullable: true })
   latencyMs!: number | null;
 
+  /** Bumped by every change made through the API; the ETag carries it, If-Match checks it. */
+  @Column({ type: 'int', default: 1 })
+  version!: number;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3, transformer: utcDate })
   createdAt!: Date;
 

@@ -1,20 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import { ConflictError, CursorPosition } from '@app/core';
+import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { ConflictError } from '@app/core';
+import { lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
+import { applyKeyset, KeysetPage } from './keyset';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
 
 export interface McpConfigurationListFilter {
   type?: McpConfigurationType;
   isActive?: boolean;
-}
-
-export interface McpConfigurationListPage {
-  after?: CursorPosition;
-  /** Rows to fetch; callers ask for one more than they show to learn whether there is more. */
-  take: number;
 }
 
 export type NewMcpConfiguration = Omit<McpConfigurationEntity, 'activeNameKey' | 'deletedAt'>;
@@ -23,7 +19,7 @@ export type NewMcpConfiguration = Omit<McpConfigurationEntity, 'activeNameKey' |
 export type McpConfigurationChanges = Partial<
   Omit<
     McpConfigurationEntity,
-    'id' | 'organizationId' | 'userId' | 'createdAt' | 'activeNameKey' | 'deletedAt'
+    'id' | 'organizationId' | 'userId' | 'createdAt' | 'activeNameKey' | 'deletedAt' | 'version'
   >
 >;
 
@@ -79,11 +75,32 @@ export class McpConfigurationRepository {
     return this.live(scope, manager).andWhere('c.id = :id', { id }).getOne();
   }
 
+  /**
+   * A live configuration locked for the write in progress (`manager` must be in a transaction):
+   * concurrent writers of the row queue here, so each one validates its change against the row
+   * the previous one committed, and that row holds until it commits.
+   */
+  async findForWrite(
+    scope: OrganizationScope,
+    id: string,
+    manager: EntityManager,
+  ): Promise<McpConfigurationEntity | null> {
+    const inScope = scope === ALL_ORGANIZATIONS ? '' : ' AND organization_id = ?';
+    await lockRowForWrite(
+      manager,
+      'mcp_configurations',
+      `id = ? AND deleted_at IS NULL${inScope}`,
+      scope === ALL_ORGANIZATIONS ? [id] : [id, scope],
+      'version',
+    );
+    return this.findById(scope, id, manager);
+  }
+
   /** Keyset page ordered by (created_at, id), plus the total of rows matching the filter. */
   async list(
     scope: OrganizationScope,
     filter: McpConfigurationListFilter,
-    page: McpConfigurationListPage,
+    page: KeysetPage,
   ): Promise<{ rows: McpConfigurationEntity[]; total: number }> {
     const filtered = () => {
       const query = this.live(scope);
@@ -93,20 +110,8 @@ export class McpConfigurationRepository {
       }
       return query;
     };
-    const rowsQuery = filtered();
-    if (page.after) {
-      const { sort, id } = page.after;
-      const createdAt = new Date(sort);
-      rowsQuery.andWhere(
-        new Brackets((where) =>
-          where
-            .where('c.createdAt > :createdAt', { createdAt })
-            .orWhere('(c.createdAt = :createdAt AND c.id > :afterId)', { afterId: id }),
-        ),
-      );
-    }
     const [rows, total] = await Promise.all([
-      rowsQuery.orderBy('c.createdAt', 'ASC').addOrderBy('c.id', 'ASC').take(page.take).getMany(),
+      applyKeyset(filtered(), 'c', page).getMany(),
       filtered().getCount(),
     ]);
     return { rows, total };
@@ -146,12 +151,15 @@ export class McpConfigurationRepository {
   }
 
   /**
-   * Writes only the given columns, so a concurrent write to another column (for example the
-   * rotation job re-sealing credentials) is never overwritten with a stale value.
+   * Writes only the given columns and bumps the version, if the row is still at
+   * `expectedVersion`; false when it changed or was deleted meanwhile. Other columns are left
+   * alone, so a concurrent write to one of them (for example the rotation job re-sealing
+   * credentials) is never overwritten with a stale value.
    */
   async update(
     organizationId: string,
     id: string,
+    expectedVersion: number,
     changes: McpConfigurationChanges,
     manager?: EntityManager,
   ): Promise<boolean> {
@@ -161,11 +169,12 @@ export class McpConfigurationRepository {
       const result = await this.repo(manager)
         .createQueryBuilder()
         .update(McpConfigurationEntity)
-        .set(set)
+        .set({ ...set, version: () => 'version + 1' })
         .where('id = :id AND organization_id = :organizationId AND deleted_at IS NULL', {
           id,
           organizationId,
         })
+        .andWhere('version = :expectedVersion', { expectedVersion })
         .execute();
       return (result.affected ?? 0) > 0;
     } catch (error) {

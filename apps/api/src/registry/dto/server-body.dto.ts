@@ -113,7 +113,8 @@ export class ServerBodyDto {
   mcp_access_groups?: string[] | null;
 
   @ApiPropertyOptional({
-    description: 'stdio only (required there): its basename must be in STDIO_COMMAND_ALLOWLIST.',
+    description:
+      'stdio only (required there): a bare command name (no path, no "..") listed in STDIO_COMMAND_ALLOWLIST. stdio servers are defined by platform admins only.',
     example: 'npx',
   })
   @IsOptional()
@@ -136,7 +137,7 @@ export class ServerBodyDto {
     type: 'object',
     additionalProperties: { type: 'string' },
     description:
-      'Encrypted at rest; responses show every key with the value "****". Sending "****" back keeps the stored value.',
+      'Encrypted at rest; responses show every key with the value "****". Sending "****" back keeps the stored value (not when the destination changes). For stdio, names that change how code is loaded are refused (NODE_OPTIONS, NODE_PATH, LD_*, DYLD_*, PYTHON*, PATH, HOME, BASH_ENV, ENV, PERL5*, RUBYOPT, JAVA_TOOL_OPTIONS, NPM_CONFIG_*, PIP_*, UV_*, … any case).',
   })
   @IsOptional()
   @IsEnvMap()

@@ -1,14 +1,23 @@
 import { createHash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+
+/**
+ * Conditional requests for the resources with a write version (registry servers, custom
+ * configurations): ETags, If-None-Match (304) and If-Match (412), rendered at the controller edge.
+ */
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 function digest(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('base64url').slice(0, 22);
 }
 
 /**
- * A server's ETag: its write version plus a digest of the exact body sent, so health results,
- * team changes and the reader's role all change it; If-Match compares only the version.
+ * A resource's ETag: its write version plus a digest of the exact body sent, so what changes the
+ * body without a write (health results, team changes, the reader's role) changes it too;
+ * If-Match compares only the version.
  */
-export function serverEtag(version: number, body: string): string {
+export function versionEtag(version: number, body: string): string {
   return `"v${version}.${digest(body)}"`;
 }
 
@@ -49,4 +58,28 @@ export function parseIfMatch(header: string | undefined): IfMatch | undefined {
 
 export function ifMatchAllows(condition: IfMatch, version: number): boolean {
   return 'any' in condition || condition.versions.includes(version);
+}
+
+/** Sends a JSON body serialized by the caller with its ETag (the answer of a write). */
+export function sendWithEtag(reply: FastifyReply, body: string, etag: string): string {
+  reply.header('etag', etag);
+  reply.header('content-type', JSON_CONTENT_TYPE);
+  return body;
+}
+
+/** Sends `body` with its ETag, or an empty 304 when the client already holds it. */
+export function sendCacheable<T extends string | Buffer>(
+  reply: FastifyReply,
+  body: T,
+  etag: string,
+  ifNoneMatch: string | undefined,
+): T | undefined {
+  reply.header('etag', etag);
+  reply.header('cache-control', 'private, no-cache');
+  if (matchesIfNoneMatch(ifNoneMatch, etag)) {
+    reply.status(304);
+    return undefined;
+  }
+  reply.header('content-type', JSON_CONTENT_TYPE);
+  return body;
 }

@@ -3,16 +3,16 @@ import {
   listEtag,
   matchesIfNoneMatch,
   parseIfMatch,
-  serverEtag,
+  versionEtag,
 } from './http-cache';
 
-describe('registry HTTP caching', () => {
-  it('makes server ETags from the version and the exact body', () => {
-    const etag = serverEtag(3, '{"a":1}');
+describe('HTTP caching of versioned resources', () => {
+  it('makes ETags from the version and the exact body', () => {
+    const etag = versionEtag(3, '{"a":1}');
     expect(etag).toMatch(/^"v3\.[A-Za-z0-9_-]{22}"$/);
-    expect(serverEtag(3, '{"a":1}')).toBe(etag);
-    expect(serverEtag(3, '{"a":2}')).not.toBe(etag);
-    expect(serverEtag(4, '{"a":1}')).not.toBe(etag);
+    expect(versionEtag(3, '{"a":1}')).toBe(etag);
+    expect(versionEtag(3, '{"a":2}')).not.toBe(etag);
+    expect(versionEtag(4, '{"a":1}')).not.toBe(etag);
   });
 
   it('makes list ETags that change with the paging headers', () => {
@@ -21,7 +21,7 @@ describe('registry HTTP caching', () => {
   });
 
   it('matches If-None-Match weakly, in lists and with *', () => {
-    const etag = serverEtag(1, 'x');
+    const etag = versionEtag(1, 'x');
     expect(matchesIfNoneMatch(etag, etag)).toBe(true);
     expect(matchesIfNoneMatch(`W/${etag}`, etag)).toBe(true);
     expect(matchesIfNoneMatch(`"other", ${etag}`, etag)).toBe(true);
@@ -33,10 +33,10 @@ describe('registry HTTP caching', () => {
   it('reads the versions an If-Match names', () => {
     expect(parseIfMatch(undefined)).toBeUndefined();
     expect(parseIfMatch('*')).toEqual({ any: true });
-    expect(parseIfMatch(`${serverEtag(2, 'a')}, ${serverEtag(5, 'b')}`)).toEqual({
+    expect(parseIfMatch(`${versionEtag(2, 'a')}, ${versionEtag(5, 'b')}`)).toEqual({
       versions: [2, 5],
     });
-    expect(parseIfMatch(`W/${serverEtag(2, 'a')}`)).toEqual({ versions: [] });
+    expect(parseIfMatch(`W/${versionEtag(2, 'a')}`)).toEqual({ versions: [] });
     expect(parseIfMatch('"garbage"')).toEqual({ versions: [] });
     expect(ifMatchAllows({ versions: [2] }, 2)).toBe(true);
     expect(ifMatchAllows({ versions: [2] }, 3)).toBe(false);
