@@ -8,7 +8,13 @@ import type { HttpResult, RequestOptions } from './test-app';
 import { testKeyringSpec } from './test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/apps/api/src/main.js');
+/**
+ * FAULT_APP_MAIN runs the suite against another build (e.g. an older commit's dist, to show a
+ * fault test fails there); by default this checkout's dist, built when out of date.
+ */
+const MAIN = process.env.FAULT_APP_MAIN
+  ? path.resolve(process.env.FAULT_APP_MAIN)
+  : path.join(ROOT, 'dist/apps/api/src/main.js');
 const START_TIMEOUT_MS = 60_000;
 
 export interface TimedResult<T = any> extends HttpResult<T> {
@@ -76,7 +82,7 @@ export function sleep(ms: number): Promise<void> {
 let built = false;
 /** Builds dist/ when it is missing or older than the sources (the `pretest` step does the same). */
 export function ensureAppBuilt(): void {
-  if (built) return;
+  if (built || process.env.FAULT_APP_MAIN) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script
   const { ensureBuilt } = require(path.join(ROOT, 'scripts/ensure-built.js')) as {
     ensureBuilt: () => void;

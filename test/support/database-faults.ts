@@ -64,48 +64,65 @@ async function mysqlFaults(): Promise<FaultyDatabase> {
 }
 
 /**
- * Another process takes SQLite's write lock and holds it until told to let go (as a second
- * writer, a backup or a stuck maintenance job would). It runs outside the test's process so
- * its own wait for the lock never stalls the test's clock.
+ * Another process that takes SQLite's write lock on "lock" and lets go on "release" (as a second
+ * writer, a backup or a stuck maintenance job would). It runs outside the test's process, and is
+ * started before any fault, so neither its start nor its wait for the lock stalls the test's clock.
  */
 const LOCK_HOLDER = `
 const Database = require('better-sqlite3');
-const db = new Database(process.argv[1]);
-db.pragma('busy_timeout = 30000');
-db.exec('BEGIN IMMEDIATE');
-process.stdout.write('locked\\n');
-process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); process.exit(0); });
+let db = null;
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'lock') {
+    db ??= new Database(process.argv[1]);
+    db.pragma('busy_timeout = 30000');
+    db.exec('BEGIN IMMEDIATE');
+  } else if (db?.inTransaction) {
+    db.exec('COMMIT');
+  }
+  process.stdout.write(line + ' done\\n');
+});
 `;
 
-async function holdWriteLock(file: string): Promise<() => Promise<void>> {
+interface LockHolder {
+  send(command: 'lock' | 'release'): Promise<void>;
+  close(): Promise<void>;
+}
+
+function startLockHolder(file: string): LockHolder {
   const child = spawn(process.execPath, ['-e', LOCK_HOLDER, file], {
     cwd: path.resolve(__dirname, '../..'),
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
-  });
-  return async () => {
-    child.stdin!.write('release\n');
-    await exited;
+  return {
+    send: (command) =>
+      new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
+        child.stdin!.write(`${command}\n`);
+      }),
+    close: async () => {
+      child.stdin!.end();
+      await exited;
+    },
   };
 }
 
 async function sqliteFaults(): Promise<FaultyDatabase> {
   const db = await createSuiteDatabase();
   const file = db.url.slice('sqlite:'.length);
-  let release: (() => Promise<void>) | null = null;
+  const holder = startLockHolder(file);
+  let locked = false;
   return {
     kind: 'sqlite',
     url: db.url,
     hang: async () => {
-      release = await holdWriteLock(file);
+      await holder.send('lock');
+      locked = true;
     },
     restore: async () => {
-      await release?.();
-      release = null;
+      if (locked) await holder.send('release');
+      locked = false;
     },
     existingServerIds: async (serverIds) => {
       const reader = new Database(file, { readonly: true });
@@ -119,7 +136,7 @@ async function sqliteFaults(): Promise<FaultyDatabase> {
       }
     },
     drop: async () => {
-      await release?.();
+      await holder.close();
       await db.drop();
     },
   };
