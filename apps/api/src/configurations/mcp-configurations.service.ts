@@ -8,9 +8,9 @@ import {
   InternalError,
   NotFoundError,
   PreconditionFailedError,
-  ValidationError,
   decodeCursor,
   newId,
+  Page,
   toPage,
 } from '@app/core';
 import { AuditService, isPlatformAdmin, Principal, Role } from '@app/auth';
@@ -45,11 +45,8 @@ const NAME_CONFLICT = 'An MCP configuration with this name already exists in the
 const SECRET_CHANGED = '(changed)';
 const SECRET_REMOVED = '(removed)';
 
-export interface McpConfigurationPage {
-  rows: McpConfigurationEntity[];
-  limit: number;
-  nextCursor: string | null;
-  hasMore: boolean;
+export interface McpConfigurationPage extends Page<McpConfigurationEntity> {
+  /** Rows matching the filter, across all pages. */
   total: number;
 }
 
@@ -143,17 +140,12 @@ export class McpConfigurationsService {
   ): Promise<McpConfigurationPage> {
     const scope = await this.listScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    const after = decodeCursor(query.cursor);
-    if (after && Number.isNaN(new Date(after.sort).getTime())) {
-      throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
-    }
     const { rows, total } = await this.configurations.list(
       scope,
       { type: query.type, isActive: query.is_active },
-      { after, take: limit + 1 },
+      { limit, after: decodeCursor(query.cursor) },
     );
-    const page = toPage(rows, limit, (row) => ({ sort: row.createdAt.toISOString(), id: row.id }));
-    return { rows: page.items, limit, nextCursor: page.nextCursor, hasMore: page.hasMore, total };
+    return { ...toPage(rows, limit, (row) => row), total };
   }
 
   async get(principal: Principal, id: string): Promise<McpConfigurationEntity> {

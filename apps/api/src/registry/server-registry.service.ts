@@ -318,14 +318,10 @@ export class ServerRegistryService {
     const cursor = decodeCursor(query.cursor);
     let after: McpServerPage['after'];
     if (cursor) {
-      const createdAt = new Date(cursor.sort);
-      if (Number.isNaN(createdAt.getTime())) {
-        throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
-      }
       // Across organizations a server_id repeats, so the cursor carries the organization too.
       const [serverId, organizationId] =
         scope === ALL_ORGANIZATIONS ? splitServerKey(cursor.id) : [cursor.id, undefined];
-      after = { createdAt, serverId, organizationId };
+      after = { createdAt: cursor.createdAt, serverId, organizationId };
     }
     const filter: McpServerListFilter = { accessGroup: query.access_group, status: query.status };
     const [rows, total] = await Promise.all([
@@ -333,7 +329,7 @@ export class ServerRegistryService {
       query.include_total ? this.servers.countVisible(scope, visibility, filter) : null,
     ]);
     const page: Page<McpServerView> = toPage(rows, limit, (row) => ({
-      sort: row.createdAt.toISOString(),
+      createdAt: row.createdAt,
       id: scope === ALL_ORGANIZATIONS ? `${row.serverId}/${row.organizationId}` : row.serverId,
     }));
     const grouped = page.items.filter((row) => row.hasAccessGroups).map((row) => row.serverId);

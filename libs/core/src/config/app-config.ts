@@ -7,6 +7,8 @@ export interface AppConfig {
   host: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /** Time a client has to send a whole request (headers and body); 0 turns it off. */
+  requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   database: DatabaseConfig;
   auth: {
@@ -196,6 +198,7 @@ export function parseEnv(env: Env): AppConfig {
       'silent',
     ] as const),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 0, 600_000),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     database,
     auth: {

@@ -12,6 +12,7 @@ import {
 } from '../entities/mcp-server.entity';
 import { McpServerAccessGroupEntity } from '../entities/mcp-server-access-group.entity';
 import { utcDate } from '../entities/timestamp.transformer';
+import { keysetCondition, SqlCondition } from './keyset';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 
@@ -269,26 +270,26 @@ function readableCondition(
   };
 }
 
-/** Rows after the cursor in (created_at, server_id[, organization_id]) order, on alias `x`. */
-function keysetCondition(
+/**
+ * Rows of `alias` after the cursor in (created_at, server_id[, organization_id]) order; the
+ * access-group index keeps the server's creation time as `server_created_at`.
+ */
+function afterCursor(
   scope: OrganizationScope,
   page: McpServerPage,
-): { sql: string; params: unknown[] } {
+  alias: string,
+  createdAtColumn = 'created_at',
+): SqlCondition {
   if (!page.after) return { sql: '', params: [] };
   const at = sqlInstant(page.after.createdAt);
-  const id = page.after.serverId;
+  const { serverId, organizationId } = page.after;
   if (scope === ALL_ORGANIZATIONS) {
-    return {
-      sql:
-        ' AND (x.created_at > ? OR (x.created_at = ? AND (x.server_id > ?' +
-        ' OR (x.server_id = ? AND x.organization_id > ?))))',
-      params: [at, at, id, id, page.after.organizationId ?? ''],
-    };
+    return keysetCondition(
+      [`${alias}.${createdAtColumn}`, `${alias}.server_id`, `${alias}.organization_id`],
+      [at, serverId, organizationId ?? ''],
+    );
   }
-  return {
-    sql: ' AND (x.created_at > ? OR (x.created_at = ? AND x.server_id > ?))',
-    params: [at, at, id],
-  };
+  return keysetCondition([`${alias}.${createdAtColumn}`, `${alias}.server_id`], [at, serverId]);
 }
 
 function filterCondition(filter: McpServerListFilter): { sql: string; params: unknown[] } {
@@ -397,13 +398,13 @@ export class McpServerRepository {
     filter: McpServerListFilter,
     page: McpServerPage,
   ): Promise<McpServerView[]> {
-    const keyset = keysetCondition(scope, page);
     const groups = groupReader(scope, visibility, filter);
     if (groups) {
       // Members and viewers: the servers without groups, and the servers of each of their groups,
       // are each a bounded read of one index range in list order (at most one page each),
       // merged here; never a walk over the organization or over a whole group.
       const take = page.limit + 1;
+      const keyset = afterCursor(scope, page, 'x');
       const ungroupedStatus = filter.status === undefined ? '' : ' AND x.status = ?';
       const branches = [
         `SELECT server_id FROM (SELECT x.server_id FROM mcp_servers x` +
@@ -416,9 +417,7 @@ export class McpServerRepository {
         ...keyset.params,
         take,
       ];
-      const groupKeyset = keyset.sql
-        .replace(/x\.created_at/g, 'g.server_created_at')
-        .replace(/x\.server_id/g, 'g.server_id');
+      const groupKeyset = afterCursor(scope, page, 'g', 'server_created_at');
       // With a status filter the group's range is read in order until a page of matches is found.
       const statusJoin =
         filter.status === undefined
@@ -428,14 +427,14 @@ export class McpServerRepository {
       groups.accessGroups.forEach((accessGroup, index) => {
         branches.push(
           `SELECT server_id FROM (SELECT g.server_id FROM mcp_server_access_groups g${statusJoin}` +
-            ` WHERE g.organization_id = ? AND g.access_group = ?${groupKeyset}` +
+            ` WHERE g.organization_id = ? AND g.access_group = ?${groupKeyset.sql}` +
             ` ORDER BY g.server_created_at, g.server_id LIMIT ?) b${index + 1}`,
         );
         params.push(
           ...(filter.status === undefined ? [] : [filter.status]),
           groups.organizationId,
           accessGroup,
-          ...keyset.params,
+          ...groupKeyset.params,
           take,
         );
       });
@@ -451,7 +450,8 @@ export class McpServerRepository {
     const filtered = filterCondition(filter);
     let sql = `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE ${readable.sql}${filtered.sql}`;
     const params: unknown[] = [...readable.params, ...filtered.params];
-    sql += keyset.sql.replace(/x\./g, 's.');
+    const keyset = afterCursor(scope, page, 's');
+    sql += keyset.sql;
     params.push(...keyset.params);
     sql += ` ORDER BY s.created_at, s.server_id${scope === ALL_ORGANIZATIONS ? ', s.organization_id' : ''} LIMIT ?`;
     params.push(page.limit + 1);
