@@ -159,7 +159,8 @@ function initialized(id, name) {
 /** The Authorization header as a careless server might quote it back. */
 function echoesOf(auth) {
   const [scheme = '', credential = ''] = auth.split(' ');
-  const echoes = [auth, credential];
+  const echoes = [];
+  // What a Basic credential holds first: an error message may be cut after a few hundred chars.
   if (scheme.toLowerCase() === 'basic') {
     const pair = Buffer.from(credential, 'base64').toString('utf8');
     const [user, ...rest] = pair.split(':');
@@ -175,6 +176,13 @@ function echoesOf(auth) {
       pair.toUpperCase(),
     );
   }
+  echoes.push(
+    auth,
+    credential,
+    Buffer.from(credential).toString('base64'),
+    Buffer.from(credential).toString('hex'),
+    credential.toUpperCase(),
+  );
   return echoes;
 }
 

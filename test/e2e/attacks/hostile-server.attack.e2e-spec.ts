@@ -152,6 +152,8 @@ describe('attack: a hostile MCP server against the prober', () => {
       Buffer.from(password).toString('base64'),
       Buffer.from(password).toString('hex'),
       token,
+      Buffer.from(token).toString('base64'),
+      Buffer.from(token).toString('hex'),
     ];
     function expectNoSecret(text: string): void {
       for (const form of forms) expect(text.toLowerCase()).not.toContain(form.toLowerCase());
