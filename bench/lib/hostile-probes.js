@@ -34,8 +34,8 @@ async function created(promise, what) {
 }
 
 /**
- * Registers `count` servers at `${hostileUrl}/huge-initialize?mb=${mb}` (plus one small warm-up
- * server), probes the warm-up one, takes the RSS baseline, then probes the big ones all at once
+ * Registers `count` servers at `${hostileUrl}/huge-initialize?mb=${mb}` (plus two warm-up
+ * servers), probes the warm-up ones, takes the RSS baseline, then probes the big ones all at once
  * while polling /health/live back to back and sampling RSS every 20 ms.
  */
 async function measureHostileProbes({ appUrl, adminKey, pid, hostileUrl, count = 4, mb = 300 }) {
@@ -63,13 +63,19 @@ async function measureHostileProbes({ appUrl, adminKey, pid, hostileUrl, count =
       }),
       `server ${name}`,
     );
-  const warmUp = await register('Warm up', '/echo-auth');
+  // A running service has probed before: warm the code paths (a normal exchange, and a stream
+  // read up to the message limit) so the figures are its steady state, not first-use compiling.
+  const warmUps = [
+    await register('Warm up', '/echo-auth'),
+    await register('Warm up SSE', '/endless-sse'),
+  ];
   const targets = [];
   for (let i = 0; i < count; i++)
     targets.push(await register(`Huge ${i}`, `/huge-initialize?mb=${mb}`));
 
-  // Loads every code path a probe takes (SDK, limits, tools) before the baseline is read.
-  await call(appUrl, admin.key, 'POST', `/v1/mcp/server/${warmUp.server_id}/health`);
+  for (const server of warmUps) {
+    await call(appUrl, admin.key, 'POST', `/v1/mcp/server/${server.server_id}/health`);
+  }
   for (let i = 0; i < 20; i++) await call(appUrl, adminKey, 'GET', '/health/live');
   const rssBaseline = rssOf(pid);
 
@@ -79,15 +85,19 @@ async function measureHostileProbes({ appUrl, adminKey, pid, hostileUrl, count =
     rssPeak = Math.max(rssPeak, rssOf(pid));
   }, RSS_SAMPLE_MS);
   const liveMs = [];
+  const started = performance.now();
   const poller = (async () => {
     while (running) {
       const live = await call(appUrl, adminKey, 'GET', '/health/live');
       if (live.status !== 200) throw new Error(`/health/live answered ${live.status}`);
       liveMs.push(live.ms);
+      if (process.env.HOSTILE_TRACE)
+        process.stderr.write(
+          `live ${(performance.now() - started - live.ms).toFixed(0)} +${live.ms.toFixed(0)}\n`,
+        );
     }
   })();
 
-  const started = performance.now();
   let probes;
   try {
     probes = await Promise.all(
