@@ -10,14 +10,11 @@ import {
   createValidationPipe,
   installRequestLogging,
   requestIdFor,
+  TrustProxy,
 } from '@app/core';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ConnectionDrain } from './http/connection-drain';
-import {
-  clientErrorHandler,
-  frameworkErrorHandler,
-  RejectionLog,
-} from './http/framework-errors';
+import { clientErrorHandler, frameworkErrorHandler, RejectionLog } from './http/framework-errors';
 import { jsonBodyParser } from './http/json-body.parser';
 
 export interface CreatedApp {
@@ -40,6 +37,9 @@ export async function createApp(options: AppModuleOptions = {}): Promise<Created
     frameworkErrors: frameworkErrorHandler(rejectionLog),
     clientErrorHandler: clientErrorHandler(rejectionLog),
     requestTimeout: config.requestTimeoutMs,
+    // Whose X-Forwarded-For names the client (request.ip, the per-IP rate limit): nobody's by
+    // default, so a client cannot pick its own address; set TRUST_PROXY behind a balancer.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     http: nodeServerTimeouts(config.requestTimeoutMs),
     // Shutdown belongs to ConnectionDrain: our envelope instead of Fastify's 503 body, and no
     // idle keep-alive socket destroyed under a request its client is sending.
@@ -95,4 +95,16 @@ function nodeServerTimeouts(requestTimeoutMs: number): ServerOptions {
     headersTimeout: Math.min(60_000, requestTimeoutMs),
     connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(requestTimeoutMs / 4))),
   };
+}
+
+/**
+ * Fastify takes booleans and address lists as they are; a hop count (trust the nearest n proxies,
+ * whoever they are) it no longer supports, so it is a function here. Prefer the balancer's
+ * addresses: a hop count also trusts a client that reaches the service directly.
+ */
+function fastifyTrustProxy(
+  trustProxy: TrustProxy,
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy !== 'number') return trustProxy;
+  return (_address, hop) => hop < trustProxy;
 }

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@app/auth';
 import { DatabaseHealthIndicator } from './database.health';
 
+/** Never rate limited: a flood of failed logins from a balancer's address must not fail these. */
 @ApiTags('health')
 @Controller('health')
 export class ServiceHealthController {
@@ -13,14 +14,14 @@ export class ServiceHealthController {
   ) {}
 
   @Get('live')
-  @Public()
+  @Public({ rateLimit: false })
   @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @Public()
+  @Public({ rateLimit: false })
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: database ping; 503 (error envelope) when it is down' })
   ready() {
