@@ -1,7 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@app/auth';
+import { DatabaseFailureReason, DatabaseUnavailableError } from '@app/core';
 import { DatabaseHealthIndicator } from './database.health';
 
 /** Never rate limited: a flood of failed logins from a balancer's address must not fail these. */
@@ -24,7 +25,15 @@ export class ServiceHealthController {
   @Public({ rateLimit: false })
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: database ping; 503 (error envelope) when it is down' })
-  ready() {
-    return this.health.check([() => this.database.ping()]);
+  async ready() {
+    try {
+      return await this.health.check([() => this.database.ping()]);
+    } catch (error) {
+      // The envelope says why: database_unavailable (refused, reset) or database_timeout (hung).
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const body = error.getResponse() as { error?: { database?: { reason?: string } } };
+      const reason = body.error?.database?.reason as DatabaseFailureReason | undefined;
+      throw new DatabaseUnavailableError(reason ?? 'database_unavailable', false);
+    }
   }
 }
