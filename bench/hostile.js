@@ -68,7 +68,7 @@ async function main() {
       `${count} concurrent probes of a ${mb} MB initialize answer (database ${databaseUrl.split(':')[0]})`,
       `  outcomes          ${[...new Set(result.results.map((r) => `${r.status}: ${r.error}`))].join('; ')}`,
       `  probe time        ${result.probeMs.map((ms) => `${Math.round(ms)} ms`).join(', ')}`,
-      `  RSS               ${mib(result.rssBaseline)} before, ${mib(result.rssPeak)} at peak: +${mib(result.rssGrowth)}`,
+      `  RSS               ${mib(result.rssBeforeWarmUp)} before the warm-up, ${mib(result.rssBaseline)} after it, ${mib(result.rssPeak)} at peak: +${mib(result.rssGrowth)}`,
       `  /health/live      ${result.live.count} calls during the probes: max ${result.live.maxMs.toFixed(1)} ms, p99 ${result.live.p99Ms.toFixed(1)} ms, p50 ${result.live.p50Ms.toFixed(1)} ms`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

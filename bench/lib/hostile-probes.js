@@ -36,7 +36,8 @@ async function created(promise, what) {
 /**
  * Registers `count` servers at `${hostileUrl}/huge-initialize?mb=${mb}` (plus two warm-up
  * servers), probes the warm-up ones, takes the RSS baseline, then probes the big ones all at once
- * while polling /health/live back to back and sampling RSS every 20 ms.
+ * while polling /health/live back to back and sampling RSS every 20 ms. RSS growth is the peak
+ * over the RSS before the warm-up (the warm-up's own growth counts too).
  */
 async function measureHostileProbes({ appUrl, adminKey, pid, hostileUrl, count = 4, mb = 300 }) {
   const tag = Math.random().toString(16).slice(2, 10);
@@ -73,6 +74,7 @@ async function measureHostileProbes({ appUrl, adminKey, pid, hostileUrl, count =
   for (let i = 0; i < count; i++)
     targets.push(await register(`Huge ${i}`, `/huge-initialize?mb=${mb}`));
 
+  const rssBeforeWarmUp = rssOf(pid);
   for (const server of warmUps) {
     await call(appUrl, admin.key, 'POST', `/v1/mcp/server/${server.server_id}/health`);
   }
@@ -122,9 +124,11 @@ async function measureHostileProbes({ appUrl, adminKey, pid, hostileUrl, count =
       status: probe.body?.status,
       error: probe.body?.health_check_error,
     })),
+    rssBeforeWarmUp,
     rssBaseline,
     rssPeak,
-    rssGrowth: rssPeak - rssBaseline,
+    // Counted from before the warm-up too: what probing hostile servers costs at all.
+    rssGrowth: rssPeak - Math.min(rssBeforeWarmUp, rssBaseline),
     live: {
       count: liveMs.length,
       maxMs: liveMs[liveMs.length - 1] ?? NaN,

@@ -15,7 +15,7 @@ const { measureHostileProbes } = require('../../../bench/lib/hostile-probes.js')
   }) => Promise<{
     results: { status: string; error: string }[];
     probeMs: number[];
-    rssBaseline: number;
+    rssBeforeWarmUp: number;
     rssGrowth: number;
     live: { count: number; maxMs: number; p99Ms: number };
   }>;
@@ -75,7 +75,7 @@ describe('attack: four concurrent probes of 300 MB initialize answers', () => {
       });
       process.stderr.write(
         `probe-memory run ${attempt}: RSS +${(result.rssGrowth / MiB).toFixed(1)} MiB over ` +
-          `${(result.rssBaseline / MiB).toFixed(1)} MiB; /health/live max ` +
+          `${(result.rssBeforeWarmUp / MiB).toFixed(1)} MiB; /health/live max ` +
           `${result.live.maxMs.toFixed(1)} ms over ${result.live.count} calls; probes ` +
           `${result.probeMs.map((ms) => Math.round(ms)).join(', ')} ms\n`,
       );
