@@ -93,10 +93,6 @@ async function measureHostileProbes({ appUrl, adminKey, pid, hostileUrl, count =
       const live = await call(appUrl, adminKey, 'GET', '/health/live');
       if (live.status !== 200) throw new Error(`/health/live answered ${live.status}`);
       liveMs.push(live.ms);
-      if (process.env.HOSTILE_TRACE)
-        process.stderr.write(
-          `live ${(performance.now() - started - live.ms).toFixed(0)} +${live.ms.toFixed(0)}\n`,
-        );
     }
   })();
 
