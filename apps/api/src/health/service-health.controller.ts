@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Public } from '@app/auth';
 import { DatabaseHealthIndicator } from './database.health';
+import { EncryptionKeysHealthIndicator } from './encryption-keys.health';
 
 @ApiTags('health')
 @Controller('health')
@@ -10,6 +11,7 @@ export class ServiceHealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: DatabaseHealthIndicator,
+    private readonly encryptionKeys: EncryptionKeysHealthIndicator,
   ) {}
 
   @Get('live')
@@ -22,8 +24,11 @@ export class ServiceHealthController {
   @Get('ready')
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: database ping; 503 (error envelope) when it is down' })
+  @ApiOperation({
+    summary:
+      'Readiness: database ping (503 in the error envelope when it is down) and the encryption keys: active, known, and unknown_seen (key ids of stored values this instance cannot open; stays 200)',
+  })
   ready() {
-    return this.health.check([() => this.database.ping()]);
+    return this.health.check([() => this.database.ping(), () => this.encryptionKeys.check()]);
   }
 }

@@ -4,6 +4,7 @@ import {
   AppError,
   ErrorType,
   InternalError,
+  isConvertibleToAppError,
   RateLimitError,
   ServiceUnavailableError,
 } from './app-error';
@@ -43,7 +44,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const traceId = String(request?.id ?? 'req_unknown');
     const error = this.toAppError(exception, request);
 
-    if (error.status >= 500) {
+    if (error.status >= 500 && !error.loggedAtSource) {
       const cause = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(
         { trace_id: traceId, err: { type: cause.name, message: safeMessage(cause) } },
@@ -72,6 +73,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private toAppError(exception: unknown, request: FastifyRequest | undefined): AppError {
     if (exception instanceof AppError) return exception;
+    if (isConvertibleToAppError(exception)) return exception.toAppError();
     if (isDatabaseUnavailableError(exception)) return new ServiceUnavailableError();
     if (exception instanceof HttpException) return fromHttpException(exception, request);
     const fastifyError = exception as FastifyLikeError;
