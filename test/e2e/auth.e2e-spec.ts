@@ -313,6 +313,22 @@ describe('admin routes', () => {
     expect((await t.request('GET', '/v1/organizations?cursor=garbage')).status).toBe(400);
   });
 
+  it.each([
+    '/v1/organizations',
+    '/v1/api-keys',
+    '/v1/teams',
+    '/v1/audit-events',
+    '/v1/mcp-configurations',
+    '/v1/mcp/server',
+  ])('answers 400 naming cursor for a cursor it did not make on %s', async (path) => {
+    const undated = Buffer.from('["yesterday","org_x"]').toString('base64url');
+    for (const cursor of ['garbage', undated]) {
+      const res = await t.request('GET', `${path}?cursor=${cursor}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    }
+  });
+
   it('deletes an organization with its keys and teams; its keys stop working at once', async () => {
     const org = await createOrg(t);
     const team = await createTeam(t, org.organization_id, ['x']);

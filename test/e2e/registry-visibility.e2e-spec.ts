@@ -185,6 +185,7 @@ describe('server registry visibility (API.md §2)', () => {
     expect(health.body).toHaveLength(3);
     expect(health.body.find((h: { server_id: string }) => h.server_id === f.servers.a)).toEqual({
       server_id: f.servers.a,
+      organization_id: f.orgId,
       status: 'unknown',
       last_health_check: null,
       health_check_error: null,

@@ -15,6 +15,7 @@ export * from './entities/api-key-team.entity';
 export * from './entities/team.entity';
 export * from './entities/team-access-group.entity';
 export * from './repositories/organization-scope';
+export * from './repositories/keyset';
 export * from './repositories/organization.repository';
 export * from './repositories/api-key.repository';
 export * from './repositories/team.repository';

@@ -1,5 +1,10 @@
 import type { AppConfig } from '@app/core';
-import type { HealthCheckRepository, McpServerClaim, McpServerProbeTarget } from '@app/dal';
+import type {
+  HealthCheckRepository,
+  McpServerClaim,
+  McpServerProbeTarget,
+  McpServerRef,
+} from '@app/dal';
 import type { ProbeResult } from '@app/mcp-probe';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
@@ -52,7 +57,8 @@ class FakeRepository {
     return 'written' as const;
   }
 
-  async releaseClaims(_scope: unknown, owners: string[], serverIds: string[]) {
+  async releaseClaims(_scope: unknown, owners: string[], servers: McpServerRef[]) {
+    const serverIds = servers.map((server) => server.serverId);
     for (const id of serverIds) {
       if (owners.includes(this.claims.get(id) ?? '')) {
         this.claims.delete(id);

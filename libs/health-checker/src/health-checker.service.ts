@@ -9,7 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { APP_CONFIG, AppConfig, shutdownDrainBudgetMs } from '@app/core';
 import { UnknownEncryptionKeyError } from '@app/crypto';
-import { ALL_ORGANIZATIONS, HealthCheckRepository, McpServerProbeTarget } from '@app/dal';
+import {
+  ALL_ORGANIZATIONS,
+  HealthCheckRepository,
+  McpServerProbeTarget,
+  McpServerRef,
+  serverKey,
+} from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthMetrics } from './health-metrics';
 import { nextCheckAt, serverOutcomeOf } from './probe-outcome';
@@ -58,7 +64,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   /** Set when shutdown gave up waiting: late results are dropped, their claims were released. */
   private abandoned = false;
   /** Server id → owner token of the claim its running probe holds. */
-  private readonly inFlight = new Map<string, string>();
+  private readonly inFlight = new Map<string, { server: McpServerRef; owner: string }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -123,19 +129,19 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     clearTimeout(budget);
     if (finished || this.inFlight.size === 0) return;
     this.abandoned = true;
-    const serverIds = [...this.inFlight.keys()];
+    const running = [...this.inFlight.values()];
     try {
       await this.repository.releaseClaims(
         ALL_ORGANIZATIONS,
-        [...new Set(this.inFlight.values())],
-        serverIds,
+        [...new Set(running.map((entry) => entry.owner))],
+        running.map((entry) => entry.server),
       );
       this.logger.warn(
-        `Stopped with ${serverIds.length} probes still running; released their claims`,
+        `Stopped with ${running.length} probes still running; released their claims`,
       );
     } catch (error) {
       this.logger.warn(
-        `Stopped with ${serverIds.length} probes still running; their claims expire by themselves (${errorName(error)})`,
+        `Stopped with ${running.length} probes still running; their claims expire by themselves (${errorName(error)})`,
       );
     }
   }
@@ -218,7 +224,11 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         Math.max(0, batch.claimedAt.getTime() - server.nextCheckAt.getTime()) / 1000,
       );
     }
-    this.inFlight.set(server.serverId, batch.owner);
+    const key = serverKey(server.organizationId, server.serverId);
+    this.inFlight.set(key, {
+      server: { organizationId: server.organizationId, serverId: server.serverId },
+      owner: batch.owner,
+    });
     this.metrics.checkStarted();
     let outcome: 'written' | 'changed' | 'lost' | 'failed' | 'abandoned' = 'failed';
     try {
@@ -248,7 +258,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
       }
     } finally {
-      this.inFlight.delete(server.serverId);
+      this.inFlight.delete(key);
       this.metrics.checkFinished(outcome);
     }
   }

@@ -377,6 +377,29 @@ describe('McpProber over HTTP (real servers on loopback)', () => {
       expect(server.connections).toBe(0);
     });
 
+    it('refuses a name resolving to an IPv6 form that embeds a refused IPv4, before dialing', async () => {
+      const server = await mcpServer({ transport: 'streamable_http' });
+      const port = new URL(server.url).port;
+      const strict = { ...policy, allowLoopback: false };
+      for (const address of [
+        '2002:7f00:1::1',
+        '64:ff9b::7f00:1',
+        '64:ff9b:1::7f00:1',
+        '::ffff:0:7f00:1',
+        '::7f00:1',
+        '2001:0:4136:e378:8000:63bf:80ff:fffe',
+      ]) {
+        const lookup = jest.fn(async () => [{ address, family: 6 }]);
+        const result = await new McpProber(strict, { lookup }).probe({
+          transport: 'streamable_http',
+          url: `http://embedded.example.test:${port}/mcp`,
+        });
+        expect(result.error_kind).toBe('target_refused');
+        expect(result.error).toContain(`${address} embeds an IPv4 address: 127.0.0.1`);
+      }
+      expect(server.connections).toBe(0);
+    });
+
     it('dials the vetted address once resolved, keeping the host name in the Host header', async () => {
       const server = await mcpServer({ transport: 'streamable_http' });
       const port = new URL(server.url).port;

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export type AddressCategory =
   'public' | 'private' | 'loopback' | 'link_local' | 'metadata' | 'unspecified' | 'reserved';
@@ -8,71 +8,105 @@ export interface AddressPolicy {
   denyPrivateNetworks: boolean;
 }
 
-export interface ParsedAddress {
-  family: 4 | 6;
-  bytes: number[];
-}
-
-interface Range {
-  bytes: number[];
-  prefix: number;
-}
-
-const v4 = (text: string, prefix: number): Range => ({ bytes: parseIpv4(text)!, prefix });
-const v6 = (text: string, prefix: number): Range => ({ bytes: parseIpv6(text)!, prefix });
+type IPv4 = ipaddr.IPv4;
+type IPv6 = ipaddr.IPv6;
 
 // Metadata endpoints hand out cloud credentials, so they are refused before any broader rule.
-const METADATA: Range[] = [v4('169.254.169.254', 32), v4('100.100.100.200', 32)];
-const METADATA_V6: Range[] = [v6('fd00:ec2::254', 128)];
+const METADATA_V4 = ['169.254.169.254', '100.100.100.200'].map((text) => ipaddr.IPv4.parse(text));
+const METADATA_V6 = [ipaddr.IPv6.parse('fd00:ec2::254')];
 
-const V4_RULES: [Range, AddressCategory][] = [
-  [v4('0.0.0.0', 8), 'unspecified'],
-  [v4('127.0.0.0', 8), 'loopback'],
-  [v4('169.254.0.0', 16), 'link_local'],
-  [v4('10.0.0.0', 8), 'private'],
-  [v4('172.16.0.0', 12), 'private'],
-  [v4('192.168.0.0', 16), 'private'],
-  [v4('100.64.0.0', 10), 'private'],
-  // Multicast, the old class E block and the broadcast address never host an MCP server.
-  [v4('224.0.0.0', 4), 'reserved'],
-  [v4('240.0.0.0', 4), 'reserved'],
-];
+// ipaddr.js range names → our categories. Unlisted ranges (unicast, as112, amt) are public.
+const V4_RANGES: Record<string, AddressCategory> = {
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  linkLocal: 'link_local',
+  private: 'private',
+  carrierGradeNat: 'private',
+  // Multicast, broadcast, class E, benchmarking and documentation blocks never host a server.
+  multicast: 'reserved',
+  broadcast: 'reserved',
+  reserved: 'reserved',
+};
 
-const V6_RULES: [Range, AddressCategory][] = [
-  [v6('::', 128), 'unspecified'],
-  [v6('::1', 128), 'loopback'],
-  [v6('fe80::', 10), 'link_local'],
-  [v6('fc00::', 7), 'private'],
+const V6_RANGES: Record<string, AddressCategory> = {
+  unspecified: 'unspecified',
+  loopback: 'loopback',
+  linkLocal: 'link_local',
+  uniqueLocal: 'private',
   // Deprecated site-local addresses still route inside some networks.
-  [v6('fec0::', 10), 'private'],
-  [v6('ff00::', 8), 'reserved'],
+  deprecatedSiteLocal: 'private',
+  multicast: 'reserved',
+  discard: 'reserved',
+  reserved: 'reserved',
+  benchmarking: 'reserved',
+  deprecatedOrchid: 'reserved',
+  orchid2: 'reserved',
+  droneRemoteIdProtocolEntityTags: 'reserved',
+  // A local-use NAT64 address whose IPv4 address cannot be located cannot be vetted.
+  rfc6052: 'reserved',
+};
+
+// Worst first: what classifyAddress reports when an address embeds several IPv4 addresses.
+const SEVERITY: AddressCategory[] = [
+  'metadata',
+  'unspecified',
+  'link_local',
+  'reserved',
+  'loopback',
+  'private',
+  'public',
 ];
 
-// These IPv6 forms carry an IPv4 address in their last 32 bits and reach that IPv4 host, so they
-// are judged by the embedded address (otherwise ::ffff:169.254.169.254 would slip through).
-const EMBEDS_V4: Range[] = [v6('::ffff:0:0', 96), v6('::', 96), v6('64:ff9b::', 96)];
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
+const NAT64_LOCAL_USE = ipaddr.IPv6.parseCIDR('64:ff9b:1::/48');
+// RFC 6052 §2.2: where the IPv4 bytes sit for the prefix lengths /48, /56, /64 and /96. Byte 8
+// (the u octet) and every byte after the IPv4 address are zero in a well-formed address; a
+// local-use address that fits no layout cannot be vetted and is refused as reserved.
+const RFC6052_LAYOUTS = [
+  [6, 7, 9, 10],
+  [7, 9, 10, 11],
+  [9, 10, 11, 12],
+  [12, 13, 14, 15],
+];
 
-export function parseIpAddress(text: string): ParsedAddress | null {
-  const withoutZone = text.includes('%') ? text.slice(0, text.indexOf('%')) : text;
-  const bare =
-    withoutZone.startsWith('[') && withoutZone.endsWith(']')
-      ? withoutZone.slice(1, -1)
-      : withoutZone;
-  if (isIPv4(bare)) return { family: 4, bytes: parseIpv4(bare)! };
-  if (isIPv6(bare)) return { family: 6, bytes: parseIpv6(bare)! };
+/** A plain IP literal (IPv6 may be bracketed and carry a zone); anything else is null. */
+export function parseIpAddress(text: string): IPv4 | IPv6 | null {
+  const bare = text.replace(/^\[(.*)\]$/, '$1');
+  // Only dotted quads: the inet_aton shorthands (127.1, 0x7f.1) are no address a resolver returns.
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare);
+  if (ipaddr.IPv6.isValid(bare)) return ipaddr.IPv6.parse(bare);
   return null;
 }
 
 export function classifyAddress(text: string): AddressCategory {
-  const parsed = parseIpAddress(text);
+  const address = parseIpAddress(text);
   // Anything that is not a plain IP literal cannot be vetted, so it is never dialled.
-  if (!parsed) return 'reserved';
-  return parsed.family === 4 ? classifyV4(parsed.bytes) : classifyV6(parsed.bytes);
+  if (!address) return 'reserved';
+  if (address.kind() === 'ipv4') return classifyV4(address as IPv4);
+  const own = ownV6Category(address as IPv6);
+  if (own) return own;
+  const embedded = embeddedIpv4(address as IPv6).map(classifyV4);
+  return embedded.length === 0 ? 'public' : worst(embedded);
 }
 
 /** Why the address may not be probed under the policy, or null when it may. */
 export function addressRefusal(text: string, policy: AddressPolicy): string | null {
-  const category = classifyAddress(text);
+  const address = parseIpAddress(text);
+  if (!address) return refusalOf(text, 'reserved', policy);
+  if (address.kind() === 'ipv4') return refusalOf(text, classifyV4(address as IPv4), policy);
+  const v6 = address as IPv6;
+  const own = ownV6Category(v6);
+  if (own) return refusalOf(text, own, policy);
+  // Each form that carries an IPv4 address reaches that IPv4 host (through a translator, a relay
+  // or the host's own tunnel), so every IPv4 address it may stand for has to pass on its own.
+  for (const inner of embeddedIpv4(v6)) {
+    const refusal = refusalOf(inner.toString(), classifyV4(inner), policy);
+    if (refusal) return `${text} embeds an IPv4 address: ${refusal}`;
+  }
+  return null;
+}
+
+function refusalOf(text: string, category: AddressCategory, policy: AddressPolicy): string | null {
   switch (category) {
     case 'metadata':
       return `${text} is a cloud metadata address`;
@@ -91,63 +125,52 @@ export function addressRefusal(text: string, policy: AddressPolicy): string | nu
   }
 }
 
-function classifyV4(bytes: number[]): AddressCategory {
-  if (METADATA.some((range) => inRange(bytes, range))) return 'metadata';
-  for (const [range, category] of V4_RULES) {
-    if (inRange(bytes, range)) return category;
-  }
-  return 'public';
+function classifyV4(address: IPv4): AddressCategory {
+  if (METADATA_V4.some((metadata) => address.match(metadata, 32))) return 'metadata';
+  return V4_RANGES[address.range()] ?? 'public';
 }
 
-function classifyV6(bytes: number[]): AddressCategory {
-  if (METADATA_V6.some((range) => inRange(bytes, range))) return 'metadata';
-  // :: and ::1 sit inside ::/96 but mean themselves, not an embedded IPv4 address.
-  for (const [range, category] of V6_RULES.slice(0, 2)) {
-    if (inRange(bytes, range)) return category;
-  }
-  if (EMBEDS_V4.some((range) => inRange(bytes, range))) return classifyV4(bytes.slice(12));
-  for (const [range, category] of V6_RULES.slice(2)) {
-    if (inRange(bytes, range)) return category;
-  }
-  return 'public';
+/** The category an IPv6 address has by itself, or null for the forms judged by an IPv4 inside. */
+function ownV6Category(address: IPv6): AddressCategory | null {
+  if (METADATA_V6.some((metadata) => address.match(metadata, 128))) return 'metadata';
+  if (embeddedIpv4(address).length > 0) return null;
+  return V6_RANGES[address.range()] ?? 'public';
 }
 
-function inRange(bytes: number[], range: Range): boolean {
-  if (bytes.length !== range.bytes.length) return false;
-  let remaining = range.prefix;
-  for (let i = 0; remaining > 0; i++, remaining -= 8) {
-    const mask = remaining >= 8 ? 0xff : (0xff << (8 - remaining)) & 0xff;
-    if ((bytes[i] & mask) !== (range.bytes[i] & mask)) return false;
+/**
+ * The IPv4 addresses an IPv6 form stands for: IPv4-mapped (::ffff:a.b.c.d), SIIT
+ * (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::/96, and the local-use
+ * 64:ff9b:1::/48 read at every prefix length RFC 6052 allows that fits the address), 6to4
+ * (2002:AABB:CCDD::) and Teredo (2001:0:server:…:client, the client address stored inverted).
+ * Empty for every other address.
+ */
+function embeddedIpv4(address: IPv6): IPv4[] {
+  const bytes = address.toByteArray();
+  const v4 = (...indexes: number[]): IPv4 => new ipaddr.IPv4(indexes.map((i) => bytes[i]));
+  const last32 = (): IPv4 => v4(12, 13, 14, 15);
+  switch (address.range()) {
+    case 'ipv4Mapped':
+    case 'rfc6145':
+      return [last32()];
+    case '6to4':
+      return [v4(2, 3, 4, 5)];
+    case 'teredo':
+      return [v4(4, 5, 6, 7), new ipaddr.IPv4([12, 13, 14, 15].map((i) => bytes[i] ^ 0xff))];
+    case 'rfc6052':
+      if (address.match(NAT64_WELL_KNOWN)) return [last32()];
+      if (!address.match(NAT64_LOCAL_USE)) return [];
+      // The operator's prefix length is unknown here: every reading that fits has to pass.
+      if (bytes[8] !== 0) return [];
+      return RFC6052_LAYOUTS.filter((layout) =>
+        bytes.slice(layout[3] + 1).every((byte) => byte === 0),
+      ).map((layout) => v4(...layout));
   }
-  return true;
+  // IPv4-compatible: 96 zero bits, then the IPv4 address. :: and ::1 mean themselves.
+  const compatible = bytes.slice(0, 12).every((byte) => byte === 0);
+  const special = address.range() === 'unspecified' || address.range() === 'loopback';
+  return compatible && !special ? [last32()] : [];
 }
 
-function parseIpv4(text: string): number[] | null {
-  if (!isIPv4(text)) return null;
-  return text.split('.').map(Number);
-}
-
-function parseIpv6(text: string): number[] | null {
-  if (!isIPv6(text)) return null;
-  let head = text;
-  const tail: number[] = [];
-  // A trailing dotted quad (::ffff:1.2.3.4) stands for the last two 16-bit groups.
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.', lastColon)) {
-    const quad = parseIpv4(text.slice(lastColon + 1));
-    if (!quad) return null;
-    tail.push(...quad);
-    head = text.slice(0, lastColon + 1);
-    if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
-  }
-  const [left, right] = head.includes('::') ? head.split('::') : [head, null];
-  const toGroups = (part: string): number[] =>
-    part === '' ? [] : part.split(':').map((group) => parseInt(group, 16));
-  const leftGroups = toGroups(left);
-  const rightGroups = right === null ? [] : toGroups(right);
-  const missing = 8 - tail.length / 2 - leftGroups.length - rightGroups.length;
-  if (missing < 0 || (right === null && missing !== 0)) return null;
-  const groups = [...leftGroups, ...new Array<number>(missing).fill(0), ...rightGroups];
-  const bytes = groups.flatMap((group) => [group >> 8, group & 0xff]);
-  return [...bytes, ...tail];
+function worst(categories: AddressCategory[]): AddressCategory {
+  return SEVERITY.find((category) => categories.includes(category)) ?? 'public';
 }

@@ -21,6 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { toPaginationResponse } from '@app/core';
 import { Auth, Principal, Roles } from '@app/auth';
 import type { McpConfigurationEntity } from '@app/dal';
 import { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
@@ -81,13 +82,8 @@ export class McpConfigurationsController {
   ): Promise<string | undefined> {
     const page = await this.configurations.list(principal, query);
     const response: McpConfigurationListResponseDto = {
-      configurations: page.rows.map(toMcpConfigurationResponse),
-      pagination: {
-        limit: page.limit,
-        next_cursor: page.nextCursor,
-        has_more: page.hasMore,
-        total_count: page.total,
-      },
+      configurations: page.items.map(toMcpConfigurationResponse),
+      pagination: { ...toPaginationResponse(page), total_count: page.total },
     };
     const body = JSON.stringify(response);
     return sendCacheable(reply, body, listEtag(body, null, null), ifNoneMatch);
@@ -165,9 +161,13 @@ export class McpConfigurationsController {
   }
 
   @Get(':configurationId/credentials')
-  @Roles('org_admin', 'service')
+  // Every role reaches the handler so that a refusal is audited too (API.md §3); the service
+  // lets only service and admin keys read (403 for the others).
+  @Roles('org_admin', 'member', 'viewer', 'service', 'health_monitor')
   @ApiOperation({
     summary: 'Decrypted credentials (service and admin keys only; every call is audited)',
+    description:
+      'Other roles get 403 and another organization\'s or an unknown id 404; refused reads are audited too (outcome "refused", reason "role_not_allowed" or "not_found", in the caller\'s organization).',
   })
   @ApiOkResponse({ type: McpCredentialsResponseDto })
   async credentials(

@@ -8,12 +8,12 @@ import {
   InternalError,
   NotFoundError,
   PreconditionFailedError,
-  ValidationError,
   decodeCursor,
   newId,
+  Page,
   toPage,
 } from '@app/core';
-import { AuditService, isPlatformAdmin, Principal } from '@app/auth';
+import { AuditService, isPlatformAdmin, Principal, Role } from '@app/auth';
 import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import type { SecretAad } from '@app/crypto';
 import {
@@ -34,16 +34,19 @@ import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-config
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
 export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
+const CREDENTIALS_READ = 'mcp_configuration.credentials.read';
+/** Who may read decrypted credentials (API.md §3); every other role is refused, and audited. */
+const CREDENTIAL_READERS: readonly Role[] = ['platform_admin', 'org_admin', 'service'];
+/** A requested id is recorded as sent only when it looks like an id (bounded, no odd characters). */
+const AUDITABLE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const INVALID_ID = '(invalid id)';
 const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
 /** What audit `changes` say instead of a credential value. */
 const SECRET_CHANGED = '(changed)';
 const SECRET_REMOVED = '(removed)';
 
-export interface McpConfigurationPage {
-  rows: McpConfigurationEntity[];
-  limit: number;
-  nextCursor: string | null;
-  hasMore: boolean;
+export interface McpConfigurationPage extends Page<McpConfigurationEntity> {
+  /** Rows matching the filter, across all pages. */
   total: number;
 }
 
@@ -137,17 +140,12 @@ export class McpConfigurationsService {
   ): Promise<McpConfigurationPage> {
     const scope = await this.listScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    const after = decodeCursor(query.cursor);
-    if (after && Number.isNaN(new Date(after.sort).getTime())) {
-      throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
-    }
     const { rows, total } = await this.configurations.list(
       scope,
       { type: query.type, isActive: query.is_active },
-      { after, take: limit + 1 },
+      { limit, after: decodeCursor(query.cursor) },
     );
-    const page = toPage(rows, limit, (row) => ({ sort: row.createdAt.toISOString(), id: row.id }));
-    return { rows: page.items, limit, nextCursor: page.nextCursor, hasMore: page.hasMore, total };
+    return { ...toPage(rows, limit, (row) => row), total };
   }
 
   async get(principal: Principal, id: string): Promise<McpConfigurationEntity> {
@@ -289,7 +287,15 @@ export class McpConfigurationsService {
     principal: Principal,
     id: string,
   ): Promise<{ row: McpConfigurationEntity; credentials: McpCredentials | null }> {
-    const row = await this.get(principal, id);
+    if (!CREDENTIAL_READERS.includes(principal.role)) {
+      await this.auditRefusedRead(principal, id, 'role_not_allowed');
+      throw new ForbiddenError('Only service and admin keys may read decrypted credentials');
+    }
+    const row = await this.configurations.findById(readScope(principal), id);
+    if (!row) {
+      await this.auditRefusedRead(principal, id, 'not_found');
+      throw new NotFoundError('MCP configuration');
+    }
     let credentials: McpCredentials | null = null;
     let failure: SecretDecryptionError | undefined;
     if (row.credentialsSealed !== null) {
@@ -304,7 +310,7 @@ export class McpConfigurationsService {
       }
     }
     await this.audit.record(principal, {
-      action: 'mcp_configuration.credentials.read',
+      action: CREDENTIALS_READ,
       resourceType: MCP_CONFIGURATION_RESOURCE,
       resourceId: row.id,
       organizationId: row.organizationId,
@@ -326,6 +332,25 @@ export class McpConfigurationsService {
       throw new InternalError();
     }
     return { row, credentials };
+  }
+
+  /**
+   * A refused read is recorded in the caller's own organization: "not found" covers both an id
+   * that does not exist and one of another organization, so the trail (which the caller's admins
+   * can list) tells nothing more than the 404 did.
+   */
+  private async auditRefusedRead(
+    principal: Principal,
+    id: string,
+    reason: 'role_not_allowed' | 'not_found',
+  ): Promise<void> {
+    await this.audit.record(principal, {
+      action: CREDENTIALS_READ,
+      resourceType: MCP_CONFIGURATION_RESOURCE,
+      resourceId: AUDITABLE_ID.test(id) ? id : INVALID_ID,
+      organizationId: principal.organizationId,
+      changes: { outcome: 'refused', reason },
+    });
   }
 
   private async listScope(

@@ -4,8 +4,8 @@ import type { Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerRepository } from '@app/dal';
 import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
-import { SERVER_ID_PATTERN } from '../registry/dto/registry-fields';
-import { healthScope, healthVisibility } from './health-scope';
+import { resolveServerOrganization } from '../registry/server-owner';
+import { healthVisibility } from './health-scope';
 
 export interface ServerProbeReport {
   state: McpServerHealthState;
@@ -26,16 +26,20 @@ export class ServerHealthCheckService {
     serverId: string,
     organizationId: string | undefined,
   ): Promise<ServerProbeReport> {
-    const scope = healthScope(principal, organizationId);
-    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
-    const visible = await this.servers.findVisible(scope, healthVisibility(principal), serverId);
+    const owner = await resolveServerOrganization(
+      this.servers,
+      principal,
+      serverId,
+      organizationId,
+    );
+    const visible = await this.servers.findVisible(owner, healthVisibility(principal), serverId);
     if (!visible) throw new NotFoundError('Server');
-    const target = await this.health.findProbeTarget(visible.organizationId, serverId);
+    const target = await this.health.findProbeTarget(owner, serverId);
     if (!target) throw new NotFoundError('Server');
 
     const result = await this.probes.probe(target, 'on_demand');
     const state = await this.health.recordProbe(
-      visible.organizationId,
+      owner,
       serverId,
       serverOutcomeOf(result, new Date()),
     );

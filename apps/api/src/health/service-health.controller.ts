@@ -5,6 +5,7 @@ import { Public } from '@app/auth';
 import { DatabaseHealthIndicator } from './database.health';
 import { EncryptionKeysHealthIndicator } from './encryption-keys.health';
 
+/** Never rate limited: a flood of failed logins from a balancer's address must not fail these. */
 @ApiTags('health')
 @Controller('health')
 export class ServiceHealthController {
@@ -15,14 +16,14 @@ export class ServiceHealthController {
   ) {}
 
   @Get('live')
-  @Public()
+  @Public({ rateLimit: false })
   @ApiOperation({ summary: 'Liveness: 200 while the process runs' })
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @Public()
+  @Public({ rateLimit: false })
   @HealthCheck()
   @ApiOperation({
     summary:

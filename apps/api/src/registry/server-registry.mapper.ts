@@ -71,6 +71,7 @@ export function toServerResponse(
 export function toServerHealth(health: McpServerHealthView): ServerHealthDto {
   return {
     server_id: health.serverId,
+    organization_id: health.organizationId,
     status: health.status,
     last_health_check: iso(health.lastHealthCheck),
     health_check_error: health.healthCheckError,

@@ -23,11 +23,13 @@ import {
   mcpServerConflictError,
   McpServerHealthView,
   McpServerListFilter,
+  McpServerPage,
   McpServerRepository,
   McpServerToolsView,
   McpServerView,
   OrganizationScope,
   RegistryRevisionRepository,
+  serverKey,
   serverNameKeyOf,
   ServerReach,
   ServerVisibility,
@@ -45,6 +47,7 @@ import { assertSecretsStayWithDestination } from '../shared/secret-destination';
 import { containsMask, maskedFields, restoreMasked, serverSecretDestination } from './secret-mask';
 import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
+import { resolveServerOrganization } from './server-owner';
 import { assertMayDefineStdio } from './stdio-permission';
 
 /** A server with what its response needs besides the row. */
@@ -132,7 +135,9 @@ export class ServerRegistryService {
       // The response is built from what was written; only the teams reaching it are read.
       const reach =
         input.accessGroups.length > 0
-          ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(serverId)
+          ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(
+              serverKey(organizationId, serverId),
+            )
           : undefined;
       return { server: viewOfEntity(server), reach };
     });
@@ -216,7 +221,12 @@ export class ServerRegistryService {
   }
 
   async remove(principal: Principal, serverId: string, organizationId?: string): Promise<string> {
-    const owner = await this.ownerForRemoval(principal, serverId, organizationId);
+    const owner = await resolveServerOrganization(
+      this.servers,
+      principal,
+      serverId,
+      organizationId,
+    );
     await this.servers.transaction(async (manager) => {
       const current = await this.servers.findForWrite(owner, serverId, manager);
       if (!current) throw new NotFoundError('Server');
@@ -244,12 +254,16 @@ export class ServerRegistryService {
     serverId: string,
     organizationId?: string,
   ): Promise<ServerWithReach> {
-    const scope = this.readScope(principal, organizationId);
-    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
-    const server = await this.servers.findVisible(scope, visibilityOf(principal), serverId);
+    const owner = await resolveServerOrganization(
+      this.servers,
+      principal,
+      serverId,
+      organizationId,
+    );
+    const server = await this.servers.findVisible(owner, visibilityOf(principal), serverId);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.servers.reachOf(server.organizationId, [serverId])).get(serverId)
+      ? (await this.servers.reachOf(owner, [serverId])).get(serverKey(owner, serverId))
       : undefined;
     return { server, reach };
   }
@@ -302,13 +316,12 @@ export class ServerRegistryService {
     const visibility = visibilityOf(principal);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const cursor = decodeCursor(query.cursor);
-    let after: { createdAt: Date; serverId: string } | undefined;
+    let after: McpServerPage['after'];
     if (cursor) {
-      const createdAt = new Date(cursor.sort);
-      if (Number.isNaN(createdAt.getTime())) {
-        throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
-      }
-      after = { createdAt, serverId: cursor.id };
+      // Across organizations a server_id repeats, so the cursor carries the organization too.
+      const [serverId, organizationId] =
+        scope === ALL_ORGANIZATIONS ? splitServerKey(cursor.id) : [cursor.id, undefined];
+      after = { createdAt: cursor.createdAt, serverId, organizationId };
     }
     const filter: McpServerListFilter = { accessGroup: query.access_group, status: query.status };
     const [rows, total] = await Promise.all([
@@ -316,13 +329,16 @@ export class ServerRegistryService {
       query.include_total ? this.servers.countVisible(scope, visibility, filter) : null,
     ]);
     const page: Page<McpServerView> = toPage(rows, limit, (row) => ({
-      sort: row.createdAt.toISOString(),
-      id: row.serverId,
+      createdAt: row.createdAt,
+      id: scope === ALL_ORGANIZATIONS ? `${row.serverId}/${row.organizationId}` : row.serverId,
     }));
     const grouped = page.items.filter((row) => row.hasAccessGroups).map((row) => row.serverId);
     const reach = await this.servers.reachOf(scope, grouped);
     return {
-      items: page.items.map((server) => ({ server, reach: reach.get(server.serverId) })),
+      items: page.items.map((server) => ({
+        server,
+        reach: reach.get(serverKey(server.organizationId, server.serverId)),
+      })),
       nextCursor: page.nextCursor,
       total,
     };
@@ -333,9 +349,13 @@ export class ServerRegistryService {
     serverId: string,
     organizationId?: string,
   ): Promise<McpServerToolsView> {
-    const scope = this.readScope(principal, organizationId);
-    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
-    const tools = await this.servers.toolsOfVisible(scope, visibilityOf(principal), serverId);
+    const owner = await resolveServerOrganization(
+      this.servers,
+      principal,
+      serverId,
+      organizationId,
+    );
+    const tools = await this.servers.toolsOfVisible(owner, visibilityOf(principal), serverId);
     if (!tools) throw new NotFoundError('Server');
     return tools;
   }
@@ -366,6 +386,7 @@ export class ServerRegistryService {
     const rows = await this.servers.healthOfVisible(scope, visibility, serverIds);
     if (!serverIds) return rows;
     const order = new Map(serverIds.map((id, index) => [id, index]));
+    // Stable: a platform admin's rows of one id in several organizations keep their order.
     return rows.sort((a, b) => order.get(a.serverId)! - order.get(b.serverId)!);
   }
 
@@ -404,27 +425,6 @@ export class ServerRegistryService {
     const own = ownOrganization(principal);
     if (requested !== undefined && requested !== own) throw new NotFoundError('Organization');
     return own;
-  }
-
-  private async ownerForRemoval(
-    principal: Principal,
-    serverId: string,
-    requested: string | undefined,
-  ): Promise<string> {
-    if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
-    if (!isPlatformAdmin(principal)) {
-      const own = ownOrganization(principal);
-      if (requested !== undefined && requested !== own) throw new NotFoundError('Server');
-      return own;
-    }
-    if (requested !== undefined) return requested;
-    const server = await this.servers.findVisible(
-      ALL_ORGANIZATIONS,
-      { wholeOrganization: true },
-      serverId,
-    );
-    if (!server) throw new NotFoundError('Server');
-    return server.organizationId;
   }
 
   private async assertUnique(
@@ -519,7 +519,9 @@ export class ServerRegistryService {
     );
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(serverId)
+      ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(
+          serverKey(organizationId, serverId),
+        )
       : undefined;
     return { server, reach };
   }
@@ -527,6 +529,14 @@ export class ServerRegistryService {
 
 function aad(resourceType: string, serverId: string, organizationId: string): SecretAad {
   return { resourceType, resourceId: serverId, organizationId };
+}
+
+/** `server_id/organization_id` of a cross-organization cursor (a server_id has no "/"). */
+function splitServerKey(id: string): [string, string | undefined] {
+  const slash = id.lastIndexOf('/');
+  if (slash <= 0)
+    throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
+  return [id.slice(0, slash), id.slice(slash + 1)];
 }
 
 function ownOrganization(principal: Principal): string {

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, AuthenticationError, ForbiddenError } from '@app/core';
 import { API_KEY_STRATEGY, ApiKeyStrategy } from '../api-keys/api-key.strategy';
-import { IS_PUBLIC, ROLES_KEY } from '../decorators/auth.decorators';
+import { IS_PUBLIC, NOT_RATE_LIMITED, ROLES_KEY } from '../decorators/auth.decorators';
 import type { Principal, Role } from '../principal';
 import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
 
@@ -12,6 +12,8 @@ type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 /**
  * The one global guard. Routes are closed unless `@Public()`: the API key is authenticated
  * (through the Passport strategy), the key's rate limit is applied, then `@Roles(...)` decides.
+ * Public routes count against the caller's IP, like failed logins, except those declared
+ * `@Public({ rateLimit: false })` (the service's own health).
  * A route that declares neither is refused to everyone, so a forgotten decorator fails closed.
  */
 @Injectable()
@@ -32,7 +34,9 @@ export class ApiKeyAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) {
-      await this.rateLimit(context);
+      if (!this.reflector.getAllAndOverride<boolean | undefined>(NOT_RATE_LIMITED, targets)) {
+        await this.rateLimit(context);
+      }
       return true;
     }
     const http = context.switchToHttp();

@@ -20,6 +20,8 @@ describe('parseEnv', () => {
     });
     expect(config.metricsPublic).toBe(false);
     expect(config.bodyLimitBytes).toBe(1048576);
+    expect(config.requestTimeoutMs).toBe(30000);
+    expect(config.trustProxy).toBe(false);
   });
 
   it.each([
@@ -33,6 +35,11 @@ describe('parseEnv', () => {
     ['BOOTSTRAP_ADMIN_KEY', 'not-a-key'],
     ['API_KEY_PEPPER', 'short'],
     ['STDIO_COMMAND_ALLOWLIST', 'npx,/usr/bin/node'],
+    ['HTTP_REQUEST_TIMEOUT_MS', 'soon'],
+    ['TRUST_PROXY', 'balancer.internal'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '10.0.0.1,::1/200'],
+    ['TRUST_PROXY', '0'],
   ])('rejects %s=%s naming the variable without echoing the value', (name, value) => {
     let error: unknown;
     try {
@@ -50,6 +57,16 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'mysql://root@db/x' })).toThrow(
       /API_KEY_PEPPER/,
     );
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    [' 10.0.0.0/8 , 192.168.1.7,loopback ', ['10.0.0.0/8', '192.168.1.7', 'loopback']],
+    ['fd00::/8,::1', ['fd00::/8', '::1']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(parseEnv({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('parses lists and booleans', () => {

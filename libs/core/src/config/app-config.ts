@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 /** The whole runtime configuration, read once at boot from the environment and validated. */
@@ -7,6 +8,10 @@ export interface AppConfig {
   host: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /** Time a client has to send a whole request (headers and body); 0 turns it off. */
+  requestTimeoutMs: number;
+  /** Fastify `trustProxy`: whose X-Forwarded-For decides the client IP (rate limits by IP). */
+  trustProxy: TrustProxy;
   shutdownTimeoutMs: number;
   database: DatabaseConfig;
   auth: {
@@ -57,6 +62,41 @@ export class ConfigValidationError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** false: the socket's peer is the client; true: any proxy; n: n hops; a list: those proxies. */
+export type TrustProxy = boolean | number | string[];
+
+/** proxy-addr's names for address ranges. */
+const TRUST_PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrCidr(item: string): boolean {
+  const slash = item.indexOf('/');
+  const address = slash === -1 ? item : item.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash === -1) return true;
+  const prefix = item.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Env, name: string): TrustProxy {
+  const value = raw(env, name);
+  if (value === undefined || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 32) throw new ConfigValidationError(name, 'hops must be from 1 to 32');
+    return hops;
+  }
+  const items = list(env, name, []);
+  if (items.some((item) => !TRUST_PROXY_RANGE_NAMES.includes(item) && !isAddressOrCidr(item))) {
+    throw new ConfigValidationError(
+      name,
+      'must be true, false, a hop count, or a comma list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+    );
+  }
+  return items;
+}
 
 function raw(env: Env, name: string): string | undefined {
   const value = env[name];
@@ -192,6 +232,8 @@ export function parseEnv(env: Env): AppConfig {
       'silent',
     ] as const),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 0, 600_000),
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     database,
     auth: {

@@ -29,7 +29,8 @@ type RowOutcome = 'rotated' | 'skipped' | 'failed';
 
 /**
  * Re-encrypts every sealed value that is not under the active key, while the service keeps
- * running. Rows are read in keyset batches by id and each one is written with a compare-and-set
+ * running. Rows are read in keyset batches by (id, organization) (an id may be unique per
+ * organization only, as registry server ids are) and each one is written with a compare-and-set
  * on its old ciphertext, so a value the API rewrote in between is never overwritten; it is
  * re-read instead. Running it again does nothing new (idempotent).
  */
@@ -77,15 +78,15 @@ export class SecretRotationJob {
       skipped: 0,
       failed: 0,
     };
-    let afterId: string | undefined;
+    let after: SealedRow | undefined;
     for (;;) {
-      const rows = await this.readBatch(spec, afterId);
+      const rows = await this.readBatch(spec, after);
       if (rows.length === 0) break;
       for (const row of rows) {
         report.scanned += 1;
         report[await this.rotateRow(spec, row)] += 1;
       }
-      afterId = rows[rows.length - 1].id;
+      after = rows[rows.length - 1];
       this.onBatch({ ...report });
       if (rows.length < this.batchSize) break;
       // SQLite drivers are synchronous: yield so an API sharing this process keeps serving.
@@ -121,7 +122,7 @@ export class SecretRotationJob {
       }
       if (resealed === row.sealed) return 'skipped';
       if (await this.compareAndSet(spec, row, resealed)) return 'rotated';
-      row = await this.readRow(spec, row.id);
+      row = await this.readRow(spec, row.id, organizationId);
     }
     if (row === null) return 'skipped';
     if (this.box.isSealedWithActiveKey(row.sealed)) return 'skipped';
@@ -146,22 +147,34 @@ export class SecretRotationJob {
 
   private async readBatch(
     spec: SealedColumnSpec,
-    afterId: string | undefined,
+    after: SealedRow | undefined,
   ): Promise<SealedRow[]> {
     const query = this.selectRows(spec);
-    if (afterId !== undefined) {
-      query.andWhere(`t.${this.quote(spec.idColumn)} > :afterId`, { afterId });
+    const id = `t.${this.quote(spec.idColumn)}`;
+    // A row without an organization sorts first and is reported as failed; '' stands for it.
+    const organization = `COALESCE(t.${this.quote(spec.organizationColumn)}, '')`;
+    if (after !== undefined) {
+      query.andWhere(
+        `(${id} > :afterId OR (${id} = :afterId AND ${organization} > :afterOrganization))`,
+        { afterId: after.id, afterOrganization: after.organizationId ?? '' },
+      );
     }
     const raw = await query
-      .orderBy(`t.${this.quote(spec.idColumn)}`, 'ASC')
+      .orderBy(id, 'ASC')
+      .addOrderBy(organization, 'ASC')
       .limit(this.batchSize)
       .getRawMany<{ id: string; organization_id: string | null; sealed: string }>();
     return raw.map(toSealedRow);
   }
 
-  private async readRow(spec: SealedColumnSpec, id: string): Promise<SealedRow | null> {
+  private async readRow(
+    spec: SealedColumnSpec,
+    id: string,
+    organizationId: string,
+  ): Promise<SealedRow | null> {
     const raw = await this.selectRows(spec)
       .andWhere(`t.${this.quote(spec.idColumn)} = :id`, { id })
+      .andWhere(`t.${this.quote(spec.organizationColumn)} = :organizationId`, { organizationId })
       .getRawOne<{ id: string; organization_id: string | null; sealed: string }>();
     return raw ? toSealedRow(raw) : null;
   }
@@ -174,11 +187,12 @@ export class SecretRotationJob {
     // Raw SQL: the table may or may not have an entity, and only its column names are known.
     const sql =
       `UPDATE ${this.quote(spec.table)} SET ${this.quote(spec.column)} = ? ` +
-      `WHERE ${this.quote(spec.idColumn)} = ? AND ${this.quote(spec.column)} = ?`;
+      `WHERE ${this.quote(spec.idColumn)} = ? AND ${this.quote(spec.organizationColumn)} = ?` +
+      ` AND ${this.quote(spec.column)} = ?`;
     const runner = this.dataSource.createQueryRunner();
     let result: { affected?: number };
     try {
-      result = await runner.query(sql, [resealed, row.id, row.sealed], true);
+      result = await runner.query(sql, [resealed, row.id, row.organizationId, row.sealed], true);
     } finally {
       await runner.release();
     }

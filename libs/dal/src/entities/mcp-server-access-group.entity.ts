@@ -7,7 +7,8 @@ export class McpServerAccessGroupEntity {
   @PrimaryColumn({ name: 'server_id', type: 'varchar', length: 64 })
   serverId!: string;
 
-  @Column({ name: 'organization_id', type: 'varchar', length: 64 })
+  /** With server_id, the server's key (server ids are unique per organization only). */
+  @PrimaryColumn({ name: 'organization_id', type: 'varchar', length: 64 })
   organizationId!: string;
 
   @PrimaryColumn({ name: 'access_group', type: 'varchar', length: 128 })

@@ -48,14 +48,15 @@ export const mcpServerJson: ValueTransformer = {
 /**
  * A registry server (API.md §4). Env values and credentials are sealed with SecretBox; their key
  * names are kept in clear beside them so reads can mask without decrypting. The health columns
- * belong to the health checker.
+ * belong to the health checker. The key is (server_id, organization_id): a server_id is unique
+ * inside its organization only.
  */
 @Entity('mcp_servers')
 export class McpServerEntity {
   @PrimaryColumn({ name: 'server_id', type: 'varchar', length: 64 })
   serverId!: string;
 
-  @Column({ name: 'organization_id', type: 'varchar', length: 64 })
+  @PrimaryColumn({ name: 'organization_id', type: 'varchar', length: 64 })
   organizationId!: string;
 
   @Column({ name: 'server_name', type: 'varchar', length: 128 })

@@ -5,6 +5,7 @@ import { McpServers1763900200000 } from './1763900200000-mcp-servers';
 import { RegistryVisibilityIndex1763900400000 } from './1763900400000-registry-visibility-index';
 import { AccessGroupOrder1763900500000 } from './1763900500000-access-group-order';
 import { RegistryRevisions1763900600000 } from './1763900600000-registry-revisions';
+import { ServerIdPerOrganization1763900700000 } from './1763900700000-server-id-per-organization';
 import { ConfigurationVersions1763900800000 } from './1763900800000-configuration-versions';
 
 /** Every migration, in order. Both databases run this one list. */
@@ -15,5 +16,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RegistryVisibilityIndex1763900400000,
   AccessGroupOrder1763900500000,
   RegistryRevisions1763900600000,
+  ServerIdPerOrganization1763900700000,
   ConfigurationVersions1763900800000,
 ];

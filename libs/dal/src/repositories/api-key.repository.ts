@@ -5,8 +5,8 @@ import { ApiKeyEntity } from '../entities/api-key.entity';
 import { ApiKeyAccessGroupEntity } from '../entities/api-key-access-group.entity';
 import { ApiKeyTeamEntity } from '../entities/api-key-team.entity';
 import { utcDate } from '../entities/timestamp.transformer';
-import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
-import { applyKeyset, KeysetPage, whereInScope } from './organization-scope';
+import { applyKeyset, KeysetPage } from './keyset';
+import { ALL_ORGANIZATIONS, OrganizationScope, whereInScope } from './organization-scope';
 
 /** An API key with the access groups and teams granted to it directly. */
 export interface ApiKeyWithGrants {

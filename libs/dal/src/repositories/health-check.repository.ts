@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsSelect, In, QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsSelect, QueryDeepPartialEntity } from 'typeorm';
 import { DiscoveredTool, McpServerEntity, McpServerStatus } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
@@ -42,6 +42,12 @@ export interface McpServerHealthState {
   latencyMs: number | null;
   toolCount: number | null;
   consecutiveFailures: number;
+}
+
+/** One server: its id is unique inside its organization only. */
+export interface McpServerRef {
+  organizationId: string;
+  serverId: string;
 }
 
 export interface McpServerClaim {
@@ -179,7 +185,7 @@ export class HealthCheckRepository {
     const inScope = scopeCondition(scope);
     const now = sqlInstant(claim.now);
     const rows: RawRow[] = await this.dataSource.query(
-      'SELECT s.server_id FROM mcp_servers s' +
+      'SELECT s.server_id, s.organization_id FROM mcp_servers s' +
         ` WHERE ${inScope.sql} AND s.health_check_enabled = 1` +
         ' AND (s.next_check_at IS NULL OR s.next_check_at <= ?)' +
         ' AND (s.claim_expires_at IS NULL OR s.claim_expires_at < ?)' +
@@ -187,17 +193,21 @@ export class HealthCheckRepository {
       [...inScope.params, now, now, claim.limit * CANDIDATE_SPREAD],
     );
     if (rows.length === 0) return { claimed: [], candidates: 0 };
-    const ids = pickRandom(
-      rows.map((row) => String(row.server_id)),
+    const picked = pickRandom(
+      rows.map((row) => ({
+        serverId: String(row.server_id),
+        organizationId: String(row.organization_id),
+      })),
       claim.limit,
-    ).sort();
+    );
+    const chosen = refsCondition(picked);
 
     const claimed = await this.inTurn(async (manager) => {
       const update = manager
         .createQueryBuilder()
         .update(McpServerEntity)
         .set({ claimOwner: claim.owner, claimExpiresAt: claim.expiresAt })
-        .where({ serverId: In(ids) })
+        .where(chosen.sql, chosen.params)
         .andWhere('health_check_enabled = 1')
         .andWhere('(claim_expires_at IS NULL OR claim_expires_at < :now)', { now })
         .andWhere('(next_check_at IS NULL OR next_check_at <= :now)', { now });
@@ -210,7 +220,7 @@ export class HealthCheckRepository {
       // full table read for every probe slot that frees up.
       return manager.getRepository(McpServerEntity).find({
         select: PROBE_TARGET_COLUMNS,
-        where: { serverId: In(ids), claimOwner: claim.owner },
+        where: picked.map((ref) => ({ ...ref, claimOwner: claim.owner })),
       });
     });
     return { claimed, candidates: rows.length };
@@ -246,21 +256,21 @@ export class HealthCheckRepository {
         await bumpRegistryRevision(manager, organizationId);
         return 'written';
       }
-      const released = await this.release(manager, claim.owner, [serverId]);
+      const released = await this.release(manager, claim.owner, [{ organizationId, serverId }]);
       return released > 0 ? 'changed' : 'lost';
     });
   }
 
-  /** Ends claims of `owners` (on `serverIds` when given) without recording anything. */
+  /** Ends claims of `owners` (on `servers` when given) without recording anything. */
   async releaseClaims(
     scope: OrganizationScope,
     owners: readonly string[],
-    serverIds?: readonly string[],
+    servers?: readonly McpServerRef[],
   ): Promise<number> {
-    if (owners.length === 0 || serverIds?.length === 0) return 0;
+    if (owners.length === 0 || servers?.length === 0) return 0;
     return this.inTurn(async (manager) => {
       let total = 0;
-      for (const owner of owners) total += await this.release(manager, owner, serverIds, scope);
+      for (const owner of owners) total += await this.release(manager, owner, servers, scope);
       return total;
     });
   }
@@ -307,7 +317,7 @@ export class HealthCheckRepository {
   private async release(
     manager: EntityManager,
     owner: string,
-    serverIds?: readonly string[],
+    servers?: readonly McpServerRef[],
     scope: OrganizationScope = ALL_ORGANIZATIONS,
   ): Promise<number> {
     const update = manager
@@ -315,7 +325,10 @@ export class HealthCheckRepository {
       .update(McpServerEntity)
       .set({ claimOwner: null, claimExpiresAt: null })
       .where('claim_owner = :owner', { owner });
-    if (serverIds) update.andWhere({ serverId: In([...serverIds]) });
+    if (servers) {
+      const chosen = refsCondition(servers);
+      update.andWhere(chosen.sql, chosen.params);
+    }
     if (scope !== ALL_ORGANIZATIONS) {
       update.andWhere('organization_id = :organizationId', { organizationId: scope });
     }
@@ -353,6 +366,20 @@ function healthColumns(outcome: McpServerProbeOutcome): QueryDeepPartialEntity<M
     columns.consecutiveFailures = () => 'consecutive_failures + 1';
   }
   return columns;
+}
+
+/** `(server_id, organization_id)` is one of `refs`, as named parameters (an OR of key lookups). */
+function refsCondition(refs: readonly McpServerRef[]): {
+  sql: string;
+  params: Record<string, string>;
+} {
+  const params: Record<string, string> = {};
+  const terms = refs.map((ref, index) => {
+    params[`refServer${index}`] = ref.serverId;
+    params[`refOrganization${index}`] = ref.organizationId;
+    return `(server_id = :refServer${index} AND organization_id = :refOrganization${index})`;
+  });
+  return { sql: `(${terms.join(' OR ')})`, params };
 }
 
 function pickRandom<T>(items: T[], count: number): T[] {

@@ -1,21 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import { ConflictError, CursorPosition } from '@app/core';
+import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { ConflictError } from '@app/core';
 import { lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
+import { applyKeyset, KeysetPage } from './keyset';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
 
 export interface McpConfigurationListFilter {
   type?: McpConfigurationType;
   isActive?: boolean;
-}
-
-export interface McpConfigurationListPage {
-  after?: CursorPosition;
-  /** Rows to fetch; callers ask for one more than they show to learn whether there is more. */
-  take: number;
 }
 
 export type NewMcpConfiguration = Omit<McpConfigurationEntity, 'activeNameKey' | 'deletedAt'>;
@@ -105,7 +100,7 @@ export class McpConfigurationRepository {
   async list(
     scope: OrganizationScope,
     filter: McpConfigurationListFilter,
-    page: McpConfigurationListPage,
+    page: KeysetPage,
   ): Promise<{ rows: McpConfigurationEntity[]; total: number }> {
     const filtered = () => {
       const query = this.live(scope);
@@ -115,20 +110,8 @@ export class McpConfigurationRepository {
       }
       return query;
     };
-    const rowsQuery = filtered();
-    if (page.after) {
-      const { sort, id } = page.after;
-      const createdAt = new Date(sort);
-      rowsQuery.andWhere(
-        new Brackets((where) =>
-          where
-            .where('c.createdAt > :createdAt', { createdAt })
-            .orWhere('(c.createdAt = :createdAt AND c.id > :afterId)', { afterId: id }),
-        ),
-      );
-    }
     const [rows, total] = await Promise.all([
-      rowsQuery.orderBy('c.createdAt', 'ASC').addOrderBy('c.id', 'ASC').take(page.take).getMany(),
+      applyKeyset(filtered(), 'c', page).getMany(),
       filtered().getCount(),
     ]);
     return { rows, total };

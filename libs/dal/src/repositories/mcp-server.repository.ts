@@ -12,6 +12,7 @@ import {
 } from '../entities/mcp-server.entity';
 import { McpServerAccessGroupEntity } from '../entities/mcp-server-access-group.entity';
 import { utcDate } from '../entities/timestamp.transformer';
+import { keysetCondition, SqlCondition } from './keyset';
 import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 
@@ -53,11 +54,16 @@ export interface McpServerListFilter {
 export interface McpServerPage {
   /** Rows to return; one more is fetched to tell whether there is a next page. */
   limit: number;
-  after?: { createdAt: Date; serverId: string };
+  /**
+   * The last row of the previous page. A server_id is unique per organization only, so a list
+   * over every organization breaks ties on the organization too.
+   */
+  after?: { createdAt: Date; serverId: string; organizationId?: string };
 }
 
 export interface McpServerHealthView {
   serverId: string;
+  organizationId: string;
   status: McpServerStatus;
   lastHealthCheck: Date | null;
   healthCheckError: string | null;
@@ -102,6 +108,11 @@ export function serverNameKeyOf(serverName: string): string {
 
 export function aliasKeyOf(alias: string): string {
   return alias.toLowerCase();
+}
+
+/** A server's identity: its id is unique inside its organization only. */
+export function serverKey(organizationId: string, serverId: string): string {
+  return `${organizationId}/${serverId}`;
 }
 
 const VIEW_COLUMNS = [
@@ -259,6 +270,28 @@ function readableCondition(
   };
 }
 
+/**
+ * Rows of `alias` after the cursor in (created_at, server_id[, organization_id]) order; the
+ * access-group index keeps the server's creation time as `server_created_at`.
+ */
+function afterCursor(
+  scope: OrganizationScope,
+  page: McpServerPage,
+  alias: string,
+  createdAtColumn = 'created_at',
+): SqlCondition {
+  if (!page.after) return { sql: '', params: [] };
+  const at = sqlInstant(page.after.createdAt);
+  const { serverId, organizationId } = page.after;
+  if (scope === ALL_ORGANIZATIONS) {
+    return keysetCondition(
+      [`${alias}.${createdAtColumn}`, `${alias}.server_id`, `${alias}.organization_id`],
+      [at, serverId, organizationId ?? ''],
+    );
+  }
+  return keysetCondition([`${alias}.${createdAtColumn}`, `${alias}.server_id`], [at, serverId]);
+}
+
 function filterCondition(filter: McpServerListFilter): { sql: string; params: unknown[] } {
   let sql = '';
   const params: unknown[] = [];
@@ -308,9 +341,7 @@ function conflictFieldOf(error: unknown): McpServerConflictField | null {
 }
 
 export function mcpServerConflictError(field: McpServerConflictField): ConflictError {
-  const what = field === 'server_id' ? 'this server_id' : `this ${field}`;
-  const where = field === 'server_id' ? '' : ' in the organization';
-  return new ConflictError(`A server with ${what} already exists${where}`, field);
+  return new ConflictError(`A server with this ${field} already exists in the organization`, field);
 }
 
 /** The only place queries on `mcp_servers` live; every method is organization-scoped. */
@@ -333,19 +364,31 @@ export class McpServerRepository {
     return rows.length > 0;
   }
 
-  /** The server if the reader may see it (a platform admin may look in every organization). */
+  /** The server of `organizationId` if the reader may see it. */
   async findVisible(
-    scope: OrganizationScope,
+    organizationId: string,
     visibility: ServerVisibility,
     serverId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<McpServerView | null> {
-    const readable = readableCondition(scope, visibility);
+    const readable = readableCondition(organizationId, visibility);
     const rows: RawRow[] = await manager.query(
       `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
       [serverId, ...readable.params],
     );
     return rows.length > 0 ? toView(rows[0]) : null;
+  }
+
+  /**
+   * The organizations holding a server with this id, at most `limit` of them (platform admins
+   * name a server by id alone; the id is unique per organization only).
+   */
+  async organizationsOfServerId(serverId: string, limit: number): Promise<string[]> {
+    const rows: RawRow[] = await this.dataSource.query(
+      'SELECT organization_id FROM mcp_servers WHERE server_id = ? ORDER BY organization_id LIMIT ?',
+      [serverId, limit],
+    );
+    return rows.map((row) => String(row.organization_id));
   }
 
   /** Visible servers in (created_at, server_id) order; fetches `limit + 1` rows. */
@@ -355,22 +398,13 @@ export class McpServerRepository {
     filter: McpServerListFilter,
     page: McpServerPage,
   ): Promise<McpServerView[]> {
-    const keyset = page.after
-      ? {
-          sql: ' AND (x.created_at > ? OR (x.created_at = ? AND x.server_id > ?))',
-          params: [
-            sqlInstant(page.after.createdAt),
-            sqlInstant(page.after.createdAt),
-            page.after.serverId,
-          ],
-        }
-      : { sql: '', params: [] as unknown[] };
     const groups = groupReader(scope, visibility, filter);
     if (groups) {
       // Members and viewers: the servers without groups, and the servers of each of their groups,
       // are each a bounded read of one index range in list order (at most one page each),
       // merged here; never a walk over the organization or over a whole group.
       const take = page.limit + 1;
+      const keyset = afterCursor(scope, page, 'x');
       const ungroupedStatus = filter.status === undefined ? '' : ' AND x.status = ?';
       const branches = [
         `SELECT server_id FROM (SELECT x.server_id FROM mcp_servers x` +
@@ -383,32 +417,32 @@ export class McpServerRepository {
         ...keyset.params,
         take,
       ];
-      const groupKeyset = keyset.sql
-        .replace(/x\.created_at/g, 'g.server_created_at')
-        .replace(/x\.server_id/g, 'g.server_id');
+      const groupKeyset = afterCursor(scope, page, 'g', 'server_created_at');
       // With a status filter the group's range is read in order until a page of matches is found.
       const statusJoin =
         filter.status === undefined
           ? ''
-          : ' JOIN mcp_servers x ON x.server_id = g.server_id AND x.status = ?';
+          : ' JOIN mcp_servers x ON x.server_id = g.server_id' +
+            ' AND x.organization_id = g.organization_id AND x.status = ?';
       groups.accessGroups.forEach((accessGroup, index) => {
         branches.push(
           `SELECT server_id FROM (SELECT g.server_id FROM mcp_server_access_groups g${statusJoin}` +
-            ` WHERE g.organization_id = ? AND g.access_group = ?${groupKeyset}` +
+            ` WHERE g.organization_id = ? AND g.access_group = ?${groupKeyset.sql}` +
             ` ORDER BY g.server_created_at, g.server_id LIMIT ?) b${index + 1}`,
         );
         params.push(
           ...(filter.status === undefined ? [] : [filter.status]),
           groups.organizationId,
           accessGroup,
-          ...keyset.params,
+          ...groupKeyset.params,
           take,
         );
       });
       const sql =
         `SELECT ${VIEW_COLUMNS} FROM mcp_servers s JOIN (${branches.join(' UNION ')}) v` +
-        ` ON v.server_id = s.server_id ORDER BY s.created_at, s.server_id LIMIT ?`;
-      params.push(take);
+        ` ON v.server_id = s.server_id AND s.organization_id = ?` +
+        ` ORDER BY s.created_at, s.server_id LIMIT ?`;
+      params.push(groups.organizationId, take);
       const rows: RawRow[] = await this.dataSource.query(sql, params);
       return rows.map(toView);
     }
@@ -416,9 +450,10 @@ export class McpServerRepository {
     const filtered = filterCondition(filter);
     let sql = `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE ${readable.sql}${filtered.sql}`;
     const params: unknown[] = [...readable.params, ...filtered.params];
-    sql += keyset.sql.replace(/x\./g, 's.');
+    const keyset = afterCursor(scope, page, 's');
+    sql += keyset.sql;
     params.push(...keyset.params);
-    sql += ' ORDER BY s.created_at, s.server_id LIMIT ?';
+    sql += ` ORDER BY s.created_at, s.server_id${scope === ALL_ORGANIZATIONS ? ', s.organization_id' : ''} LIMIT ?`;
     params.push(page.limit + 1);
     const rows: RawRow[] = await this.dataSource.query(sql, params);
     return rows.map(toView);
@@ -436,7 +471,8 @@ export class McpServerRepository {
       const rows: RawRow[] = await this.dataSource.query(
         `SELECT (SELECT COUNT(*) FROM mcp_servers x WHERE x.organization_id = ? AND x.has_access_groups = 0${status.sql})` +
           ` + (SELECT COUNT(*) FROM (SELECT DISTINCT g.server_id FROM mcp_server_access_groups g` +
-          ` JOIN mcp_servers x ON x.server_id = g.server_id WHERE g.organization_id = ?` +
+          ` JOIN mcp_servers x ON x.server_id = g.server_id AND x.organization_id = g.organization_id` +
+          ` WHERE g.organization_id = ?` +
           ` AND g.access_group IN (${placeholders(groups.accessGroups.length)})${status.sql}) d) AS total`,
         [
           groups.organizationId,
@@ -459,7 +495,7 @@ export class McpServerRepository {
 
   /**
    * Access groups and reaching teams (teams of the server's organization granting one of its
-   * groups) of several servers, in one query.
+   * groups) of several servers, in one query, keyed by `serverKey(organization, server id)`.
    */
   async reachOf(
     scope: OrganizationScope,
@@ -470,7 +506,7 @@ export class McpServerRepository {
     if (serverIds.length === 0) return reach;
     const inScope = scope === ALL_ORGANIZATIONS ? '' : ' AND g.organization_id = ?';
     const rows: RawRow[] = await manager.query(
-      'SELECT g.server_id, g.access_group, t.id AS team_id, t.name AS team_name' +
+      'SELECT g.server_id, g.organization_id, g.access_group, t.id AS team_id, t.name AS team_name' +
         ' FROM mcp_server_access_groups g' +
         ' LEFT JOIN team_access_groups tg' +
         ' ON tg.organization_id = g.organization_id AND tg.access_group = g.access_group' +
@@ -480,16 +516,16 @@ export class McpServerRepository {
     );
     const teamsSeen = new Map<string, Set<string>>();
     for (const row of rows) {
-      const serverId = String(row.server_id);
-      let entry = reach.get(serverId);
+      const key = serverKey(String(row.organization_id), String(row.server_id));
+      let entry = reach.get(key);
       if (!entry) {
         entry = { accessGroups: [], teams: [] };
-        reach.set(serverId, entry);
-        teamsSeen.set(serverId, new Set());
+        reach.set(key, entry);
+        teamsSeen.set(key, new Set());
       }
       const group = String(row.access_group);
       if (!entry.accessGroups.includes(group)) entry.accessGroups.push(group);
-      const seen = teamsSeen.get(serverId)!;
+      const seen = teamsSeen.get(key)!;
       if (row.team_id !== null && row.team_id !== undefined && !seen.has(String(row.team_id))) {
         seen.add(String(row.team_id));
         entry.teams.push({ teamId: String(row.team_id), name: String(row.team_name) });
@@ -512,7 +548,8 @@ export class McpServerRepository {
     const readable = readableCondition(scope, visibility);
     const rows: RawRow[] = await this.dataSource.query(
       'SELECT DISTINCT a.access_group FROM mcp_server_access_groups a' +
-        ` JOIN mcp_servers s ON s.server_id = a.server_id WHERE ${readable.sql}`,
+        ' JOIN mcp_servers s ON s.server_id = a.server_id AND s.organization_id = a.organization_id' +
+        ` WHERE ${readable.sql}`,
       readable.params,
     );
     return rows.map((row) => String(row.access_group)).sort();
@@ -527,17 +564,19 @@ export class McpServerRepository {
     if (serverIds !== undefined && serverIds.length === 0) return [];
     const readable = readableCondition(scope, visibility);
     let sql =
-      'SELECT s.server_id, s.status, s.last_health_check, s.health_check_error, s.latency_ms' +
+      'SELECT s.server_id, s.organization_id, s.status, s.last_health_check,' +
+      ' s.health_check_error, s.latency_ms' +
       ` FROM mcp_servers s WHERE ${readable.sql}`;
     const params: unknown[] = [...readable.params];
     if (serverIds !== undefined) {
       sql += ` AND s.server_id IN (${placeholders(serverIds.length)})`;
       params.push(...serverIds);
     }
-    sql += ' ORDER BY s.created_at, s.server_id';
+    sql += ' ORDER BY s.created_at, s.server_id, s.organization_id';
     const rows: RawRow[] = await this.dataSource.query(sql, params);
     return rows.map((row) => ({
       serverId: String(row.server_id),
+      organizationId: String(row.organization_id),
       status: row.status as McpServerStatus,
       lastHealthCheck: toDate(row.last_health_check),
       healthCheckError: (row.health_check_error as string | null) ?? null,
@@ -546,11 +585,11 @@ export class McpServerRepository {
   }
 
   async toolsOfVisible(
-    scope: OrganizationScope,
+    organizationId: string,
     visibility: ServerVisibility,
     serverId: string,
   ): Promise<McpServerToolsView | null> {
-    const readable = readableCondition(scope, visibility);
+    const readable = readableCondition(organizationId, visibility);
     const rows: RawRow[] = await this.dataSource.query(
       'SELECT s.server_id, s.allowed_tools, s.discovered_tools, s.last_health_check' +
         ` FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
@@ -586,8 +625,9 @@ export class McpServerRepository {
   }
 
   /**
-   * Which unique values are taken: the server id anywhere (it is the primary key), the name or
-   * alias inside the organization by another server than `exceptServerId`.
+   * Which unique values of the organization are taken (server id, name, alias) by another server
+   * than `exceptServerId`. Other organizations' servers never conflict, so a 409 says nothing
+   * about them.
    */
   async findConflicts(
     organizationId: string,
@@ -596,16 +636,15 @@ export class McpServerRepository {
     manager: EntityManager,
   ): Promise<McpServerConflictField[]> {
     const rows: RawRow[] = await manager.query(
-      'SELECT server_id, organization_id, server_name_key, alias_key FROM mcp_servers' +
-        ' WHERE server_id = ? OR (organization_id = ? AND (server_name_key = ? OR alias_key = ?))',
-      [candidate.serverId, organizationId, candidate.serverNameKey, candidate.aliasKey],
+      'SELECT server_id, server_name_key, alias_key FROM mcp_servers' +
+        ' WHERE organization_id = ? AND (server_id = ? OR server_name_key = ? OR alias_key = ?)',
+      [organizationId, candidate.serverId, candidate.serverNameKey, candidate.aliasKey],
     );
     const fields = new Set<McpServerConflictField>();
     for (const row of rows) {
       const id = String(row.server_id);
       if (id === exceptServerId) continue;
       if (id === candidate.serverId) fields.add('server_id');
-      if (String(row.organization_id) !== organizationId) continue;
       if (row.server_name_key === candidate.serverNameKey) fields.add('server_name');
       if (row.alias_key === candidate.aliasKey) fields.add('alias');
     }

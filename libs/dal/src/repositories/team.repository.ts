@@ -4,7 +4,8 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { TeamEntity } from '../entities/team.entity';
 import { TeamAccessGroupEntity } from '../entities/team-access-group.entity';
 import type { OrganizationScope } from './organization-scope';
-import { applyKeyset, KeysetPage, whereInScope } from './organization-scope';
+import { applyKeyset, KeysetPage } from './keyset';
+import { whereInScope } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 
 export interface TeamWithGroups {

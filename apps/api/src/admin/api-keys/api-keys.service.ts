@@ -3,11 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   ConflictError,
+  decodeCursor,
   DEFAULT_PAGE_LIMIT,
   ForbiddenError,
   newId,
   NotFoundError,
   Page,
+  toPage,
   ValidationError,
 } from '@app/core';
 import {
@@ -28,7 +30,6 @@ import {
 } from '@app/dal';
 import { normalizeNames } from '../dto/access-group-list.decorator';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
-import { keysetAfter, keysetPage } from '../keyset-cursor';
 import { createTarget, readScope, writeScope } from '../organization-access';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
@@ -104,11 +105,11 @@ export class ApiKeysService {
   async list(
     principal: Principal,
     query: OrganizationPageQueryDto,
-  ): Promise<Page<ApiKeyWithGrants> & { limit: number }> {
+  ): Promise<Page<ApiKeyWithGrants>> {
     const scope = readScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    const rows = await this.keys.list(scope, { limit, after: keysetAfter(query.cursor) });
-    return { ...keysetPage(rows, limit, (row) => row.key), limit };
+    const rows = await this.keys.list(scope, { limit, after: decodeCursor(query.cursor) });
+    return toPage(rows, limit, (row) => row.key);
   }
 
   async get(principal: Principal, keyId: string): Promise<ApiKeyWithGrants> {

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_PAGE_LIMIT, Page } from '@app/core';
+import { decodeCursor, DEFAULT_PAGE_LIMIT, Page, toPage } from '@app/core';
 import { Principal } from '@app/auth';
 import { AuditEventEntity, AuditEventRepository } from '@app/dal';
-import { keysetAfter, keysetPage } from '../keyset-cursor';
 import { readScope } from '../organization-access';
 import { ListAuditEventsQueryDto } from './dto/list-audit-events-query.dto';
 
@@ -14,14 +13,14 @@ export class AuditEventsService {
   async list(
     principal: Principal,
     query: ListAuditEventsQueryDto,
-  ): Promise<Page<AuditEventEntity> & { limit: number }> {
+  ): Promise<Page<AuditEventEntity>> {
     const scope = readScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.events.list(
       scope,
       { action: query.action, resourceType: query.resource_type, resourceId: query.resource_id },
-      { limit, after: keysetAfter(query.cursor) },
+      { limit, after: decodeCursor(query.cursor) },
     );
-    return { ...keysetPage(rows, limit, (row) => row), limit };
+    return toPage(rows, limit, (row) => row);
   }
 }

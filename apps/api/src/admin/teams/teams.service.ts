@@ -3,10 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError,
+  decodeCursor,
   DEFAULT_PAGE_LIMIT,
   newId,
   NotFoundError,
   Page,
+  toPage,
   ValidationError,
 } from '@app/core';
 import {
@@ -19,7 +21,6 @@ import {
 import { OrganizationRepository, TeamEntity, TeamRepository, TeamWithGroups } from '@app/dal';
 import { normalizeNames } from '../dto/access-group-list.decorator';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
-import { keysetAfter, keysetPage } from '../keyset-cursor';
 import { createTarget, readScope, writeScope } from '../organization-access';
 import { CreateTeamDto } from './dto/create-team.dto';
 import { UpdateTeamDto } from './dto/update-team.dto';
@@ -74,14 +75,11 @@ export class TeamsService {
     return { team, accessGroups };
   }
 
-  async list(
-    principal: Principal,
-    query: OrganizationPageQueryDto,
-  ): Promise<Page<TeamWithGroups> & { limit: number }> {
+  async list(principal: Principal, query: OrganizationPageQueryDto): Promise<Page<TeamWithGroups>> {
     const scope = readScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    const rows = await this.teams.list(scope, { limit, after: keysetAfter(query.cursor) });
-    return { ...keysetPage(rows, limit, (row) => row.team), limit };
+    const rows = await this.teams.list(scope, { limit, after: decodeCursor(query.cursor) });
+    return toPage(rows, limit, (row) => row.team);
   }
 
   async get(principal: Principal, teamId: string): Promise<TeamWithGroups> {
