@@ -84,6 +84,22 @@ describe('authentication', () => {
     expect(admin.body.user_id).toMatch(/^usr_[0-9a-f]{32}$/);
   });
 
+  it("keeps two apps in one process apart: each knows only its own database's keys", async () => {
+    const other = await startTestApp();
+    try {
+      expect((await other.request('GET', '/v1/me')).status).toBe(200);
+      expect((await t.request('GET', '/v1/me')).status).toBe(200);
+      const foreign = await other.request('GET', '/v1/me', { key: t.adminKey });
+      expect(foreign.status).toBe(401);
+      expect(foreign.body.error.code).toBe('INVALID_API_KEY');
+      const back = await t.request('GET', '/v1/me', { key: other.adminKey });
+      expect(back.status).toBe(401);
+      expect(back.body.error.code).toBe('INVALID_API_KEY');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a role the route does not list with 403 INSUFFICIENT_PERMISSIONS', async () => {
     const org = await createOrg(t);
     const member = await createKey(t, { organizationId: org.organization_id, role: 'member' });

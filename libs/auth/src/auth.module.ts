@@ -16,7 +16,6 @@ import { ApiKeyAuthenticator } from './api-keys/api-key.authenticator';
 import { ApiKeyCache } from './api-keys/api-key.cache';
 import { ApiKeyHasher } from './api-keys/api-key-hasher';
 import { resolveApiKeyPepper } from './api-keys/api-key-pepper.loader';
-import { ApiKeyStrategy } from './api-keys/api-key.strategy';
 import { BootstrapAdminKeyService } from './bootstrap/bootstrap-admin-key.service';
 import { ApiKeyAuthGuard } from './guards/api-key-auth.guard';
 import { ApiKeyThrottlerGuard } from './rate-limit/api-key-throttler.guard';
@@ -59,7 +58,6 @@ import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler
     },
     ApiKeyCache,
     ApiKeyAuthenticator,
-    ApiKeyStrategy,
     ApiKeyThrottlerGuard,
     BootstrapAdminKeyService,
     { provide: APP_GUARD, useClass: ApiKeyAuthGuard },

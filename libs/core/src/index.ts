@@ -1,4 +1,3 @@
-export * from './cache/bounded-ttl-cache';
 export * from './config/app-config';
 export * from './config/app-config.module';
 export * from './errors/app-error';

@@ -2,7 +2,6 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig, AuthenticationError, ForbiddenError } from '@app/core';
 import { ApiKeyAuthenticator } from '../api-keys/api-key.authenticator';
-import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
 import { Public, Roles } from '../decorators/auth.decorators';
 import type { Principal, Role } from '../principal';
 import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
@@ -44,12 +43,11 @@ describe('ApiKeyAuthGuard', () => {
       return principal;
     }),
   };
-  const strategy = new ApiKeyStrategy(authenticator as unknown as ApiKeyAuthenticator);
   const throttler = { canActivate: jest.fn(async () => true) };
   const guard = new ApiKeyAuthGuard(
     new Reflector(),
     throttler as unknown as ApiKeyThrottlerGuard,
-    strategy,
+    authenticator as unknown as ApiKeyAuthenticator,
     { auth: { rateLimitPerMinute: 60 } } as AppConfig,
   );
 
@@ -86,14 +84,6 @@ describe('ApiKeyAuthGuard', () => {
 
   it('lets a platform admin call any route that declares roles', async () => {
     await expect(call('forMembers', 'ak_platform').result).resolves.toBe(true);
-  });
-
-  it('authenticates through its own Passport instance, not the process-wide one', async () => {
-    const other = new ApiKeyStrategy({
-      authenticate: async () => principalFor('platform_admin'),
-    } as unknown as ApiKeyAuthenticator);
-    expect(other.getPassportInstance()).not.toBe(strategy.getPassportInstance());
-    await expect(call('forMembers', 'ak_viewer').result).rejects.toBeInstanceOf(ForbiddenError);
   });
 
   it('refuses a role the route does not list', async () => {

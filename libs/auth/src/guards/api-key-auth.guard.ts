@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig, AuthenticationError, ForbiddenError } from '@app/core';
-import { API_KEY_STRATEGY, ApiKeyStrategy } from '../api-keys/api-key.strategy';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig, ForbiddenError } from '@app/core';
+import { ApiKeyAuthenticator, extractApiKeySecret } from '../api-keys/api-key.authenticator';
 import { IS_PUBLIC, NOT_RATE_LIMITED, ROLES_KEY } from '../decorators/auth.decorators';
 import type { Principal, Role } from '../principal';
 import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
@@ -10,8 +10,8 @@ import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
 type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 /**
- * The one global guard. Routes are closed unless `@Public()`: the API key is authenticated
- * (through the Passport strategy), the key's rate limit is applied, then `@Roles(...)` decides.
+ * The one global guard. Routes are closed unless `@Public()`: the API key (X-API-Key or Bearer)
+ * becomes the request's Principal, the key's rate limit is applied, then `@Roles(...)` decides.
  * Public routes count against the caller's IP, like failed logins, except those declared
  * `@Public({ rateLimit: false })` (the service's own health).
  * A route that declares neither is refused to everyone, so a forgotten decorator fails closed.
@@ -25,7 +25,7 @@ export class ApiKeyAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly throttler: ApiKeyThrottlerGuard,
-    private readonly strategy: ApiKeyStrategy,
+    private readonly authenticator: ApiKeyAuthenticator,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.rateLimited = config.auth.rateLimitPerMinute > 0;
@@ -39,10 +39,12 @@ export class ApiKeyAuthGuard implements CanActivate {
       }
       return true;
     }
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     try {
-      request.principal = await this.authenticate(request, http.getResponse<FastifyReply>());
+      request.principal = await this.authenticator.authenticate(
+        extractApiKeySecret(request.headers),
+        String(request.id),
+      );
     } catch (error) {
       // Failed attempts count against the caller's IP, which bounds key guessing.
       await this.rateLimit(context);
@@ -58,18 +60,6 @@ export class ApiKeyAuthGuard implements CanActivate {
     const { role } = request.principal;
     if (role === 'platform_admin' || roles.includes(role)) return true;
     throw new ForbiddenError();
-  }
-
-  private authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
-    return new Promise((resolve, reject) => {
-      const refuse = (error?: unknown) =>
-        reject(error ?? new AuthenticationError('INVALID_API_KEY'));
-      this.strategy
-        .getPassportInstance()
-        .authenticate(API_KEY_STRATEGY, { session: false }, (error: unknown, principal: unknown) =>
-          error || !principal ? refuse(error) : resolve(principal as Principal),
-        )(request, reply, refuse);
-    });
   }
 
   private async rateLimit(context: ExecutionContext): Promise<void> {

@@ -21,6 +21,10 @@ describe('findJsonDepthViolation', () => {
     const brackets = JSON.stringify({ s: '['.repeat(500) + '\\"{'.repeat(500) });
     expect(findJsonDepthViolation(brackets)).toBeNull();
     expect(findJsonDepthViolation(`{"k\\"ey":${nested(70)}}`)).toBe('body');
+    // A string ending in an escaped backslash closes at the next quote.
+    const deepArray = JSON.parse(nested(70)) as unknown;
+    expect(findJsonDepthViolation(JSON.stringify({ s: 'a\\', t: deepArray }))).toBe('t');
+    expect(findJsonDepthViolation(JSON.stringify({ s: 'a\\"[[[', t: 1 }))).toBeNull();
   });
 
   it('never names a field it would have to echo unsafely', () => {

@@ -16,8 +16,8 @@ const COLON = 0x3a;
  * Where a JSON text nests objects/arrays deeper than `maxDepth`, without parsing it: the
  * top-level field holding the too-deep value (`mcp_info`), `body` when the body itself is the
  * deep value, or null when the text is within the limit. One pass, no recursion, no allocation
- * per character, so a hostile body costs linear time and constant stack. Strings are skipped
- * (brackets inside them do not count); malformed JSON is left for the parser to refuse.
+ * per character, so a hostile body costs linear time and constant stack. Strings are skipped with
+ * indexOf (brackets inside them do not count); malformed JSON is left for the parser to refuse.
  */
 export function findJsonDepthViolation(text: string, maxDepth = MAX_JSON_DEPTH): string | null {
   let depth = 0;
@@ -29,13 +29,7 @@ export function findJsonDepthViolation(text: string, maxDepth = MAX_JSON_DEPTH):
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = i + 1;
-      i += 1;
-      while (i < text.length) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i += 2;
-        else if (d === QUOTE) break;
-        else i += 1;
-      }
+      i = closingQuote(text, start);
       if (depth === 1 && topIsObject) lastString = text.slice(start, Math.min(i, start + 65));
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       depth += 1;
@@ -50,4 +44,18 @@ export function findJsonDepthViolation(text: string, maxDepth = MAX_JSON_DEPTH):
     }
   }
   return null;
+}
+
+/** Index of the quote closing a string that starts at `from` (text.length when unterminated). */
+function closingQuote(text: string, from: number): number {
+  let at = from;
+  for (;;) {
+    const quote = text.indexOf('"', at);
+    if (quote === -1) return text.length;
+    // Escaped when preceded by an odd number of backslashes.
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 0) return quote;
+    at = quote + 1;
+  }
 }

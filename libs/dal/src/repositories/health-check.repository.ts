@@ -121,10 +121,11 @@ function scopeCondition(scope: OrganizationScope): { sql: string; params: unknow
 }
 
 /**
- * Queries of the health checker on `mcp_servers`: probe targets, probe results, the claims that
- * let any number of replicas share the background checks, and the organization summary. The
- * claim is two portable statements (select candidates, then a conditional UPDATE that only
- * succeeds on rows still unclaimed and due), so MySQL and SQLite behave the same.
+ * Queries of the health checker on `mcp_servers`: probe targets, probe results, the claims (short
+ * leases, renewed while a probe runs) that let any number of replicas share the background
+ * checks, and the organization summary. The claim is two portable statements (select
+ * candidates, then a conditional UPDATE that only succeeds on rows still unclaimed and due), so
+ * MySQL and SQLite behave the same.
  */
 @Injectable()
 export class HealthCheckRepository {
@@ -258,6 +259,34 @@ export class HealthCheckRepository {
       }
       const released = await this.release(manager, claim.owner, [{ organizationId, serverId }]);
       return released > 0 ? 'changed' : 'lost';
+    });
+  }
+
+  /**
+   * Extends the leases of claims still held: each of `servers` keeps its claim until `expiresAt`
+   * only while `owner` still holds it (a lapsed claim another replica took stays theirs). Keyed
+   * by primary key, as claim_owner has no index.
+   */
+  async renewClaims(
+    claims: readonly { owner: string; servers: readonly McpServerRef[] }[],
+    expiresAt: Date,
+  ): Promise<number> {
+    const held = claims.filter((claim) => claim.servers.length > 0);
+    if (held.length === 0) return 0;
+    return this.inTurn(async (manager) => {
+      let renewed = 0;
+      for (const claim of held) {
+        const chosen = refsCondition(claim.servers);
+        const result = await manager
+          .createQueryBuilder()
+          .update(McpServerEntity)
+          .set({ claimExpiresAt: expiresAt })
+          .where(chosen.sql, chosen.params)
+          .andWhere('claim_owner = :owner', { owner: claim.owner })
+          .execute();
+        renewed += result.affected ?? 0;
+      }
+      return renewed;
     });
   }
 
