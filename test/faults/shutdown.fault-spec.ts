@@ -175,7 +175,7 @@ describe('SIGTERM under 32 keep-alive clients (real app process)', () => {
     );
     if (errors.length > 0 || exitCode !== 0) {
       console.log(errors.map((e) => `${e.kind} ${e.code} +${e.at - signalledAt}ms`).join('\n'));
-      console.log(app.output.slice(-40).join('\n'));
+      console.log(app.output().slice(-40).join('\n'));
     }
 
     expect(resets).toEqual([]);

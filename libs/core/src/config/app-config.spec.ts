@@ -4,7 +4,12 @@ describe('parseEnv', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = parseEnv({});
     expect(config.port).toBe(3000);
-    expect(config.database).toMatchObject({ type: 'sqlite', migrationsRun: true });
+    expect(config.database).toMatchObject({
+      type: 'sqlite',
+      migrationsRun: true,
+      queryTimeoutMs: 5000,
+      poolQueueLimit: 200,
+    });
     expect(config.database.type === 'sqlite' && config.database.path).toMatch(
       /data\/mcp-registry\.sqlite$/,
     );
@@ -34,6 +39,8 @@ describe('parseEnv', () => {
     ['DATABASE_URL', 'postgres://x/y'],
     ['BOOTSTRAP_ADMIN_KEY', 'not-a-key'],
     ['API_KEY_PEPPER', 'short'],
+    ['DB_QUERY_TIMEOUT_MS', '50'],
+    ['DB_POOL_QUEUE_LIMIT', 'none'],
     ['STDIO_COMMAND_ALLOWLIST', 'npx,/usr/bin/node'],
     ['HTTP_REQUEST_TIMEOUT_MS', 'soon'],
     ['TRUST_PROXY', 'balancer.internal'],

@@ -47,9 +47,24 @@ export interface AppConfig {
   metricsPublic: boolean;
 }
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string; dataDir: string; migrationsRun: boolean; poolSize: number }
-  | { type: 'mysql'; url: string; database: string; migrationsRun: boolean; poolSize: number };
+/** Bounds on database work, so a hung or saturated database answers 503 instead of waiting. */
+export interface DatabaseLimits {
+  /** Deadline of one query, or of one transaction from its start to its COMMIT (ms). */
+  queryTimeoutMs: number;
+  /** Requests allowed to wait for a pool connection (MySQL) or the write turn (SQLite). */
+  poolQueueLimit: number;
+}
+
+export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
+  queryTimeoutMs: 5_000,
+  poolQueueLimit: 200,
+};
+
+export type DatabaseConfig = DatabaseLimits &
+  (
+    | { type: 'sqlite'; path: string; dataDir: string; migrationsRun: boolean; poolSize: number }
+    | { type: 'mysql'; url: string; database: string; migrationsRun: boolean; poolSize: number }
+  );
 
 export class ConfigValidationError extends Error {
   constructor(
@@ -156,6 +171,7 @@ export function parseDatabaseUrl(
   value: string | undefined,
   migrationsRun: boolean,
   poolSize: number,
+  limits: DatabaseLimits = DEFAULT_DATABASE_LIMITS,
 ): DatabaseConfig {
   const url = value ?? `sqlite:${DEFAULT_SQLITE_PATH}`;
   if (url.startsWith('sqlite:')) {
@@ -168,6 +184,7 @@ export function parseDatabaseUrl(
       dataDir: file === ':memory:' ? path.resolve('data') : path.dirname(resolved),
       migrationsRun,
       poolSize,
+      ...limits,
     };
   }
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
@@ -190,6 +207,7 @@ export function parseDatabaseUrl(
       database,
       migrationsRun,
       poolSize,
+      ...limits,
     };
   }
   throw new ConfigValidationError('DATABASE_URL', 'must start with mysql:// or sqlite:');
@@ -203,7 +221,10 @@ export function parseEnv(env: Env): AppConfig {
   ] as const);
   const migrationsRun = bool(env, 'DB_MIGRATIONS_RUN', true);
   const poolSize = int(env, 'DB_POOL_SIZE', 10, 1, 200);
-  const database = parseDatabaseUrl(raw(env, 'DATABASE_URL'), migrationsRun, poolSize);
+  const database = parseDatabaseUrl(raw(env, 'DATABASE_URL'), migrationsRun, poolSize, {
+    queryTimeoutMs: int(env, 'DB_QUERY_TIMEOUT_MS', 5_000, 100, 600_000),
+    poolQueueLimit: int(env, 'DB_POOL_QUEUE_LIMIT', 200, 1, 100_000),
+  });
   const apiKeyPepper = raw(env, 'API_KEY_PEPPER');
   if (apiKeyPepper !== undefined && apiKeyPepper.length < 16) {
     throw new ConfigValidationError('API_KEY_PEPPER', 'must be at least 16 characters');
