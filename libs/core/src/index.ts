@@ -4,6 +4,7 @@ export * from './errors/app-error';
 export * from './errors/error-envelope';
 export * from './errors/all-exceptions.filter';
 export * from './errors/database-errors';
+export * from './errors/database-unavailable.error';
 export * from './http/json-depth';
 export * from './http/request-id';
 export * from './ids';

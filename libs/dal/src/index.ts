@@ -27,3 +27,5 @@ export * from './repositories/registry-revision.repository';
 export * from './repositories/health-check.repository';
 export * from './repositories/health-check-configuration.repository';
 export * from './app-data-source';
+export * from './limits/database-deadline';
+export * from './limits/guarded-query-runner';

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { SecretBox, SecretDecryptionError } from '@app/crypto';
+import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import type { SecretAad } from '@app/crypto';
 import { McpServerProbeTarget, SEALED_RESOURCE_TYPES } from '@app/dal';
 import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
@@ -29,7 +29,11 @@ export class ServerProbeService {
     try {
       target = this.targetOf(server);
     } catch (error) {
-      if (!(error instanceof SecretDecryptionError)) throw error;
+      // An unknown key is a rollout in progress, not a broken value: the caller gets a 503 and
+      // the checker leaves the server to a replica that has the key (nothing is recorded).
+      if (!(error instanceof SecretDecryptionError) || error instanceof UnknownEncryptionKeyError) {
+        throw error;
+      }
       this.logger.error(
         { server_id: server.serverId, reason: error.reason, key_id: error.keyId },
         `Stored secrets of MCP server ${server.serverId} could not be decrypted (${error.reason}); not probed`,

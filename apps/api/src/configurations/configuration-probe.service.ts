@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '@app/core';
 import type { Principal } from '@app/auth';
-import { SecretBox, SecretDecryptionError } from '@app/crypto';
+import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import {
   DiscoveredTool,
   HealthCheckConfigurationRepository,
@@ -76,7 +76,13 @@ export class ConfigurationProbeService {
           configurationCredentialsAad(row.id, row.organizationId),
         );
       } catch (error) {
-        if (!(error instanceof SecretDecryptionError)) throw error;
+        // An unknown key is a rollout in progress, not a broken value: 503, nothing recorded.
+        if (
+          !(error instanceof SecretDecryptionError) ||
+          error instanceof UnknownEncryptionKeyError
+        ) {
+          throw error;
+        }
         this.logger.error(
           { configuration_id: row.id, reason: error.reason, key_id: error.keyId },
           `Stored credentials of MCP configuration ${row.id} could not be decrypted (${error.reason}); not tested`,

@@ -14,7 +14,7 @@ import {
   toPage,
 } from '@app/core';
 import { AuditService, isPlatformAdmin, Principal, Role } from '@app/auth';
-import { SecretBox, SecretDecryptionError } from '@app/crypto';
+import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import {
   ALL_ORGANIZATIONS,
   McpConfigurationChanges,
@@ -315,8 +315,10 @@ export class McpConfigurationsService {
       resourceType: MCP_CONFIGURATION_RESOURCE,
       resourceId: row.id,
       organizationId: row.organizationId,
-      changes: { outcome: failure ? 'decryption_failed' : 'ok' },
+      changes: { outcome: failure ? readFailureOutcome(failure) : 'ok' },
     });
+    // Mid key rollout: 503 naming the key (SecretBox logged it once); another instance reads it.
+    if (failure instanceof UnknownEncryptionKeyError) throw failure;
     if (failure) {
       // The row id and failure kind help an operator find a swapped or corrupt value (the
       // request's trace_id is added by the logger); the client learns only "internal error".
@@ -392,4 +394,8 @@ function assertMayModify(principal: Principal, row: McpConfigurationEntity): voi
 function toToolConfiguration(dto: ToolConfigurationDto | undefined) {
   if (!dto) return { ...DEFAULT_TOOL_CONFIGURATION, allowed_tools: [] };
   return { enabled: dto.enabled, allowed_tools: [...(dto.allowed_tools ?? [])] };
+}
+
+function readFailureOutcome(failure: SecretDecryptionError): string {
+  return failure instanceof UnknownEncryptionKeyError ? 'key_not_configured' : 'decryption_failed';
 }

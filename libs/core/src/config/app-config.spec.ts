@@ -4,7 +4,12 @@ describe('parseEnv', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = parseEnv({});
     expect(config.port).toBe(3000);
-    expect(config.database).toMatchObject({ type: 'sqlite', migrationsRun: true });
+    expect(config.database).toMatchObject({
+      type: 'sqlite',
+      migrationsRun: true,
+      queryTimeoutMs: 5000,
+      poolQueueLimit: 200,
+    });
     expect(config.database.type === 'sqlite' && config.database.path).toMatch(
       /data\/mcp-registry\.sqlite$/,
     );
@@ -22,6 +27,32 @@ describe('parseEnv', () => {
     expect(config.bodyLimitBytes).toBe(1048576);
     expect(config.requestTimeoutMs).toBe(30000);
     expect(config.trustProxy).toBe(false);
+    expect(config.mcp).toMatchObject({
+      probeMaxMessageBytes: 4 * 1024 * 1024,
+      probeMaxTotalBytes: 8 * 1024 * 1024,
+      probeMaxMessages: 500,
+    });
+  });
+
+  it('reads the probe read limits, and refuses a total below the per-message limit', () => {
+    expect(
+      parseEnv({
+        PROBE_MAX_MESSAGE_BYTES: '65536',
+        PROBE_MAX_TOTAL_BYTES: '131072',
+        PROBE_MAX_MESSAGES: '50',
+      }).mcp,
+    ).toMatchObject({
+      probeMaxMessageBytes: 65536,
+      probeMaxTotalBytes: 131072,
+      probeMaxMessages: 50,
+    });
+    expect(() =>
+      parseEnv({ PROBE_MAX_MESSAGE_BYTES: '65536', PROBE_MAX_TOTAL_BYTES: '4096' }),
+    ).toThrow(
+      'Invalid configuration: PROBE_MAX_TOTAL_BYTES must be at least PROBE_MAX_MESSAGE_BYTES',
+    );
+    expect(() => parseEnv({ PROBE_MAX_MESSAGE_BYTES: '10' })).toThrow(/PROBE_MAX_MESSAGE_BYTES/);
+    expect(() => parseEnv({ PROBE_MAX_MESSAGES: 'many' })).toThrow(/PROBE_MAX_MESSAGES/);
   });
 
   it.each([
@@ -34,6 +65,8 @@ describe('parseEnv', () => {
     ['DATABASE_URL', 'postgres://x/y'],
     ['BOOTSTRAP_ADMIN_KEY', 'not-a-key'],
     ['API_KEY_PEPPER', 'short'],
+    ['DB_QUERY_TIMEOUT_MS', '50'],
+    ['DB_POOL_QUEUE_LIMIT', 'none'],
     ['STDIO_COMMAND_ALLOWLIST', 'npx,/usr/bin/node'],
     ['HTTP_REQUEST_TIMEOUT_MS', 'soon'],
     ['TRUST_PROXY', 'balancer.internal'],

@@ -37,6 +37,10 @@ export interface AppConfig {
     allowLoopback: boolean;
     denyPrivateNetworks: boolean;
     caFile: string | undefined;
+    /** What one probe reads at most: per message (body, SSE event, stdio line), in all, count. */
+    probeMaxMessageBytes: number;
+    probeMaxTotalBytes: number;
+    probeMaxMessages: number;
   };
   health: {
     timeoutMs: number;
@@ -47,9 +51,24 @@ export interface AppConfig {
   metricsPublic: boolean;
 }
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string; dataDir: string; migrationsRun: boolean; poolSize: number }
-  | { type: 'mysql'; url: string; database: string; migrationsRun: boolean; poolSize: number };
+/** Bounds on database work, so a hung or saturated database answers 503 instead of waiting. */
+export interface DatabaseLimits {
+  /** Deadline of one query, or of one transaction from its start to its COMMIT (ms). */
+  queryTimeoutMs: number;
+  /** Requests allowed to wait for a pool connection (MySQL) or the write turn (SQLite). */
+  poolQueueLimit: number;
+}
+
+export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
+  queryTimeoutMs: 5_000,
+  poolQueueLimit: 200,
+};
+
+export type DatabaseConfig = DatabaseLimits &
+  (
+    | { type: 'sqlite'; path: string; dataDir: string; migrationsRun: boolean; poolSize: number }
+    | { type: 'mysql'; url: string; database: string; migrationsRun: boolean; poolSize: number }
+  );
 
 export class ConfigValidationError extends Error {
   constructor(
@@ -156,6 +175,7 @@ export function parseDatabaseUrl(
   value: string | undefined,
   migrationsRun: boolean,
   poolSize: number,
+  limits: DatabaseLimits = DEFAULT_DATABASE_LIMITS,
 ): DatabaseConfig {
   const url = value ?? `sqlite:${DEFAULT_SQLITE_PATH}`;
   if (url.startsWith('sqlite:')) {
@@ -168,6 +188,7 @@ export function parseDatabaseUrl(
       dataDir: file === ':memory:' ? path.resolve('data') : path.dirname(resolved),
       migrationsRun,
       poolSize,
+      ...limits,
     };
   }
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
@@ -190,6 +211,7 @@ export function parseDatabaseUrl(
       database,
       migrationsRun,
       poolSize,
+      ...limits,
     };
   }
   throw new ConfigValidationError('DATABASE_URL', 'must start with mysql:// or sqlite:');
@@ -203,7 +225,10 @@ export function parseEnv(env: Env): AppConfig {
   ] as const);
   const migrationsRun = bool(env, 'DB_MIGRATIONS_RUN', true);
   const poolSize = int(env, 'DB_POOL_SIZE', 10, 1, 200);
-  const database = parseDatabaseUrl(raw(env, 'DATABASE_URL'), migrationsRun, poolSize);
+  const database = parseDatabaseUrl(raw(env, 'DATABASE_URL'), migrationsRun, poolSize, {
+    queryTimeoutMs: int(env, 'DB_QUERY_TIMEOUT_MS', 5_000, 100, 600_000),
+    poolQueueLimit: int(env, 'DB_POOL_QUEUE_LIMIT', 200, 1, 100_000),
+  });
   const apiKeyPepper = raw(env, 'API_KEY_PEPPER');
   if (apiKeyPepper !== undefined && apiKeyPepper.length < 16) {
     throw new ConfigValidationError('API_KEY_PEPPER', 'must be at least 16 characters');
@@ -262,6 +287,7 @@ export function parseEnv(env: Env): AppConfig {
       allowLoopback: bool(env, 'MCP_ALLOW_LOOPBACK', false),
       denyPrivateNetworks: bool(env, 'MCP_DENY_PRIVATE_NETWORKS', false),
       caFile: raw(env, 'MCP_CA_FILE'),
+      ...probeLimits(env),
     },
     health: {
       timeoutMs: int(env, 'HEALTH_CHECK_TIMEOUT_MS', 10_000, 100, 600_000),
@@ -270,6 +296,25 @@ export function parseEnv(env: Env): AppConfig {
       workerEnabled: bool(env, 'HEALTH_WORKER_ENABLED', true),
     },
     metricsPublic: bool(env, 'METRICS_PUBLIC', false),
+  };
+}
+
+function probeLimits(
+  env: Env,
+): Pick<AppConfig['mcp'], 'probeMaxMessageBytes' | 'probeMaxTotalBytes' | 'probeMaxMessages'> {
+  const MiB = 1024 * 1024;
+  const probeMaxMessageBytes = int(env, 'PROBE_MAX_MESSAGE_BYTES', 4 * MiB, 1024, 1024 * MiB);
+  const probeMaxTotalBytes = int(env, 'PROBE_MAX_TOTAL_BYTES', 8 * MiB, 1024, 4096 * MiB);
+  if (probeMaxTotalBytes < probeMaxMessageBytes) {
+    throw new ConfigValidationError(
+      'PROBE_MAX_TOTAL_BYTES',
+      'must be at least PROBE_MAX_MESSAGE_BYTES',
+    );
+  }
+  return {
+    probeMaxMessageBytes,
+    probeMaxTotalBytes,
+    probeMaxMessages: int(env, 'PROBE_MAX_MESSAGES', 500, 10, 1_000_000),
   };
 }
 
