@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
-import type { Principal } from '@app/auth';
+import { healthVisibilityOf, OrganizationScopeResolver, Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerRepository } from '@app/dal';
 import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
 import { resolveServerOrganization } from '../registry/server-owner';
-import { healthVisibility } from './health-scope';
 
 export interface ServerProbeReport {
   state: McpServerHealthState;
@@ -19,6 +18,7 @@ export class ServerHealthCheckService {
     private readonly servers: McpServerRepository,
     private readonly health: HealthCheckRepository,
     private readonly probes: ServerProbeService,
+    private readonly scopes: OrganizationScopeResolver,
   ) {}
 
   async probeNow(
@@ -27,12 +27,13 @@ export class ServerHealthCheckService {
     organizationId: string | undefined,
   ): Promise<ServerProbeReport> {
     const owner = await resolveServerOrganization(
+      this.scopes,
       this.servers,
       principal,
       serverId,
       organizationId,
     );
-    const visible = await this.servers.findVisible(owner, healthVisibility(principal), serverId);
+    const visible = await this.servers.findVisible(owner, healthVisibilityOf(principal), serverId);
     if (!visible) throw new NotFoundError('Server');
     const target = await this.health.findProbeTarget(owner, serverId);
     if (!target) throw new NotFoundError('Server');

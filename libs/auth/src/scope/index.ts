@@ -1,0 +1,2 @@
+export * from './organization-scope.resolver';
+export * from './server-visibility';
