@@ -15,7 +15,6 @@ import {
 } from '@app/core';
 import { AuditService, isPlatformAdmin, Principal, Role } from '@app/auth';
 import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
-import type { SecretAad } from '@app/crypto';
 import {
   ALL_ORGANIZATIONS,
   McpConfigurationChanges,
@@ -24,6 +23,7 @@ import {
   OrganizationScope,
 } from '@app/dal';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
+import { configurationCredentialsAad } from './configuration-secrets';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
 import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configurations-query.dto';
@@ -33,7 +33,8 @@ import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.d
 import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-configuration.mapper';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
-export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
+/** The audit events' resource type. */
+const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
 const CREDENTIALS_READ = 'mcp_configuration.credentials.read';
 /** Who may read decrypted credentials (API.md §3); every other role is refused, and audited. */
 const CREDENTIAL_READERS: readonly Role[] = ['platform_admin', 'org_admin', 'service'];
@@ -95,7 +96,7 @@ export class McpConfigurationsService {
       transportType: dto.transport_type,
       authType: dto.auth_type,
       credentialsSealed: credentials
-        ? this.secretBox.sealJson(credentials, aadOf(id, organizationId))
+        ? this.secretBox.sealJson(credentials, configurationCredentialsAad(id, organizationId))
         : null,
       toolConfiguration: JSON.stringify(toolConfiguration),
       isActive: true,
@@ -250,7 +251,7 @@ export class McpConfigurationsService {
     } else if (credentials !== undefined) {
       changes.credentialsSealed = this.secretBox.sealJson(
         credentials,
-        aadOf(row.id, row.organizationId),
+        configurationCredentialsAad(row.id, row.organizationId),
       );
       audited.credentials = SECRET_CHANGED;
     }
@@ -302,7 +303,7 @@ export class McpConfigurationsService {
       try {
         credentials = this.secretBox.openJson<McpCredentials>(
           row.credentialsSealed,
-          aadOf(row.id, row.organizationId),
+          configurationCredentialsAad(row.id, row.organizationId),
         );
       } catch (error) {
         if (!(error instanceof SecretDecryptionError)) throw error;
@@ -369,10 +370,6 @@ export class McpConfigurationsService {
     }
     return ownOrganization(principal);
   }
-}
-
-function aadOf(id: string, organizationId: string): SecretAad {
-  return { resourceType: MCP_CONFIGURATION_RESOURCE, resourceId: id, organizationId };
 }
 
 function ownOrganization(principal: Principal): string {

@@ -1,7 +1,6 @@
 import { ForbiddenError, NotFoundError } from '@app/core';
 import { isPlatformAdmin, Principal } from '@app/auth';
-import { ALL_ORGANIZATIONS, OrganizationScope, ServerVisibility } from '@app/dal';
-import { visibilityOf } from '../registry/server-registry.service';
+import { ALL_ORGANIZATIONS, OrganizationScope } from '@app/dal';
 
 /**
  * The organizations a health route looks at: platform admins every one (or the one they name),
@@ -17,11 +16,4 @@ export function healthScope(
     throw new NotFoundError('Organization');
   }
   return principal.organizationId;
-}
-
-/** Health monitors watch every server of their organization; others see what the registry shows them. */
-export function healthVisibility(principal: Principal): ServerVisibility {
-  return principal.role === 'health_monitor'
-    ? { wholeOrganization: true }
-    : visibilityOf(principal);
 }

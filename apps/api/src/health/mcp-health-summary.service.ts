@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
 import { isPlatformAdmin, Principal } from '@app/auth';
-import { HealthCheckRepository, McpHealthSummary, McpServerRepository } from '@app/dal';
+import { HealthCheckRepository, McpHealthSummary, OrganizationRepository } from '@app/dal';
 import { healthScope } from './health-scope';
 
 const UNHEALTHY_LISTED = 500;
@@ -11,7 +11,7 @@ const UNHEALTHY_LISTED = 500;
 export class McpHealthSummaryService {
   constructor(
     private readonly health: HealthCheckRepository,
-    private readonly servers: McpServerRepository,
+    private readonly organizations: OrganizationRepository,
   ) {}
 
   async summary(
@@ -22,7 +22,7 @@ export class McpHealthSummaryService {
     if (
       isPlatformAdmin(principal) &&
       organizationId !== undefined &&
-      !(await this.servers.organizationExists(organizationId))
+      !(await this.organizations.exists(organizationId))
     ) {
       throw new NotFoundError('Organization');
     }

@@ -13,7 +13,7 @@ import {
   toPage,
   ValidationError,
 } from '@app/core';
-import { AuditService, isPlatformAdmin, Principal, seesWholeOrganization } from '@app/auth';
+import { AuditService, isPlatformAdmin, Principal } from '@app/auth';
 import { SecretAad, SecretBox } from '@app/crypto';
 import {
   ALL_ORGANIZATIONS,
@@ -29,10 +29,10 @@ import {
   McpServerView,
   OrganizationScope,
   RegistryRevisionRepository,
+  SEALED_RESOURCE_TYPES,
   serverKey,
   serverNameKeyOf,
   ServerReach,
-  ServerVisibility,
   viewOfEntity,
 } from '@app/dal';
 import type { CreateServerDto } from './dto/create-server.dto';
@@ -48,6 +48,7 @@ import { containsMask, maskedFields, restoreMasked, serverSecretDestination } fr
 import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import { resolveServerOrganization } from './server-owner';
+import { healthVisibilityOf, visibilityOf } from './server-visibility';
 import { assertMayDefineStdio } from './stdio-permission';
 
 /** A server with what its response needs besides the row. */
@@ -64,8 +65,8 @@ export interface ServerPage {
 }
 
 const RESOURCE_TYPE = 'mcp_server';
-const ENV_RESOURCE = 'mcp_server.env';
-const CREDENTIALS_RESOURCE = 'mcp_server.credentials';
+const ENV_RESOURCE = SEALED_RESOURCE_TYPES.serverEnv;
+const CREDENTIALS_RESOURCE = SEALED_RESOURCE_TYPES.serverCredentials;
 /** GET /v1/mcp/server/health is a route of its own, so no server may be called that. */
 const RESERVED_SERVER_IDS = new Set(['health']);
 
@@ -380,10 +381,11 @@ export class ServerRegistryService {
         throw ValidationError.field('server_ids', 'must be server ids separated by commas');
       }
     }
-    // Health monitors watch the whole organization but see nothing else of it.
-    const visibility: ServerVisibility =
-      principal.role === 'health_monitor' ? { wholeOrganization: true } : visibilityOf(principal);
-    const rows = await this.servers.healthOfVisible(scope, visibility, serverIds);
+    const rows = await this.servers.healthOfVisible(
+      scope,
+      healthVisibilityOf(principal),
+      serverIds,
+    );
     if (!serverIds) return rows;
     const order = new Map(serverIds.map((id, index) => [id, index]));
     // Stable: a platform admin's rows of one id in several organizations keep their order.
@@ -547,12 +549,6 @@ function ownOrganization(principal: Principal): string {
 /** created_by/updated_by: the key's user id (a key without one is named by its key id). */
 function actorOf(principal: Principal): string {
   return principal.userId ?? principal.keyId;
-}
-
-export function visibilityOf(principal: Principal): ServerVisibility {
-  return seesWholeOrganization(principal)
-    ? { wholeOrganization: true }
-    : { accessGroups: principal.accessGroups };
 }
 
 /** What changed, without a secret value: env and credential field names only. */

@@ -4,17 +4,20 @@ import type { Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerRepository } from '@app/dal';
 import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
-import { resolveServerOrganization } from '../registry/server-owner';
-import { healthVisibility } from './health-scope';
+import { resolveServerOrganization } from './server-owner';
+import { healthVisibilityOf } from './server-visibility';
 
 export interface ServerProbeReport {
   state: McpServerHealthState;
   result: ProbeResult;
 }
 
-/** Probe-now for registry servers: the caller must be able to see the server (else 404). */
+/**
+ * Probe-now for registry servers (libs/health-checker probes with the server's own transport and
+ * secrets, and records the outcome): the caller must be able to see the server (else 404).
+ */
 @Injectable()
-export class ServerHealthCheckService {
+export class ServerProbeNowService {
   constructor(
     private readonly servers: McpServerRepository,
     private readonly health: HealthCheckRepository,
@@ -32,7 +35,7 @@ export class ServerHealthCheckService {
       serverId,
       organizationId,
     );
-    const visible = await this.servers.findVisible(owner, healthVisibility(principal), serverId);
+    const visible = await this.servers.findVisible(owner, healthVisibilityOf(principal), serverId);
     if (!visible) throw new NotFoundError('Server');
     const target = await this.health.findProbeTarget(owner, serverId);
     if (!target) throw new NotFoundError('Server');
