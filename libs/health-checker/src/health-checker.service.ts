@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { UnknownEncryptionKeyError } from '@app/crypto';
 import {
   allOrganizations,
   APP_CONFIG,
@@ -323,8 +324,13 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         );
       }
     } catch (error) {
-      // The lease lapses by itself; the server is probed again after it does.
-      this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
+      // The lease lapses by itself; the server is probed again after it does (by a replica that
+      // has the key, when this one lacks it: SecretBox already logged that once).
+      if (error instanceof UnknownEncryptionKeyError) {
+        this.logger.debug(`Server ${server.serverId} left to a replica with key ${error.keyId}`);
+      } else {
+        this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
+      }
     } finally {
       this.inFlight.delete(key);
       this.metrics.checkFinished(outcome);

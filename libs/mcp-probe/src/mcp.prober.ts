@@ -5,11 +5,11 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { LookupAll, resolveHttpTarget } from './http-target.resolver';
 import { ObservedTransport } from './observed.transport';
 import { PinnedHttpClient } from './pinned-http.client';
+import { DEFAULT_PROBE_LIMITS, ProbeBudget } from './probe-budget';
 import { classifyFailure } from './probe-failure.classifier';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';
@@ -22,12 +22,22 @@ import {
   ProbeTarget,
   ProbeTool,
 } from './probe.types';
+import { SecretRedactor } from './secret-redactor';
 import { stdioLaunchProblems } from './stdio-launch.policy';
 import { StdioProcessTransport } from './stdio-process.transport';
+import { boundedServerInfo, listAllTools } from './tool-listing';
 
 export interface McpProberOptions {
   /** Resolves a host name to all its addresses; tests replace it to exercise address pinning. */
   lookup?: LookupAll;
+}
+
+/** What one probe owns and tracks, from start to cleanup. */
+interface ProbeContext {
+  scope: ProbeScope;
+  observations: ProbeObservations;
+  budget: ProbeBudget;
+  redactor: SecretRedactor;
 }
 
 interface Exchange {
@@ -44,8 +54,6 @@ const CLIENT_INFO = { name: 'mcp-registry-probe', version: '1.0.0' };
 const SKIP_SCHEMA_VALIDATION: jsonSchemaValidator = {
   getValidator: () => (input) => ({ valid: true, data: input as never, errorMessage: undefined }),
 };
-const MAX_TOOL_PAGES = 50;
-const MAX_TOOLS = 10_000;
 const FAREWELL_BUDGET_MS = 250;
 // Covers the stdio shutdown ladder (stdin close, SIGTERM, SIGKILL) with room to spare.
 const CLEANUP_BUDGET_MS = 750;
@@ -105,20 +113,26 @@ export class McpProber {
 
     const timeoutMs = this.policy.timeoutMs;
     const started = performance.now();
-    const scope = new ProbeScope();
-    const observations = new ProbeObservations();
+    const context: ProbeContext = {
+      scope: new ProbeScope(),
+      observations: new ProbeObservations(),
+      budget: new ProbeBudget(this.policy.limits ?? DEFAULT_PROBE_LIMITS),
+      // Built from everything the probe sends, applied to everything it reports.
+      redactor: SecretRedactor.forTarget(target),
+    };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const work = this.exchange(target, scope, observations, started);
+    const work = this.exchange(target, context, started);
     // The race may be lost to the deadline; the work then fails on the aborted scope, unobserved.
     work.catch(() => undefined);
 
     let result: ProbeResult;
     let farewell: (() => Promise<unknown>) | undefined;
     try {
-      const outcome = await Promise.race([work, deadline]);
+      // A server past the read budget fails the probe at once, not at the deadline.
+      const outcome = await Promise.race([work, deadline, context.budget.exceeded]);
       if (outcome === 'timeout') {
         result = failed('timeout', `timed out after ${timeoutMs} ms`);
       } else {
@@ -134,13 +148,14 @@ export class McpProber {
         };
       }
     } catch (error) {
-      const { kind, message } = classifyFailure(error, observations, secretsOf(target));
-      result = failed(kind, message);
+      const { kind, message } = classifyFailure(error, context.observations, context.redactor);
+      // Fixed wordings too: some name a header or variable, never meant to carry a value.
+      result = failed(kind, context.redactor.redact(message));
     } finally {
       clearTimeout(timer);
     }
     if (farewell) await withinBudget(farewell, FAREWELL_BUDGET_MS);
-    await scope.dispose(CLEANUP_BUDGET_MS);
+    await context.scope.dispose(CLEANUP_BUDGET_MS);
     return result;
   }
 
@@ -169,14 +184,14 @@ export class McpProber {
 
   private async exchange(
     target: ProbeTarget,
-    scope: ProbeScope,
-    observations: ProbeObservations,
+    context: ProbeContext,
     started: number,
   ): Promise<Exchange> {
+    const { scope, observations, budget, redactor } = context;
     const inner =
       target.transport === 'stdio'
-        ? this.stdioTransport(target, scope, observations)
-        : await this.httpTransport(target, scope, observations);
+        ? this.stdioTransport(target, context)
+        : await this.httpTransport(target, context);
     if (scope.closed) throw new ProbeFailure('timeout', 'the probe was cancelled');
 
     const client = new Client(CLIENT_INFO, {
@@ -192,18 +207,18 @@ export class McpProber {
       timeout: this.policy.timeoutMs + 1_000,
     };
 
-    await client.connect(new ObservedTransport(inner, observations, target.specVersion), options);
-    const tools = await listAllTools(client, options);
+    const observed = new ObservedTransport(inner, observations, budget, target.specVersion);
+    await client.connect(observed, options);
+    const tools = await listAllTools(client, options, redactor);
     const latencyMs = Math.max(1, Math.ceil(performance.now() - started));
-    const server = client.getServerVersion();
     const sessionTransport = inner instanceof StreamableHTTPClientTransport ? inner : null;
     return {
       latencyMs,
-      serverInfo: {
-        name: server?.name ?? '',
-        version: server?.version ?? '',
-        protocol_version: observations.protocolVersion ?? '',
-      },
+      serverInfo: boundedServerInfo(
+        client.getServerVersion(),
+        observations.protocolVersion,
+        redactor,
+      ),
       tools,
       farewell: sessionTransport?.sessionId ? () => sessionTransport.terminateSession() : undefined,
     };
@@ -211,8 +226,7 @@ export class McpProber {
 
   private stdioTransport(
     target: ProbeTarget,
-    scope: ProbeScope,
-    observations: ProbeObservations,
+    { scope, observations, budget }: ProbeContext,
   ): Transport {
     const transport = new StdioProcessTransport(
       {
@@ -222,6 +236,7 @@ export class McpProber {
         allowlist: this.policy.stdioAllowlist,
       },
       observations,
+      budget,
     );
     scope.defer(() => transport.close());
     return transport;
@@ -229,8 +244,7 @@ export class McpProber {
 
   private async httpTransport(
     target: ProbeTarget,
-    scope: ProbeScope,
-    observations: ProbeObservations,
+    { scope, observations, budget }: ProbeContext,
   ): Promise<Transport> {
     const headers = checkedHeaders(target.headers);
     const resolved = await resolveHttpTarget(target.url, this.policy, this.lookup);
@@ -240,6 +254,7 @@ export class McpProber {
       connectTimeoutMs: this.policy.timeoutMs,
       signal: scope.signal,
       observations,
+      budget,
     });
     scope.defer(() => http.destroy());
     const requestInit = { headers };
@@ -260,38 +275,6 @@ export class McpProber {
   }
 }
 
-async function listAllTools(client: Client, options: RequestOptions): Promise<ProbeTool[]> {
-  const tools: ProbeTool[] = [];
-  const seenCursors = new Set<string>();
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_TOOL_PAGES && tools.length < MAX_TOOLS; page++) {
-    let result;
-    try {
-      result = await client.listTools(cursor === undefined ? undefined : { cursor }, options);
-    } catch (error) {
-      // A server without tools may answer "method not found" when it never offered any.
-      const offersTools = Boolean(client.getServerCapabilities()?.tools);
-      if (
-        page === 0 &&
-        !offersTools &&
-        error instanceof McpError &&
-        error.code === ErrorCode.MethodNotFound
-      ) {
-        return [];
-      }
-      throw error;
-    }
-    for (const tool of result.tools) {
-      tools.push({ name: tool.name, description: tool.description ?? null });
-    }
-    cursor = result.nextCursor;
-    // A cursor seen before would loop forever; stop with what was listed so far.
-    if (!cursor || seenCursors.has(cursor)) break;
-    seenCursors.add(cursor);
-  }
-  return tools.slice(0, MAX_TOOLS);
-}
-
 function checkedHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
@@ -304,13 +287,6 @@ function checkedHeaders(headers: Record<string, string> | undefined): Record<str
     result[name] = value;
   }
   return result;
-}
-
-function secretsOf(target: ProbeTarget): string[] {
-  const values = [...Object.values(target.headers ?? {}), ...Object.values(target.env ?? {})];
-  const secrets = values.filter((value): value is string => typeof value === 'string');
-  // "Bearer abc…" also hides when a server echoes just the token.
-  return [...secrets, ...secrets.flatMap((value) => value.split(/\s+/))];
 }
 
 function failed(kind: ProbeErrorKind, message: string): ProbeResult {

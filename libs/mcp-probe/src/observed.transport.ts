@@ -8,12 +8,14 @@ import {
   MessageExtraInfo,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/sdk/types.js';
+import { ProbeBudget } from './probe-budget';
 import { ProbeObservations } from './probe-observations';
 
 /**
  * Wraps the real transport to learn what the SDK client keeps private: whether any JSON-RPC
  * message arrived (MCP server vs. something else) and the negotiated protocol version. It also
- * asks for the server's declared spec version, since the client always offers its latest.
+ * asks for the server's declared spec version, since the client always offers its latest. Every
+ * message counts against the probe's budget; past it, messages are dropped (the probe has failed).
  */
 export class ObservedTransport implements Transport {
   onclose?: () => void;
@@ -23,6 +25,7 @@ export class ObservedTransport implements Transport {
   constructor(
     private readonly inner: Transport,
     private readonly observations: ProbeObservations,
+    private readonly budget: ProbeBudget,
     private readonly specVersion?: string,
   ) {}
 
@@ -32,6 +35,7 @@ export class ObservedTransport implements Transport {
 
   async start(): Promise<void> {
     this.inner.onmessage = (message, extra) => {
+      if (!this.budget.takeMessage()) return;
       this.observations.receivedJsonRpc = true;
       this.onmessage?.(message, extra);
     };

@@ -1,6 +1,7 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { classifyFailure, redact } from './probe-failure.classifier';
+import { classifyFailure } from './probe-failure.classifier';
+import { SecretRedactor } from './secret-redactor';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';
 
@@ -59,9 +60,18 @@ describe('classifyFailure', () => {
 
   it('reports MCP errors without the secrets a server may echo', () => {
     const error = new McpError(ErrorCode.InvalidParams, 'bad token Bearer s3cr3t-value');
-    const result = classifyFailure(error, fresh(), ['Bearer s3cr3t-value', 's3cr3t-value']);
+    const redactor = SecretRedactor.forTarget({
+      headers: { Authorization: 'Bearer s3cr3t-value' },
+    });
+    const result = classifyFailure(error, fresh(), redactor);
     expect(result.kind).toBe('protocol_error');
     expect(result.message).toBe('server returned MCP error -32602: bad token [redacted]');
+  });
+
+  it('shortens the detail of a long MCP error', () => {
+    const error = new McpError(ErrorCode.InternalError, 'x'.repeat(5_000));
+    const { message } = classifyFailure(error, fresh());
+    expect(message).toBe(`server returned MCP error -32603: ${'x'.repeat(200)}…`);
   });
 
   it('explains a stdio server that exited', () => {
@@ -73,14 +83,5 @@ describe('classifyFailure', () => {
     });
     observations.stdioGarbage = true;
     expect(classifyFailure(new Error('Connection closed'), observations).kind).toBe('not_mcp');
-  });
-});
-
-describe('redact', () => {
-  it('removes every secret, longest first, and shortens long text', () => {
-    expect(redact('a abcdef b abcd', ['abcd', 'abcdef'])).toBe('a [redacted] b [redacted]');
-    expect(redact('x'.repeat(500), []).length).toBeLessThanOrEqual(201);
-    // Very short values would blank out ordinary words, so they are left alone.
-    expect(redact('abc', ['abc'])).toBe('abc');
   });
 });

@@ -2,6 +2,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';
 import { ProbeErrorKind } from './probe.types';
+import { SecretRedactor } from './secret-redactor';
 
 export interface ClassifiedFailure {
   kind: ProbeErrorKind;
@@ -9,6 +10,7 @@ export interface ClassifiedFailure {
 }
 
 const MAX_DETAIL = 200;
+const NO_SECRETS = new SecretRedactor([]);
 const REFUSED = new Set(['ECONNREFUSED']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNABORTED']);
 const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'ENODATA']);
@@ -28,7 +30,7 @@ const TLS = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_OSS
 export function classifyFailure(
   error: unknown,
   observations: ProbeObservations,
-  secrets: readonly string[] = [],
+  redactor: SecretRedactor = NO_SECRETS,
 ): ClassifiedFailure {
   if (error instanceof ProbeFailure) return { kind: error.kind, message: error.message };
 
@@ -40,7 +42,7 @@ export function classifyFailure(
 
   if (observations.stdioExit) return fromStdioExit(observations);
 
-  if (error instanceof McpError) return fromMcpError(error, secrets);
+  if (error instanceof McpError) return fromMcpError(error, redactor);
 
   if (looksMalformed(error) || (observations.foreignContentType && !observations.receivedJsonRpc)) {
     return malformed(observations);
@@ -52,17 +54,8 @@ export function classifyFailure(
   const observedCode = networkCodeOf(observations.networkError);
   if (observedCode !== null) return fromNetworkCode(observedCode);
 
-  const detail = redact(isErrorLike(error) ? error.message : String(error), secrets);
+  const detail = redactor.redact(isErrorLike(error) ? error.message : String(error), MAX_DETAIL);
   return { kind: 'protocol_error', message: `MCP exchange failed: ${detail}` };
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let result = text;
-  // Longest first, so a secret that contains a shorter one is removed whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length >= 4) result = result.split(secret).join('[redacted]');
-  }
-  return result.length > MAX_DETAIL ? `${result.slice(0, MAX_DETAIL)}…` : result;
 }
 
 function fromHttpStatus(status: number, observations: ProbeObservations): ClassifiedFailure {
@@ -111,14 +104,14 @@ function fromStdioExit(observations: ProbeObservations): ClassifiedFailure {
     : { kind: 'unreachable', message: `the stdio server ${how} before answering` };
 }
 
-function fromMcpError(error: McpError, secrets: readonly string[]): ClassifiedFailure {
+function fromMcpError(error: McpError, redactor: SecretRedactor): ClassifiedFailure {
   if (error.code === ErrorCode.RequestTimeout) {
     return { kind: 'timeout', message: 'the server did not answer in time' };
   }
   if (error.code === ErrorCode.ConnectionClosed && /connection closed/i.test(error.message)) {
     return { kind: 'protocol_error', message: 'the server closed the connection' };
   }
-  const detail = redact(error.message.replace(/^MCP error -?\d+:\s*/, ''), secrets);
+  const detail = redactor.redact(error.message.replace(/^MCP error -?\d+:\s*/, ''), MAX_DETAIL);
   return {
     kind: 'protocol_error',
     message: `server returned MCP error ${error.code}: ${detail}`,

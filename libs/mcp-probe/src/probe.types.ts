@@ -1,3 +1,5 @@
+import type { ProbeLimits } from './probe-budget';
+
 /** `http` is an alias of `streamable_http`: registries use both names for the same transport. */
 export type ProbeTransport = 'sse' | 'http' | 'streamable_http' | 'stdio';
 
@@ -19,6 +21,8 @@ export interface ProbePolicy {
   stdioEnabled: boolean;
   stdioAllowlist: string[];
   caFile?: string;
+  /** What one probe may read (DEFAULT_PROBE_LIMITS when absent). */
+  limits?: ProbeLimits;
 }
 
 export type ProbeErrorKind =
@@ -28,7 +32,9 @@ export type ProbeErrorKind =
   | 'not_mcp'
   | 'target_refused'
   | 'stdio_disabled'
-  | 'protocol_error';
+  | 'protocol_error'
+  /** The server sent more than the probe reads (PROBE_MAX_* limits). */
+  | 'response_too_large';
 
 export type ProbeStatus = 'healthy' | 'unhealthy' | 'unknown';
 

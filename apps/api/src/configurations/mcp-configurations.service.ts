@@ -16,14 +16,14 @@ import {
   toPage,
 } from '@app/core';
 import { AuditService, OrganizationScopeResolver, Principal, Role } from '@app/auth';
-import { SecretBox, SecretDecryptionError } from '@app/crypto';
-import type { SecretAad } from '@app/crypto';
+import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import {
   McpConfigurationChanges,
   McpConfigurationEntity,
   McpConfigurationRepository,
 } from '@app/dal';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
+import { configurationCredentialsAad } from './configuration-secrets';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
 import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configurations-query.dto';
@@ -33,7 +33,8 @@ import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.d
 import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-configuration.mapper';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
-export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
+/** The audit events' resource type. */
+const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
 const CREDENTIALS_READ = 'mcp_configuration.credentials.read';
 /** Who may read decrypted credentials (API.md §3); every other role is refused, and audited. */
 const CREDENTIAL_READERS: readonly Role[] = ['platform_admin', 'org_admin', 'service'];
@@ -88,7 +89,7 @@ export class McpConfigurationsService {
       transportType: dto.transport_type,
       authType: dto.auth_type,
       credentialsSealed: credentials
-        ? this.secretBox.sealJson(credentials, aadOf(id, organizationId))
+        ? this.secretBox.sealJson(credentials, configurationCredentialsAad(id, organizationId))
         : null,
       toolConfiguration: JSON.stringify(toolConfiguration),
       isActive: true,
@@ -255,7 +256,7 @@ export class McpConfigurationsService {
     } else if (credentials !== undefined) {
       changes.credentialsSealed = this.secretBox.sealJson(
         credentials,
-        aadOf(row.id, row.organizationId),
+        configurationCredentialsAad(row.id, row.organizationId),
       );
       audited.credentials = SECRET_CHANGED;
     }
@@ -302,7 +303,7 @@ export class McpConfigurationsService {
       try {
         credentials = this.secretBox.openJson<McpCredentials>(
           row.credentialsSealed,
-          aadOf(row.id, row.organizationId),
+          configurationCredentialsAad(row.id, row.organizationId),
         );
       } catch (error) {
         if (!(error instanceof SecretDecryptionError)) throw error;
@@ -314,8 +315,10 @@ export class McpConfigurationsService {
       resourceType: MCP_CONFIGURATION_RESOURCE,
       resourceId: row.id,
       organizationId: row.organizationId,
-      changes: { outcome: failure ? 'decryption_failed' : 'ok' },
+      changes: { outcome: failure ? readFailureOutcome(failure) : 'ok' },
     });
+    // Mid key rollout: 503 naming the key (SecretBox logged it once); another instance reads it.
+    if (failure instanceof UnknownEncryptionKeyError) throw failure;
     if (failure) {
       // The row id and failure kind help an operator find a swapped or corrupt value (the
       // request's trace_id is added by the logger); the client learns only "internal error".
@@ -357,10 +360,6 @@ export class McpConfigurationsService {
   }
 }
 
-function aadOf(id: string, organizationId: string): SecretAad {
-  return { resourceType: MCP_CONFIGURATION_RESOURCE, resourceId: id, organizationId };
-}
-
 /** Members change only what their user created; admins anything in their scope. */
 function assertMayModify(principal: Principal, row: McpConfigurationEntity): void {
   if (principal.role === 'platform_admin' || principal.role === 'org_admin') return;
@@ -373,4 +372,8 @@ function assertMayModify(principal: Principal, row: McpConfigurationEntity): voi
 function toToolConfiguration(dto: ToolConfigurationDto | undefined) {
   if (!dto) return { ...DEFAULT_TOOL_CONFIGURATION, allowed_tools: [] };
   return { enabled: dto.enabled, allowed_tools: [...(dto.allowed_tools ?? [])] };
+}
+
+function readFailureOutcome(failure: SecretDecryptionError): string {
+  return failure instanceof UnknownEncryptionKeyError ? 'key_not_configured' : 'decryption_failed';
 }

@@ -6,19 +6,26 @@ import {
   McpServerRepository,
   RegistryRevisionRepository,
 } from '@app/dal';
-import { ServerRegistryController } from './server-registry.controller';
+import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
 import { ServerListCache } from './server-list.cache';
+import { ServerProbeController } from './server-probe.controller';
+import { ServerProbeNowService } from './server-probe-now.service';
+import { ServerRegistryController } from './server-registry.controller';
 import { ServerRegistryService } from './server-registry.service';
 
+/** The server registry (API.md §4), including probe-now of a server. */
 @Module({
-  imports: [TypeOrmModule.forFeature([McpServerEntity, McpServerAccessGroupEntity])],
-  controllers: [ServerRegistryController],
+  imports: [
+    TypeOrmModule.forFeature([McpServerEntity, McpServerAccessGroupEntity]),
+    ApiHealthCheckerModule,
+  ],
+  controllers: [ServerRegistryController, ServerProbeController],
   providers: [
     McpServerRepository,
     RegistryRevisionRepository,
     ServerListCache,
     ServerRegistryService,
+    ServerProbeNowService,
   ],
-  exports: [McpServerRepository],
 })
 export class RegistryModule {}

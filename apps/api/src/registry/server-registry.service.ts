@@ -14,14 +14,7 @@ import {
   toPage,
   ValidationError,
 } from '@app/core';
-import {
-  AuditService,
-  healthVisibilityOf,
-  isPlatformAdmin,
-  OrganizationScopeResolver,
-  Principal,
-  serverVisibilityOf,
-} from '@app/auth';
+import { AuditService, isPlatformAdmin, OrganizationScopeResolver, Principal } from '@app/auth';
 import { SecretAad, SecretBox } from '@app/crypto';
 import {
   aliasKeyOf,
@@ -35,6 +28,7 @@ import {
   McpServerToolsView,
   McpServerView,
   RegistryRevisionRepository,
+  SEALED_RESOURCE_TYPES,
   serverKey,
   serverNameKeyOf,
   ServerReach,
@@ -53,6 +47,7 @@ import { containsMask, maskedFields, restoreMasked, serverSecretDestination } fr
 import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import { resolveServerOrganization } from './server-owner';
+import { healthVisibilityOf, visibilityOf } from './server-visibility';
 import { assertMayDefineStdio } from './stdio-permission';
 
 /** A server with what its response needs besides the row. */
@@ -69,8 +64,8 @@ export interface ServerPage {
 }
 
 const RESOURCE_TYPE = 'mcp_server';
-const ENV_RESOURCE = 'mcp_server.env';
-const CREDENTIALS_RESOURCE = 'mcp_server.credentials';
+const ENV_RESOURCE = SEALED_RESOURCE_TYPES.serverEnv;
+const CREDENTIALS_RESOURCE = SEALED_RESOURCE_TYPES.serverCredentials;
 /** GET /v1/mcp/server/health is a route of its own, so no server may be called that. */
 const RESERVED_SERVER_IDS = new Set(['health']);
 
@@ -264,7 +259,7 @@ export class ServerRegistryService {
       serverId,
       organizationId,
     );
-    const server = await this.servers.findVisible(owner, serverVisibilityOf(principal), serverId);
+    const server = await this.servers.findVisible(owner, visibilityOf(principal), serverId);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
       ? (await this.servers.reachOf(owner, [serverId])).get(
@@ -288,7 +283,7 @@ export class ServerRegistryService {
     if (scope.kind === 'all' || !this.listCache.enabled) {
       return this.renderList(await this.list(principal, scope, query), hideConnection);
     }
-    const visibility = serverVisibilityOf(principal);
+    const visibility = visibilityOf(principal);
     const key = JSON.stringify([
       scope.organizationId,
       'wholeOrganization' in visibility ? true : visibility.accessGroups,
@@ -322,7 +317,7 @@ export class ServerRegistryService {
     scope: OrganizationScope,
     query: ListServersQueryDto,
   ): Promise<ServerPage> {
-    const visibility = serverVisibilityOf(principal);
+    const visibility = visibilityOf(principal);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const cursor = decodeCursor(query.cursor);
     let after: McpServerPage['after'];
@@ -365,7 +360,7 @@ export class ServerRegistryService {
       serverId,
       organizationId,
     );
-    const tools = await this.servers.toolsOfVisible(owner, serverVisibilityOf(principal), serverId);
+    const tools = await this.servers.toolsOfVisible(owner, visibilityOf(principal), serverId);
     if (!tools) throw new NotFoundError('Server');
     return tools;
   }
@@ -403,7 +398,7 @@ export class ServerRegistryService {
 
   async accessGroups(principal: Principal, organizationId?: string): Promise<string[]> {
     const scope = await this.scopes.listScope(principal, organizationId);
-    return this.servers.visibleAccessGroups(scope, serverVisibilityOf(principal));
+    return this.servers.visibleAccessGroups(scope, visibilityOf(principal));
   }
 
   /**

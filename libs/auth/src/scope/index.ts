@@ -1,2 +1,1 @@
 export * from './organization-scope.resolver';
-export * from './server-visibility';

@@ -27,6 +27,32 @@ describe('parseEnv', () => {
     expect(config.bodyLimitBytes).toBe(1048576);
     expect(config.requestTimeoutMs).toBe(30000);
     expect(config.trustProxy).toBe(false);
+    expect(config.mcp).toMatchObject({
+      probeMaxMessageBytes: 4 * 1024 * 1024,
+      probeMaxTotalBytes: 8 * 1024 * 1024,
+      probeMaxMessages: 500,
+    });
+  });
+
+  it('reads the probe read limits, and refuses a total below the per-message limit', () => {
+    expect(
+      parseEnv({
+        PROBE_MAX_MESSAGE_BYTES: '65536',
+        PROBE_MAX_TOTAL_BYTES: '131072',
+        PROBE_MAX_MESSAGES: '50',
+      }).mcp,
+    ).toMatchObject({
+      probeMaxMessageBytes: 65536,
+      probeMaxTotalBytes: 131072,
+      probeMaxMessages: 50,
+    });
+    expect(() =>
+      parseEnv({ PROBE_MAX_MESSAGE_BYTES: '65536', PROBE_MAX_TOTAL_BYTES: '4096' }),
+    ).toThrow(
+      'Invalid configuration: PROBE_MAX_TOTAL_BYTES must be at least PROBE_MAX_MESSAGE_BYTES',
+    );
+    expect(() => parseEnv({ PROBE_MAX_MESSAGE_BYTES: '10' })).toThrow(/PROBE_MAX_MESSAGE_BYTES/);
+    expect(() => parseEnv({ PROBE_MAX_MESSAGES: 'many' })).toThrow(/PROBE_MAX_MESSAGES/);
   });
 
   it.each([

@@ -37,6 +37,10 @@ export interface AppConfig {
     allowLoopback: boolean;
     denyPrivateNetworks: boolean;
     caFile: string | undefined;
+    /** What one probe reads at most: per message (body, SSE event, stdio line), in all, count. */
+    probeMaxMessageBytes: number;
+    probeMaxTotalBytes: number;
+    probeMaxMessages: number;
   };
   health: {
     timeoutMs: number;
@@ -283,6 +287,7 @@ export function parseEnv(env: Env): AppConfig {
       allowLoopback: bool(env, 'MCP_ALLOW_LOOPBACK', false),
       denyPrivateNetworks: bool(env, 'MCP_DENY_PRIVATE_NETWORKS', false),
       caFile: raw(env, 'MCP_CA_FILE'),
+      ...probeLimits(env),
     },
     health: {
       timeoutMs: int(env, 'HEALTH_CHECK_TIMEOUT_MS', 10_000, 100, 600_000),
@@ -291,6 +296,25 @@ export function parseEnv(env: Env): AppConfig {
       workerEnabled: bool(env, 'HEALTH_WORKER_ENABLED', true),
     },
     metricsPublic: bool(env, 'METRICS_PUBLIC', false),
+  };
+}
+
+function probeLimits(
+  env: Env,
+): Pick<AppConfig['mcp'], 'probeMaxMessageBytes' | 'probeMaxTotalBytes' | 'probeMaxMessages'> {
+  const MiB = 1024 * 1024;
+  const probeMaxMessageBytes = int(env, 'PROBE_MAX_MESSAGE_BYTES', 4 * MiB, 1024, 1024 * MiB);
+  const probeMaxTotalBytes = int(env, 'PROBE_MAX_TOTAL_BYTES', 8 * MiB, 1024, 4096 * MiB);
+  if (probeMaxTotalBytes < probeMaxMessageBytes) {
+    throw new ConfigValidationError(
+      'PROBE_MAX_TOTAL_BYTES',
+      'must be at least PROBE_MAX_MESSAGE_BYTES',
+    );
+  }
+  return {
+    probeMaxMessageBytes,
+    probeMaxTotalBytes,
+    probeMaxMessages: int(env, 'PROBE_MAX_MESSAGES', 500, 10, 1_000_000),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   AppError,
   ErrorType,
   InternalError,
+  isConvertibleToAppError,
   RateLimitError,
   ServiceUnavailableError,
 } from './app-error';
@@ -47,7 +48,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const traceId = String(request?.id ?? 'req_unknown');
     const error = this.toAppError(exception, request);
 
-    if (error.status >= 500) {
+    if (error.status >= 500 && !error.loggedAtSource) {
       const cause = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(
         { trace_id: traceId, err: { type: cause.name, message: safeMessage(cause) } },
@@ -78,6 +79,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   private toAppError(exception: unknown, request: FastifyRequest | undefined): AppError {
     if (exception instanceof AppError) return exception;
+    if (isConvertibleToAppError(exception)) return exception.toAppError();
     // Classified by the data layer when it can; otherwise nothing says what reached the database.
     if (isDatabaseUnavailableError(exception)) {
       return new DatabaseUnavailableError('database_unavailable', 'unknown');

@@ -1,19 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
-import { healthVisibilityOf, OrganizationScopeResolver, Principal } from '@app/auth';
+import { OrganizationScopeResolver, Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerRepository } from '@app/dal';
 import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
-import { resolveServerOrganization } from '../registry/server-owner';
+import { resolveServerOrganization } from './server-owner';
+import { healthVisibilityOf } from './server-visibility';
 
 export interface ServerProbeReport {
   state: McpServerHealthState;
   result: ProbeResult;
 }
 
-/** Probe-now for registry servers: the caller must be able to see the server (else 404). */
+/**
+ * Probe-now for registry servers (libs/health-checker probes with the server's own transport and
+ * secrets, and records the outcome): the caller must be able to see the server (else 404).
+ */
 @Injectable()
-export class ServerHealthCheckService {
+export class ServerProbeNowService {
   constructor(
     private readonly servers: McpServerRepository,
     private readonly health: HealthCheckRepository,

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MCP_SERVER_STATUSES, McpServerStatus } from '@app/dal';
-import { ProbeServerInfoDto } from './probe-server-info.dto';
-import { ProbeToolDto } from './probe-tool.dto';
+import { ProbeServerInfoDto } from '../../shared/probe/probe-server-info.dto';
+import { ProbeToolDto } from '../../shared/probe/probe-tool.dto';
 
 /** The result of probing a registry server now, as stored (status, error, latency, failures). */
 export class ServerProbeResponseDto {

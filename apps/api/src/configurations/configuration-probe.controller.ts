@@ -4,7 +4,10 @@ import { Auth, Principal, Roles } from '@app/auth';
 import { ConfigurationProbeService } from './configuration-probe.service';
 import { ConfigurationTestResponseDto } from './dto/configuration-test-response.dto';
 import { ConfigurationToolsResponseDto } from './dto/configuration-tools-response.dto';
-import { toConfigurationTestResponse, toConfigurationToolsResponse } from './health-check.mapper';
+import {
+  toConfigurationTestResponse,
+  toConfigurationToolsResponse,
+} from './configuration-probe.mapper';
 
 @ApiTags('mcp-configurations')
 @Controller('v1/mcp-configurations')

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '@app/core';
 import type { Principal } from '@app/auth';
-import { SecretBox, SecretDecryptionError } from '@app/crypto';
+import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import {
   DiscoveredTool,
   HealthCheckConfigurationRepository,
@@ -9,11 +9,9 @@ import {
 } from '@app/dal';
 import { configurationOutcomeOf, notProbed, ProbeRunner } from '@app/health-checker';
 import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
-import { parseToolConfiguration } from '../configurations/mcp-configuration.mapper';
-import {
-  MCP_CONFIGURATION_RESOURCE,
-  McpConfigurationsService,
-} from '../configurations/mcp-configurations.service';
+import { configurationCredentialsAad } from './configuration-secrets';
+import { parseToolConfiguration } from './mcp-configuration.mapper';
+import { McpConfigurationsService } from './mcp-configurations.service';
 
 export interface ConfigurationTestReport {
   configuration: McpConfigurationEntity;
@@ -21,9 +19,9 @@ export interface ConfigurationTestReport {
 }
 
 /**
- * Connection tests of custom MCP configurations and their discovered tools. Lookups go through
- * the configurations service, so visibility is exactly the module's own (another organization's
- * configuration is a 404).
+ * Connection tests of custom MCP configurations (a real probe through libs/health-checker) and
+ * their discovered tools. Lookups go through the configurations service, so visibility is exactly
+ * the module's own (another organization's configuration is a 404).
  */
 @Injectable()
 export class ConfigurationProbeService {
@@ -73,13 +71,18 @@ export class ConfigurationProbeService {
     let credentials: Record<string, unknown> | null = null;
     if (row.credentialsSealed !== null) {
       try {
-        credentials = this.secretBox.openJson<Record<string, unknown>>(row.credentialsSealed, {
-          resourceType: MCP_CONFIGURATION_RESOURCE,
-          resourceId: row.id,
-          organizationId: row.organizationId,
-        });
+        credentials = this.secretBox.openJson<Record<string, unknown>>(
+          row.credentialsSealed,
+          configurationCredentialsAad(row.id, row.organizationId),
+        );
       } catch (error) {
-        if (!(error instanceof SecretDecryptionError)) throw error;
+        // An unknown key is a rollout in progress, not a broken value: 503, nothing recorded.
+        if (
+          !(error instanceof SecretDecryptionError) ||
+          error instanceof UnknownEncryptionKeyError
+        ) {
+          throw error;
+        }
         this.logger.error(
           { configuration_id: row.id, reason: error.reason, key_id: error.keyId },
           `Stored credentials of MCP configuration ${row.id} could not be decrypted (${error.reason}); not tested`,

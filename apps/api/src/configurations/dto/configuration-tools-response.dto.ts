@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ProbeToolDto } from './probe-tool.dto';
+import { ProbeToolDto } from '../../shared/probe/probe-tool.dto';
 
 export class ConfigurationToolsResponseDto {
   @ApiProperty() id!: string;

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MCP_CONNECTION_STATUSES, McpConnectionStatus } from '@app/dal';
-import { ProbeServerInfoDto } from './probe-server-info.dto';
-import { ProbeToolDto } from './probe-tool.dto';
+import { ProbeServerInfoDto } from '../../shared/probe/probe-server-info.dto';
+import { ProbeToolDto } from '../../shared/probe/probe-tool.dto';
 
 export class ConfigurationTestResponseDto {
   @ApiProperty() id!: string;

@@ -1,15 +1,16 @@
 import { Controller, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Principal, Roles } from '@app/auth';
-import { OrganizationQueryDto } from '../registry/dto/organization-query.dto';
+import { OrganizationQueryDto } from './dto/organization-query.dto';
 import { ServerProbeResponseDto } from './dto/server-probe-response.dto';
-import { toServerProbeResponse } from './health-check.mapper';
-import { ServerHealthCheckService } from './server-health-check.service';
+import { ServerProbeNowService } from './server-probe-now.service';
+import { toServerProbeResponse } from './server-probe.mapper';
 
+// Tagged 'health' as before the route moved here, so the OpenAPI document stays the same.
 @ApiTags('health')
 @Controller('v1/mcp')
 export class ServerProbeController {
-  constructor(private readonly checks: ServerHealthCheckService) {}
+  constructor(private readonly checks: ServerProbeNowService) {}
 
   @Post('server/:server_id/health')
   @HttpCode(200)
