@@ -124,7 +124,10 @@ describe('one credentials contract for configurations and the registry', () => {
       { key: admin },
     );
     expect(stored.status).toBe(200);
-    const expected = { ...credentials, type: stored.body.credentials.type };
+    const expected: Record<string, unknown> = {
+      ...credentials,
+      type: stored.body.credentials.type,
+    };
     if (authType === 'api_key') expected.header_name ??= 'X-API-Key';
     expect(stored.body.credentials).toEqual(expected);
     // The registry shows the same field names, masked.

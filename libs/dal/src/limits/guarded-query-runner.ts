@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { DatabaseLimits, noteCommittedWrite } from '@app/core';
+import { DatabaseLimits, DatabaseUnavailableError, noteCommittedWrite } from '@app/core';
 import { Dialect } from '../dialect';
 import { databaseDeadline, raceDeadline } from './database-deadline';
 import {
@@ -124,7 +124,8 @@ class MysqlGuard extends Guard {
       // destroyed (and the server rolled it back).
       return structured ? { records: [], raw: [] } : [];
     }
-    if (this.broken) throw databaseTimeout('not_sent', kind, inTransaction);
+    // An earlier statement lost this connection (and reported why): nothing more is sent on it.
+    if (this.broken) throw new DatabaseUnavailableError('database_unavailable', false);
     const deadline = this.deadlineFor(kind);
     if (Date.now() >= deadline) throw databaseTimeout('not_sent', kind, inTransaction);
     if (!this.runner.databaseConnection) {
