@@ -9,6 +9,7 @@ import {
   ApiKeyRepository,
   ApiKeyTeamEntity,
   OrganizationEntity,
+  OrganizationRepository,
   TeamAccessGroupEntity,
   TeamEntity,
 } from '@app/dal';
@@ -20,10 +21,11 @@ import { BootstrapAdminKeyService } from './bootstrap/bootstrap-admin-key.servic
 import { ApiKeyAuthGuard } from './guards/api-key-auth.guard';
 import { ApiKeyThrottlerGuard } from './rate-limit/api-key-throttler.guard';
 import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler.storage';
+import { OrganizationScopeResolver } from './scope/organization-scope.resolver';
 
 /**
  * Authentication, roles and rate limiting for every route (a global guard), the API key cache,
- * and the BOOTSTRAP_ADMIN_KEY handling at start.
+ * the organization scope resolver, and the BOOTSTRAP_ADMIN_KEY handling at start.
  */
 @Global()
 @Module({
@@ -48,6 +50,8 @@ import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler
   ],
   providers: [
     ApiKeyRepository,
+    OrganizationRepository,
+    OrganizationScopeResolver,
     {
       provide: ApiKeyHasher,
       inject: [APP_CONFIG],
@@ -62,6 +66,6 @@ import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler
     BootstrapAdminKeyService,
     { provide: APP_GUARD, useClass: ApiKeyAuthGuard },
   ],
-  exports: [ApiKeyRepository, ApiKeyHasher, ApiKeyCache],
+  exports: [ApiKeyRepository, ApiKeyHasher, ApiKeyCache, OrganizationScopeResolver],
 })
 export class AuthModule {}

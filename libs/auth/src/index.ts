@@ -7,3 +7,4 @@ export * from './api-keys/api-key.cache';
 export * from './api-keys/api-key-hasher';
 export * from './api-keys/api-key-secret';
 export * from './bootstrap/unique-violation';
+export * from './scope';

@@ -35,11 +35,11 @@ export class ConfigurationProbeService {
   ) {}
 
   async test(principal: Principal, id: string): Promise<ConfigurationTestReport> {
-    const row = await this.configurations.get(principal, id);
+    const { row, owner } = await this.configurations.getOwned(principal, id);
     assertMayTest(principal, row);
     const result = await this.probe(row);
     const outcome = configurationOutcomeOf(result, new Date());
-    if (!(await this.tests.recordTest(row.organizationId, row.id, outcome))) {
+    if (!(await this.tests.recordTest(owner, row.id, outcome))) {
       throw new NotFoundError('MCP configuration');
     }
     return {

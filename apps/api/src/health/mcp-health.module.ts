@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@app/core';
-import { OrganizationRepository } from '@app/dal';
 import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
 import { HttpMetricsRecorder } from './http-metrics.recorder';
 import { McpHealthSummaryController } from './mcp-health-summary.controller';
@@ -24,7 +23,7 @@ export class McpHealthModule {
         // Which one is mounted decides whether /metrics needs a key (the guard reads the metadata).
         config.metricsPublic ? PublicMetricsController : MetricsController,
       ],
-      providers: [McpHealthSummaryService, OrganizationRepository, HttpMetricsRecorder],
+      providers: [McpHealthSummaryService, HttpMetricsRecorder],
     };
   }
 }

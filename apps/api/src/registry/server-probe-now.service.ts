@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
-import type { Principal } from '@app/auth';
+import { OrganizationScopeResolver, Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerRepository } from '@app/dal';
 import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
@@ -22,6 +22,7 @@ export class ServerProbeNowService {
     private readonly servers: McpServerRepository,
     private readonly health: HealthCheckRepository,
     private readonly probes: ServerProbeService,
+    private readonly scopes: OrganizationScopeResolver,
   ) {}
 
   async probeNow(
@@ -30,6 +31,7 @@ export class ServerProbeNowService {
     organizationId: string | undefined,
   ): Promise<ServerProbeReport> {
     const owner = await resolveServerOrganization(
+      this.scopes,
       this.servers,
       principal,
       serverId,

@@ -5,18 +5,18 @@ import {
   AppConfig,
   decodeCursor,
   DEFAULT_PAGE_LIMIT,
-  ForbiddenError,
   newUuid,
   NotFoundError,
+  OneOrganization,
+  OrganizationScope,
   Page,
   PreconditionFailedError,
   toPage,
   ValidationError,
 } from '@app/core';
-import { AuditService, isPlatformAdmin, Principal } from '@app/auth';
+import { AuditService, isPlatformAdmin, OrganizationScopeResolver, Principal } from '@app/auth';
 import { SecretAad, SecretBox } from '@app/crypto';
 import {
-  ALL_ORGANIZATIONS,
   aliasKeyOf,
   McpServerChanges,
   McpServerEntity,
@@ -27,7 +27,6 @@ import {
   McpServerRepository,
   McpServerToolsView,
   McpServerView,
-  OrganizationScope,
   RegistryRevisionRepository,
   SEALED_RESOURCE_TYPES,
   serverKey,
@@ -45,7 +44,7 @@ import { RenderedServerPage, ServerListCache } from './server-list.cache';
 import { toServerResponse } from './server-registry.mapper';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
 import { containsMask, maskedFields, restoreMasked, serverSecretDestination } from './secret-mask';
-import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
+import { CheckedCredentials, credentialFieldNames } from '../shared/credentials/credentials.schema';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import { resolveServerOrganization } from './server-owner';
 import { healthVisibilityOf, visibilityOf } from './server-visibility';
@@ -79,11 +78,13 @@ export class ServerRegistryService {
     private readonly audit: AuditService,
     private readonly revisions: RegistryRevisionRepository,
     private readonly listCache: ServerListCache,
+    private readonly scopes: OrganizationScopeResolver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(principal: Principal, dto: CreateServerDto): Promise<ServerWithReach> {
-    const organizationId = this.writeOrganization(principal, dto.organization_id, 'create');
+    const scope = await this.scopes.createScope(principal, dto.organization_id, 'servers');
+    const { organizationId } = scope;
     assertMayDefineStdio(principal, null, dto);
     const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = input.serverId ?? newUuid();
@@ -97,13 +98,7 @@ export class ServerRegistryService {
     const actor = actorOf(principal);
 
     return this.servers.transaction(async (manager) => {
-      if (
-        isPlatformAdmin(principal) &&
-        !(await this.servers.organizationExists(organizationId, manager))
-      ) {
-        throw new NotFoundError('Organization');
-      }
-      await this.assertUnique(organizationId, serverId, input, null, manager);
+      await this.assertUnique(scope, serverId, input, null, manager);
       const server: McpServerEntity = {
         serverId,
         organizationId,
@@ -121,7 +116,7 @@ export class ServerRegistryService {
         claimOwner: null,
         claimExpiresAt: null,
       };
-      await this.servers.insert(server, input.accessGroups, manager);
+      await this.servers.insert(scope, server, input.accessGroups, manager);
       await this.audit.record(
         principal,
         {
@@ -136,7 +131,7 @@ export class ServerRegistryService {
       // The response is built from what was written; only the teams reaching it are read.
       const reach =
         input.accessGroups.length > 0
-          ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(
+          ? (await this.servers.reachOf(scope, [serverId], manager)).get(
               serverKey(organizationId, serverId),
             )
           : undefined;
@@ -154,20 +149,21 @@ export class ServerRegistryService {
     dto: UpdateServerDto,
     ifMatch: IfMatch | undefined,
   ): Promise<ServerWithReach> {
-    const organizationId = this.writeOrganization(principal, dto.organization_id, 'replace');
+    const scope = this.replaceScope(principal, dto.organization_id);
+    const { organizationId } = scope;
     assertMayDefineStdio(principal, null, dto);
     const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = dto.server_id;
     const actor = actorOf(principal);
 
     return this.servers.transaction(async (manager) => {
-      const current = await this.servers.findForWrite(organizationId, serverId, manager);
+      const current = await this.servers.findForWrite(scope, serverId, manager);
       if (!current) throw new NotFoundError('Server');
       assertMayDefineStdio(principal, current, input);
       if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
         throw new PreconditionFailedError();
       }
-      await this.assertUnique(organizationId, serverId, input, serverId, manager);
+      await this.assertUnique(scope, serverId, input, serverId, manager);
       assertSecretsStayWithDestination(
         serverSecretDestination(current),
         serverSecretDestination(input),
@@ -196,7 +192,7 @@ export class ServerRegistryService {
         now,
       );
       const written = await this.servers.updateIfVersion(
-        organizationId,
+        scope,
         serverId,
         current.createdAt,
         current.version,
@@ -217,12 +213,13 @@ export class ServerRegistryService {
         },
         manager,
       );
-      return this.readBack(organizationId, serverId, manager);
+      return this.readBack(scope, serverId, manager);
     });
   }
 
   async remove(principal: Principal, serverId: string, organizationId?: string): Promise<string> {
     const owner = await resolveServerOrganization(
+      this.scopes,
       this.servers,
       principal,
       serverId,
@@ -241,7 +238,7 @@ export class ServerRegistryService {
           action: 'mcp_server.delete',
           resourceType: RESOURCE_TYPE,
           resourceId: serverId,
-          organizationId: owner,
+          organizationId: owner.organizationId,
           changes: { server_name: current.serverName, alias: current.alias },
         },
         manager,
@@ -256,6 +253,7 @@ export class ServerRegistryService {
     organizationId?: string,
   ): Promise<ServerWithReach> {
     const owner = await resolveServerOrganization(
+      this.scopes,
       this.servers,
       principal,
       serverId,
@@ -264,7 +262,9 @@ export class ServerRegistryService {
     const server = await this.servers.findVisible(owner, visibilityOf(principal), serverId);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.servers.reachOf(owner, [serverId])).get(serverKey(owner, serverId))
+      ? (await this.servers.reachOf(owner, [serverId])).get(
+          serverKey(owner.organizationId, serverId),
+        )
       : undefined;
     return { server, reach };
   }
@@ -278,14 +278,14 @@ export class ServerRegistryService {
     principal: Principal,
     query: ListServersQueryDto,
   ): Promise<RenderedServerPage> {
-    const scope = this.readScope(principal, query.organization_id);
+    const scope = await this.scopes.listScope(principal, query.organization_id);
     const hideConnection = principal.role === 'viewer';
-    if (scope === ALL_ORGANIZATIONS || !this.listCache.enabled) {
-      return this.renderList(await this.list(principal, query), hideConnection);
+    if (scope.kind === 'all' || !this.listCache.enabled) {
+      return this.renderList(await this.list(principal, scope, query), hideConnection);
     }
     const visibility = visibilityOf(principal);
     const key = JSON.stringify([
-      scope,
+      scope.organizationId,
       'wholeOrganization' in visibility ? true : visibility.accessGroups,
       hideConnection,
       query.access_group ?? null,
@@ -296,7 +296,7 @@ export class ServerRegistryService {
     ]);
     const revision = await this.revisions.current(scope);
     return this.listCache.resolve(key, revision, async () =>
-      this.renderList(await this.list(principal, query), hideConnection),
+      this.renderList(await this.list(principal, scope, query), hideConnection),
     );
   }
 
@@ -312,8 +312,11 @@ export class ServerRegistryService {
     };
   }
 
-  async list(principal: Principal, query: ListServersQueryDto): Promise<ServerPage> {
-    const scope = this.readScope(principal, query.organization_id);
+  private async list(
+    principal: Principal,
+    scope: OrganizationScope,
+    query: ListServersQueryDto,
+  ): Promise<ServerPage> {
     const visibility = visibilityOf(principal);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const cursor = decodeCursor(query.cursor);
@@ -321,7 +324,7 @@ export class ServerRegistryService {
     if (cursor) {
       // Across organizations a server_id repeats, so the cursor carries the organization too.
       const [serverId, organizationId] =
-        scope === ALL_ORGANIZATIONS ? splitServerKey(cursor.id) : [cursor.id, undefined];
+        scope.kind === 'all' ? splitServerKey(cursor.id) : [cursor.id, undefined];
       after = { createdAt: cursor.createdAt, serverId, organizationId };
     }
     const filter: McpServerListFilter = { accessGroup: query.access_group, status: query.status };
@@ -331,7 +334,7 @@ export class ServerRegistryService {
     ]);
     const page: Page<McpServerView> = toPage(rows, limit, (row) => ({
       createdAt: row.createdAt,
-      id: scope === ALL_ORGANIZATIONS ? `${row.serverId}/${row.organizationId}` : row.serverId,
+      id: scope.kind === 'all' ? `${row.serverId}/${row.organizationId}` : row.serverId,
     }));
     const grouped = page.items.filter((row) => row.hasAccessGroups).map((row) => row.serverId);
     const reach = await this.servers.reachOf(scope, grouped);
@@ -351,6 +354,7 @@ export class ServerRegistryService {
     organizationId?: string,
   ): Promise<McpServerToolsView> {
     const owner = await resolveServerOrganization(
+      this.scopes,
       this.servers,
       principal,
       serverId,
@@ -367,7 +371,7 @@ export class ServerRegistryService {
     serverIdsParam: string | undefined,
     organizationId?: string,
   ): Promise<McpServerHealthView[]> {
-    const scope = this.readScope(principal, organizationId);
+    const scope = await this.scopes.listScope(principal, organizationId);
     let serverIds: string[] | undefined;
     if (serverIdsParam !== undefined) {
       serverIds = [...new Set(serverIdsParam.split(',').filter((id) => id.length > 0))];
@@ -393,51 +397,32 @@ export class ServerRegistryService {
   }
 
   async accessGroups(principal: Principal, organizationId?: string): Promise<string[]> {
-    const scope = this.readScope(principal, organizationId);
+    const scope = await this.scopes.listScope(principal, organizationId);
     return this.servers.visibleAccessGroups(scope, visibilityOf(principal));
   }
 
   /**
-   * The organization a write acts in. Platform admins name it; other keys act in their own, and
-   * naming another is a 403 on create and a 404 otherwise (API.md §2).
+   * The organization a PUT acts in: platform admins name it (400 without it); other keys act in
+   * their own, and naming another is a 404 as for any record of another organization.
    */
-  private writeOrganization(
-    principal: Principal,
-    requested: string | undefined,
-    kind: 'create' | 'replace',
-  ): string {
-    if (isPlatformAdmin(principal)) {
-      if (requested === undefined) {
-        throw ValidationError.field('organization_id', 'is required for platform admin keys');
-      }
-      return requested;
+  private replaceScope(principal: Principal, requested: string | undefined): OneOrganization {
+    if (isPlatformAdmin(principal) && requested === undefined) {
+      throw ValidationError.field('organization_id', 'is required for platform admin keys');
     }
-    const own = ownOrganization(principal);
-    if (requested !== undefined && requested !== own) {
-      if (kind === 'create') {
-        throw new ForbiddenError('This API key cannot create servers in another organization');
-      }
-      throw new NotFoundError('Server');
-    }
-    return own;
-  }
-
-  private readScope(principal: Principal, requested: string | undefined): OrganizationScope {
-    if (isPlatformAdmin(principal)) return requested ?? ALL_ORGANIZATIONS;
-    const own = ownOrganization(principal);
-    if (requested !== undefined && requested !== own) throw new NotFoundError('Organization');
-    return own;
+    const scope = this.scopes.recordScope(principal, requested, 'Server');
+    if (scope.kind === 'all') throw new Error('A replace without its organization');
+    return scope;
   }
 
   private async assertUnique(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
     input: ServerInput,
     exceptServerId: string | null,
     manager: EntityManager,
   ): Promise<void> {
     const [conflict] = await this.servers.findConflicts(
-      organizationId,
+      scope,
       {
         serverId,
         serverNameKey: serverNameKeyOf(input.serverName),
@@ -455,7 +440,7 @@ export class ServerRegistryService {
     serverId: string,
     input: ServerInput,
     env: Record<string, string>,
-    credentials: ServerCredentials | null,
+    credentials: CheckedCredentials | null,
     actor: string,
     now: Date,
   ): McpServerChanges {
@@ -509,20 +494,20 @@ export class ServerRegistryService {
   }
 
   private async readBack(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
     manager: EntityManager,
   ): Promise<ServerWithReach> {
     const server = await this.servers.findVisible(
-      organizationId,
+      scope,
       { wholeOrganization: true },
       serverId,
       manager,
     );
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.servers.reachOf(organizationId, [serverId], manager)).get(
-          serverKey(organizationId, serverId),
+      ? (await this.servers.reachOf(scope, [serverId], manager)).get(
+          serverKey(scope.organizationId, serverId),
         )
       : undefined;
     return { server, reach };
@@ -541,11 +526,6 @@ function splitServerKey(id: string): [string, string | undefined] {
   return [id.slice(0, slash), id.slice(slash + 1)];
 }
 
-function ownOrganization(principal: Principal): string {
-  if (!principal.organizationId) throw new ForbiddenError();
-  return principal.organizationId;
-}
-
 /** created_by/updated_by: the key's user id (a key without one is named by its key id). */
 function actorOf(principal: Principal): string {
   return principal.userId ?? principal.keyId;
@@ -555,7 +535,7 @@ function actorOf(principal: Principal): string {
 function auditSummary(
   input: ServerInput,
   env: Record<string, string>,
-  credentials: ServerCredentials | null,
+  credentials: CheckedCredentials | null,
 ): Record<string, unknown> {
   return {
     server_name: input.serverName,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConflictError } from '@app/core';
+import { AllOrganizations, ConflictError, OneOrganization, OrganizationScope } from '@app/core';
 import { lockRowForWrite } from '../dialect';
 import {
   DiscoveredTool,
@@ -13,7 +13,7 @@ import {
 import { McpServerAccessGroupEntity } from '../entities/mcp-server-access-group.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { keysetCondition, SqlCondition } from './keyset';
-import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
+import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 
 /**
@@ -251,12 +251,9 @@ function readableCondition(
   scope: OrganizationScope,
   visibility: ServerVisibility,
 ): { sql: string; params: unknown[] } {
-  const inScope =
-    scope === ALL_ORGANIZATIONS
-      ? { sql: '1 = 1', params: [] as unknown[] }
-      : { sql: 's.organization_id = ?', params: [scope] as unknown[] };
+  const inScope = scopeCondition(scope, 's.organization_id');
   if ('wholeOrganization' in visibility) return inScope;
-  if (scope === ALL_ORGANIZATIONS) {
+  if (scope.kind === 'all') {
     throw new Error('access-group visibility needs a single organization scope');
   }
   if (visibility.accessGroups.length === 0) {
@@ -266,7 +263,7 @@ function readableCondition(
     sql:
       `${inScope.sql} AND (s.has_access_groups = 0 OR s.server_id IN (SELECT g.server_id FROM mcp_server_access_groups g` +
       ` WHERE g.organization_id = ? AND g.access_group IN (${placeholders(visibility.accessGroups.length)})))`,
-    params: [...inScope.params, scope, ...visibility.accessGroups],
+    params: [...inScope.params, scope.organizationId, ...visibility.accessGroups],
   };
 }
 
@@ -283,7 +280,7 @@ function afterCursor(
   if (!page.after) return { sql: '', params: [] };
   const at = sqlInstant(page.after.createdAt);
   const { serverId, organizationId } = page.after;
-  if (scope === ALL_ORGANIZATIONS) {
+  if (scope.kind === 'all') {
     return keysetCondition(
       [`${alias}.${createdAtColumn}`, `${alias}.server_id`, `${alias}.organization_id`],
       [at, serverId, organizationId ?? ''],
@@ -314,9 +311,9 @@ function groupReader(
   visibility: ServerVisibility,
   filter: McpServerListFilter,
 ): { organizationId: string; accessGroups: readonly string[] } | null {
-  if ('wholeOrganization' in visibility || scope === ALL_ORGANIZATIONS) return null;
+  if ('wholeOrganization' in visibility || scope.kind === 'all') return null;
   if (visibility.accessGroups.length === 0 || filter.accessGroup !== undefined) return null;
-  return { organizationId: scope, accessGroups: visibility.accessGroups };
+  return { organizationId: scope.organizationId, accessGroups: visibility.accessGroups };
 }
 
 function statusCondition(filter: McpServerListFilter): { sql: string; params: unknown[] } {
@@ -354,24 +351,14 @@ export class McpServerRepository {
     return this.dataSource.transaction(work);
   }
 
-  async organizationExists(
-    organizationId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<boolean> {
-    const rows: RawRow[] = await manager.query('SELECT id FROM organizations WHERE id = ?', [
-      organizationId,
-    ]);
-    return rows.length > 0;
-  }
-
   /** The server of `organizationId` if the reader may see it. */
   async findVisible(
-    organizationId: string,
+    scope: OneOrganization,
     visibility: ServerVisibility,
     serverId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<McpServerView | null> {
-    const readable = readableCondition(organizationId, visibility);
+    const readable = readableCondition(scope, visibility);
     const rows: RawRow[] = await manager.query(
       `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
       [serverId, ...readable.params],
@@ -381,9 +368,14 @@ export class McpServerRepository {
 
   /**
    * The organizations holding a server with this id, at most `limit` of them (platform admins
-   * name a server by id alone; the id is unique per organization only).
+   * name a server by id alone; the id is unique per organization only). Only a caller holding
+   * every organization may ask: the scope is the proof.
    */
-  async organizationsOfServerId(serverId: string, limit: number): Promise<string[]> {
+  async organizationsOfServerId(
+    _scope: AllOrganizations,
+    serverId: string,
+    limit: number,
+  ): Promise<string[]> {
     const rows: RawRow[] = await this.dataSource.query(
       'SELECT organization_id FROM mcp_servers WHERE server_id = ? ORDER BY organization_id LIMIT ?',
       [serverId, limit],
@@ -453,7 +445,7 @@ export class McpServerRepository {
     const keyset = afterCursor(scope, page, 's');
     sql += keyset.sql;
     params.push(...keyset.params);
-    sql += ` ORDER BY s.created_at, s.server_id${scope === ALL_ORGANIZATIONS ? ', s.organization_id' : ''} LIMIT ?`;
+    sql += ` ORDER BY s.created_at, s.server_id${scope.kind === 'all' ? ', s.organization_id' : ''} LIMIT ?`;
     params.push(page.limit + 1);
     const rows: RawRow[] = await this.dataSource.query(sql, params);
     return rows.map(toView);
@@ -504,15 +496,15 @@ export class McpServerRepository {
   ): Promise<Map<string, ServerReach>> {
     const reach = new Map<string, ServerReach>();
     if (serverIds.length === 0) return reach;
-    const inScope = scope === ALL_ORGANIZATIONS ? '' : ' AND g.organization_id = ?';
+    const inScope = scopeCondition(scope, 'g.organization_id');
     const rows: RawRow[] = await manager.query(
       'SELECT g.server_id, g.organization_id, g.access_group, t.id AS team_id, t.name AS team_name' +
         ' FROM mcp_server_access_groups g' +
         ' LEFT JOIN team_access_groups tg' +
         ' ON tg.organization_id = g.organization_id AND tg.access_group = g.access_group' +
         ' LEFT JOIN teams t ON t.id = tg.team_id AND t.organization_id = g.organization_id' +
-        ` WHERE g.server_id IN (${placeholders(serverIds.length)})${inScope}`,
-      scope === ALL_ORGANIZATIONS ? [...serverIds] : [...serverIds, scope],
+        ` WHERE g.server_id IN (${placeholders(serverIds.length)}) AND ${inScope.sql}`,
+      [...serverIds, ...inScope.params],
     );
     const teamsSeen = new Map<string, Set<string>>();
     for (const row of rows) {
@@ -585,11 +577,11 @@ export class McpServerRepository {
   }
 
   async toolsOfVisible(
-    organizationId: string,
+    scope: OneOrganization,
     visibility: ServerVisibility,
     serverId: string,
   ): Promise<McpServerToolsView | null> {
-    const readable = readableCondition(organizationId, visibility);
+    const readable = readableCondition(scope, visibility);
     const rows: RawRow[] = await this.dataSource.query(
       'SELECT s.server_id, s.allowed_tools, s.discovered_tools, s.last_health_check' +
         ` FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
@@ -610,10 +602,11 @@ export class McpServerRepository {
    * previous one committed and what it checks holds until it commits.
    */
   async findForWrite(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
     manager: EntityManager,
   ): Promise<McpServerEntity | null> {
+    const { organizationId } = scope;
     await lockRowForWrite(
       manager,
       'mcp_servers',
@@ -630,7 +623,7 @@ export class McpServerRepository {
    * about them.
    */
   async findConflicts(
-    organizationId: string,
+    scope: OneOrganization,
     candidate: { serverId: string; serverNameKey: string; aliasKey: string },
     exceptServerId: string | null,
     manager: EntityManager,
@@ -638,7 +631,7 @@ export class McpServerRepository {
     const rows: RawRow[] = await manager.query(
       'SELECT server_id, server_name_key, alias_key FROM mcp_servers' +
         ' WHERE organization_id = ? AND (server_id = ? OR server_name_key = ? OR alias_key = ?)',
-      [organizationId, candidate.serverId, candidate.serverNameKey, candidate.aliasKey],
+      [scope.organizationId, candidate.serverId, candidate.serverNameKey, candidate.aliasKey],
     );
     const fields = new Set<McpServerConflictField>();
     for (const row of rows) {
@@ -651,8 +644,12 @@ export class McpServerRepository {
     return (['server_id', 'server_name', 'alias'] as const).filter((field) => fields.has(field));
   }
 
-  /** Inserts the server and its access groups; a unique clash becomes a 409 naming the field. */
+  /**
+   * Inserts the server into the scope's organization with its access groups; a unique clash
+   * becomes a 409 naming the field.
+   */
   async insert(
+    scope: OneOrganization,
     server: McpServerEntity,
     accessGroups: readonly string[],
     manager: EntityManager,
@@ -663,7 +660,7 @@ export class McpServerRepository {
         .createQueryBuilder()
         .insert()
         .into(McpServerEntity)
-        .values(server)
+        .values({ ...server, organizationId: scope.organizationId })
         .updateEntity(false)
         .execute();
     } catch (error) {
@@ -671,14 +668,8 @@ export class McpServerRepository {
       if (field) throw mcpServerConflictError(field);
       throw error;
     }
-    await this.insertGroups(
-      server.organizationId,
-      server.serverId,
-      server.createdAt,
-      accessGroups,
-      manager,
-    );
-    await bumpRegistryRevision(manager, server.organizationId);
+    await this.insertGroups(scope, server.serverId, server.createdAt, accessGroups, manager);
+    await bumpRegistryRevision(manager, scope);
   }
 
   /**
@@ -687,7 +678,7 @@ export class McpServerRepository {
    * UPDATE itself, so two writers holding the same version cannot both succeed.
    */
   async updateIfVersion(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
     createdAt: Date,
     expectedVersion: number,
@@ -695,6 +686,7 @@ export class McpServerRepository {
     accessGroups: readonly string[],
     manager: EntityManager,
   ): Promise<boolean> {
+    const { organizationId } = scope;
     let affected: number;
     try {
       const result = await manager
@@ -715,23 +707,23 @@ export class McpServerRepository {
     }
     if (affected === 0) return false;
     await manager.getRepository(McpServerAccessGroupEntity).delete({ organizationId, serverId });
-    await this.insertGroups(organizationId, serverId, createdAt, accessGroups, manager);
-    await bumpRegistryRevision(manager, organizationId);
+    await this.insertGroups(scope, serverId, createdAt, accessGroups, manager);
+    await bumpRegistryRevision(manager, scope);
     return true;
   }
 
   /** Deletes the server; its access-group rows go with it (foreign key cascade). */
-  async delete(organizationId: string, serverId: string, manager: EntityManager): Promise<boolean> {
+  async delete(scope: OneOrganization, serverId: string, manager: EntityManager): Promise<boolean> {
     const result = await manager
       .getRepository(McpServerEntity)
-      .delete({ organizationId, serverId });
+      .delete({ organizationId: scope.organizationId, serverId });
     if ((result.affected ?? 0) === 0) return false;
-    await bumpRegistryRevision(manager, organizationId);
+    await bumpRegistryRevision(manager, scope);
     return true;
   }
 
   private async insertGroups(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
     serverCreatedAt: Date,
     accessGroups: readonly string[],
@@ -745,7 +737,7 @@ export class McpServerRepository {
       .values(
         accessGroups.map((accessGroup) => ({
           serverId,
-          organizationId,
+          organizationId: scope.organizationId,
           accessGroup,
           serverCreatedAt,
         })),

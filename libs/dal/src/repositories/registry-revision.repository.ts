@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomInt } from 'node:crypto';
+import type { OneOrganization } from '@app/core';
 import { dialectOf } from '../dialect';
 
 /**
@@ -17,7 +18,7 @@ const REVISION_SHARDS = 16;
  */
 export async function bumpRegistryRevision(
   manager: EntityManager,
-  organizationId: string,
+  scope: OneOrganization,
 ): Promise<void> {
   const upsert =
     dialectOf(manager.connection.options.type) === 'mysql'
@@ -25,7 +26,7 @@ export async function bumpRegistryRevision(
         ' ON DUPLICATE KEY UPDATE revision = revision + 1'
       : 'INSERT INTO registry_revisions (organization_id, shard, revision) VALUES (?, ?, 1)' +
         ' ON CONFLICT (organization_id, shard) DO UPDATE SET revision = revision + 1';
-  await manager.query(upsert, [organizationId, randomInt(REVISION_SHARDS)]);
+  await manager.query(upsert, [scope.organizationId, randomInt(REVISION_SHARDS)]);
 }
 
 /** Reads the per-organization registry revision (see bumpRegistryRevision). */
@@ -34,11 +35,11 @@ export class RegistryRevisionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The organization's current revision; 0 before its first registry write. */
-  async current(organizationId: string): Promise<number> {
+  async current(scope: OneOrganization): Promise<number> {
     const rows: { revision: unknown }[] = await this.dataSource.query(
       'SELECT COALESCE(SUM(revision), 0) AS revision FROM registry_revisions' +
         ' WHERE organization_id = ?',
-      [organizationId],
+      [scope.organizationId],
     );
     return Number(rows[0]?.revision ?? 0);
   }
