@@ -44,7 +44,7 @@ import { RenderedServerPage, ServerListCache } from './server-list.cache';
 import { toServerResponse } from './server-registry.mapper';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
 import { containsMask, maskedFields, restoreMasked, serverSecretDestination } from './secret-mask';
-import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
+import { CheckedCredentials, credentialFieldNames } from '../shared/credentials/credentials.schema';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import { resolveServerOrganization } from './server-owner';
 import { healthVisibilityOf, visibilityOf } from './server-visibility';
@@ -440,7 +440,7 @@ export class ServerRegistryService {
     serverId: string,
     input: ServerInput,
     env: Record<string, string>,
-    credentials: ServerCredentials | null,
+    credentials: CheckedCredentials | null,
     actor: string,
     now: Date,
   ): McpServerChanges {
@@ -535,7 +535,7 @@ function actorOf(principal: Principal): string {
 function auditSummary(
   input: ServerInput,
   env: Record<string, string>,
-  credentials: ServerCredentials | null,
+  credentials: CheckedCredentials | null,
 ): Record<string, unknown> {
   return {
     server_name: input.serverName,
