@@ -90,3 +90,11 @@ export async function lockRowForWrite(
     ...params,
   ]);
 }
+
+/**
+ * An instant as raw SQL compares it: the format TypeORM writes datetime columns in (UTC, no zone
+ * letter), which MySQL parses and SQLite compares as text.
+ */
+export function sqlInstant(value: Date): string {
+  return value.toISOString().replace('T', ' ').replace('Z', '');
+}
