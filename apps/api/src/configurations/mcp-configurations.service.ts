@@ -27,7 +27,7 @@ import { configurationCredentialsAad } from './configuration-secrets';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
 import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configurations-query.dto';
-import type { McpCredentials } from './dto/mcp-credentials';
+import type { McpCredentials } from '../shared/credentials/credentials.schema';
 import type { ToolConfigurationDto } from './dto/tool-configuration.dto';
 import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.dto';
 import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-configuration.mapper';
@@ -70,7 +70,7 @@ export class McpConfigurationsService {
   ): Promise<McpConfigurationEntity> {
     const scope = await this.scopes.createScope(principal, dto.organization_id, 'configurations');
     const { organizationId } = scope;
-    const credentials = await parseCredentials(dto.auth_type, dto.credentials, { required: true });
+    const credentials = parseCredentials(dto.auth_type, dto.credentials, { required: true });
     if (await this.configurations.nameTaken(scope, dto.name)) {
       throw new ConflictError(NAME_CONFLICT, 'name');
     }
@@ -239,7 +239,7 @@ export class McpConfigurationsService {
     const authType = dto.auth_type ?? row.authType;
     const authTypeChanged = authType !== row.authType;
     if (authTypeChanged) changes.authType = audited.auth_type = authType;
-    const credentials = await parseCredentials(authType, dto.credentials, {
+    const credentials = parseCredentials(authType, dto.credentials, {
       required: authTypeChanged,
     });
     // Credentials left out are kept: they may not follow the configuration to another server.

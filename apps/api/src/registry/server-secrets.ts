@@ -4,13 +4,13 @@ import { SecretAad, SecretBox } from '@app/crypto';
 import { McpServerChanges, McpServerEntity, SEALED_RESOURCE_TYPES } from '@app/dal';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
 import { containsMask, maskedFields, restoreMasked, serverSecretDestination } from './secret-mask';
-import { credentialFieldNames, ServerCredentials } from './server-credentials.rules';
+import { CheckedCredentials, credentialFieldNames } from '../shared/credentials/credentials.schema';
 import type { ServerInput } from './server-input.normalizer';
 
 /** A server's secrets in clear, as the request sent them with every mask resolved. */
 export interface ServerSecretValues {
   env: Record<string, string>;
-  credentials: ServerCredentials | null;
+  credentials: CheckedCredentials | null;
 }
 
 export type SealedServerColumns = Pick<

@@ -22,7 +22,7 @@ import {
 import type { CreateServerDto } from './dto/create-server.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
-import { credentialFieldNames } from './server-credentials.rules';
+import { credentialFieldNames } from '../shared/credentials/credentials.schema';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import type { ServerWithReach } from './server-reads.service';
 import { ServerReadsService } from './server-reads.service';
