@@ -1,11 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  HealthCheckConfigurationRepository,
-  HealthCheckRepository,
-  McpConfigurationEntity,
-  McpServerEntity,
-} from '@app/dal';
+import { HealthCheckConfigurationRepository, HealthCheckRepository } from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
@@ -22,7 +16,6 @@ export class HealthCheckerModule {
   static forRoot(options: HealthCheckerOptions): DynamicModule {
     return {
       module: HealthCheckerModule,
-      imports: [TypeOrmModule.forFeature([McpServerEntity, McpConfigurationEntity])],
       providers: [
         { provide: HEALTH_CHECKER_OPTIONS, useValue: options },
         HealthCheckRepository,

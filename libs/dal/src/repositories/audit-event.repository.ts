@@ -5,6 +5,7 @@ import { AuditEventEntity } from '../entities/audit-event.entity';
 import type { OrganizationScope } from '@app/core';
 import { applyKeyset, KeysetPage } from './keyset';
 import { whereInScope } from './organization-scope';
+import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 export interface AuditEventFilters {
   action?: string;
@@ -12,10 +13,22 @@ export interface AuditEventFilters {
   resourceId?: string;
 }
 
-/** Reads of the audit trail (AuditService writes it). Always scoped. */
+/** The audit trail: appended by AuditService (with the write it records), read scoped. */
 @Injectable()
 export class AuditEventRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Appends one event; inside the unit of work of the write it records, it commits with it. */
+  async insert(event: AuditEventEntity, tx?: Transaction): Promise<void> {
+    // updateEntity(false): the row is complete as written, so no read-back after the INSERT.
+    await managerOf(tx, this.dataSource)
+      .createQueryBuilder()
+      .insert()
+      .into(AuditEventEntity)
+      .values(event)
+      .updateEntity(false)
+      .execute();
+  }
 
   /** Newest first; `limit + 1` rows. */
   async list(

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { OneOrganization } from '@app/core';
 import { McpConfigurationEntity, McpConnectionStatus } from '../entities/mcp-configuration.entity';
 import type { DiscoveredTool } from '../entities/mcp-server.entity';
+import { managerOf } from '../unit-of-work/transaction';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
 
 /** What a connection test of a custom configuration found, as its columns store it. */
 export interface McpConfigurationTestOutcome {
@@ -22,7 +24,10 @@ export interface McpConfigurationTestOutcome {
  */
 @Injectable()
 export class HealthCheckConfigurationRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   /** False when the configuration is gone (deleted meanwhile). */
   async recordTest(
@@ -37,8 +42,10 @@ export class HealthCheckConfigurationRepository {
     };
     if (outcome.lastConnectedAt) set.lastConnectedAt = outcome.lastConnectedAt;
     if (outcome.tools) set.discoveredTools = JSON.stringify(outcome.tools);
-    return this.inTurn(async (manager) => {
-      const result = await manager
+    // One statement, correct on its own: it need not be atomic with anything (SQLite still runs
+    // it as a turn on its one connection).
+    return this.unitOfWork.run({ atomic: false }, async (tx) => {
+      const result = await managerOf(tx, this.dataSource)
         .createQueryBuilder()
         .update(McpConfigurationEntity)
         .set(set)
@@ -49,12 +56,5 @@ export class HealthCheckConfigurationRepository {
         .execute();
       return (result.affected ?? 0) > 0;
     });
-  }
-
-  /** SQLite: one shared connection, so writes run as turn-taking transactions (see HealthCheckRepository). */
-  private inTurn<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.options.type === 'better-sqlite3'
-      ? this.dataSource.transaction(work)
-      : work(this.dataSource.manager);
   }
 }

@@ -7,6 +7,8 @@ import { utcDate } from '../entities/timestamp.transformer';
 import type { OneOrganization, OrganizationScope } from '@app/core';
 import { scopeCondition, updateInScope } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
+import { managerOf, Transaction } from '../unit-of-work/transaction';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
 
 /** What a probe needs of a server: where and how to connect, with its secrets still sealed. */
 export type McpServerProbeTarget = Pick<
@@ -116,11 +118,16 @@ function toDate(value: unknown): Date | null {
  * leases, renewed while a probe runs) that let any number of replicas share the background
  * checks, and the organization summary. The claim is two portable statements (select
  * candidates, then a conditional UPDATE that only succeeds on rows still unclaimed and due), so
- * MySQL and SQLite behave the same.
+ * MySQL and SQLite behave the same. The writes are units of work that need not be atomic (every
+ * statement is correct on its own; the claim's read-back is keyed by its unique owner): MySQL
+ * runs them as they come, as the checker's throughput is bound by these round trips.
  */
 @Injectable()
 export class HealthCheckRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   async findProbeTarget(
     scope: OneOrganization,
@@ -139,7 +146,7 @@ export class HealthCheckRepository {
     outcome: McpServerProbeOutcome,
   ): Promise<McpServerHealthState | null> {
     const { organizationId } = scope;
-    return this.inTurn(async (manager) => {
+    return this.statements(async (tx, manager) => {
       const result = await manager
         .createQueryBuilder()
         .update(McpServerEntity)
@@ -151,19 +158,21 @@ export class HealthCheckRepository {
         .execute();
       if ((result.affected ?? 0) === 0) return null;
       await bumpRegistryRevision(manager, scope);
-      return this.healthState(scope, serverId, manager);
+      return this.healthState(scope, serverId, tx);
     });
   }
 
   async healthState(
     scope: OneOrganization,
     serverId: string,
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<McpServerHealthState | null> {
-    return manager.getRepository(McpServerEntity).findOne({
-      select: HEALTH_STATE_COLUMNS,
-      where: { organizationId: scope.organizationId, serverId },
-    });
+    return managerOf(tx, this.dataSource)
+      .getRepository(McpServerEntity)
+      .findOne({
+        select: HEALTH_STATE_COLUMNS,
+        where: { organizationId: scope.organizationId, serverId },
+      });
   }
 
   /**
@@ -195,7 +204,7 @@ export class HealthCheckRepository {
     );
     const chosen = refsCondition(picked);
 
-    const claimed = await this.inTurn(async (manager) => {
+    const claimed = await this.statements(async (_tx, manager) => {
       const update = manager
         .createQueryBuilder()
         .update(McpServerEntity)
@@ -229,7 +238,7 @@ export class HealthCheckRepository {
     nextCheckAt: Date,
   ): Promise<'written' | 'changed' | 'lost'> {
     const { organizationId } = scope;
-    return this.inTurn(async (manager) => {
+    return this.statements(async (_tx, manager) => {
       const written = await manager
         .createQueryBuilder()
         .update(McpServerEntity)
@@ -265,7 +274,7 @@ export class HealthCheckRepository {
   ): Promise<number> {
     const held = claims.filter((claim) => claim.servers.length > 0);
     if (held.length === 0) return 0;
-    return this.inTurn(async (manager) => {
+    return this.statements(async (_tx, manager) => {
       let renewed = 0;
       for (const claim of held) {
         const chosen = refsCondition(claim.servers);
@@ -289,7 +298,7 @@ export class HealthCheckRepository {
     servers?: readonly McpServerRef[],
   ): Promise<number> {
     if (owners.length === 0 || servers?.length === 0) return 0;
-    return this.inTurn(async (manager) => {
+    return this.statements(async (_tx, manager) => {
       let total = 0;
       for (const owner of owners) total += await this.release(manager, scope, owner, servers);
       return total;
@@ -354,17 +363,9 @@ export class HealthCheckRepository {
     return result.affected ?? 0;
   }
 
-  /**
-   * On SQLite, writes run as transactions, which the app's DataSource makes take turns on the one
-   * shared connection: a bare statement issued while another request's transaction is open would
-   * silently become part of it (and vanish with its rollback). MySQL pools connections, and every
-   * statement here is correct on its own (the claim's read-back is keyed by its unique owner), so
-   * they run as they are: the checker's throughput is bound by these round trips.
-   */
-  private inTurn<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.options.type === 'better-sqlite3'
-      ? this.dataSource.transaction(work)
-      : work(this.dataSource.manager);
+  /** A unit of work whose statements need not be atomic (see the class comment). */
+  private statements<T>(work: (tx: Transaction, manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.unitOfWork.run({ atomic: false }, (tx) => work(tx, managerOf(tx, this.dataSource)));
   }
 }
 
