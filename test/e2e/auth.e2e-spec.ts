@@ -84,6 +84,22 @@ describe('authentication', () => {
     expect(admin.body.user_id).toMatch(/^usr_[0-9a-f]{32}$/);
   });
 
+  it("keeps two apps in one process apart: each knows only its own database's keys", async () => {
+    const other = await startTestApp();
+    try {
+      expect((await other.request('GET', '/v1/me')).status).toBe(200);
+      expect((await t.request('GET', '/v1/me')).status).toBe(200);
+      const foreign = await other.request('GET', '/v1/me', { key: t.adminKey });
+      expect(foreign.status).toBe(401);
+      expect(foreign.body.error.code).toBe('INVALID_API_KEY');
+      const back = await t.request('GET', '/v1/me', { key: other.adminKey });
+      expect(back.status).toBe(401);
+      expect(back.body.error.code).toBe('INVALID_API_KEY');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a role the route does not list with 403 INSUFFICIENT_PERMISSIONS', async () => {
     const org = await createOrg(t);
     const member = await createKey(t, { organizationId: org.organization_id, role: 'member' });
@@ -311,6 +327,22 @@ describe('admin routes', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual(expect.arrayContaining(ids));
     expect((await t.request('GET', '/v1/organizations?cursor=garbage')).status).toBe(400);
+  });
+
+  it.each([
+    '/v1/organizations',
+    '/v1/api-keys',
+    '/v1/teams',
+    '/v1/audit-events',
+    '/v1/mcp-configurations',
+    '/v1/mcp/server',
+  ])('answers 400 naming cursor for a cursor it did not make on %s', async (path) => {
+    const undated = Buffer.from('["yesterday","org_x"]').toString('base64url');
+    for (const cursor of ['garbage', undated]) {
+      const res = await t.request('GET', `${path}?cursor=${cursor}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.fields).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    }
   });
 
   it('deletes an organization with its keys and teams; its keys stop working at once', async () => {

@@ -75,14 +75,14 @@ describe('configuration versions: ETag, If-None-Match, If-Match', () => {
     const { id, etag } = await create();
     const first = await t.request('PATCH', `/v1/mcp-configurations/${id}`, {
       key: admin,
-      body: { server_url: 'https://two.example.com/mcp' },
+      body: { server_url: 'https://mcp.example.com/two' },
       headers: { 'if-match': etag },
     });
     expect(first.status).toBe(200);
     for (const method of ['PATCH', 'PUT']) {
       const stale = await t.request(method, `/v1/mcp-configurations/${id}`, {
         key: admin,
-        body: { server_url: 'https://stale.example.com/mcp' },
+        body: { server_url: 'https://mcp.example.com/stale' },
         headers: { 'if-match': etag },
       });
       expect(stale.status).toBe(412);
@@ -90,12 +90,12 @@ describe('configuration versions: ETag, If-None-Match, If-Match', () => {
       expect(stale.body.error.trace_id).toBe(stale.headers.get('x-request-id'));
     }
     const now = await t.request('GET', `/v1/mcp-configurations/${id}`, { key: admin });
-    expect(now.body.server_url).toBe('https://two.example.com/mcp');
+    expect(now.body.server_url).toBe('https://mcp.example.com/two');
     expect(now.headers.get('etag')).toBe(first.headers.get('etag'));
 
     const put = await t.request('PUT', `/v1/mcp-configurations/${id}`, {
       key: admin,
-      body: { server_url: 'https://three.example.com/mcp' },
+      body: { server_url: 'https://mcp.example.com/three' },
       headers: { 'if-match': `"v9.x", ${first.headers.get('etag')}` },
     });
     expect(put.status).toBe(200);
@@ -125,8 +125,8 @@ describe('configuration versions: ETag, If-None-Match, If-Match', () => {
         headers: { 'if-match': etag },
       });
     const answers = await Promise.all([
-      patch('https://a.example.com/mcp'),
-      patch('https://b.example.com/mcp'),
+      patch('https://mcp.example.com/a'),
+      patch('https://mcp.example.com/b'),
     ]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 412]);
     const winner = answers.find((answer) => answer.status === 200)!;

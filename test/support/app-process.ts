@@ -2,12 +2,19 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HttpResult, RequestOptions } from './test-app';
 import { testKeyringSpec } from './test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
-const MAIN = path.join(ROOT, 'dist/apps/api/src/main.js');
+/**
+ * FAULT_APP_MAIN runs the suite against another build (e.g. an older commit's dist, to show a
+ * fault test fails there); by default this checkout's dist, built when out of date.
+ */
+const MAIN = process.env.FAULT_APP_MAIN
+  ? path.resolve(process.env.FAULT_APP_MAIN)
+  : path.join(ROOT, 'dist/apps/api/src/main.js');
 const START_TIMEOUT_MS = 60_000;
 
 export interface TimedResult<T = any> extends HttpResult<T> {
@@ -15,12 +22,15 @@ export interface TimedResult<T = any> extends HttpResult<T> {
   ms: number;
 }
 
+export interface TimedRequestOptions extends RequestOptions {
+  /** Client-side limit (default 30 s): a request past it fails with a TimeoutError. */
+  timeoutMs?: number;
+}
+
 export interface AppProcessOptions {
   databaseUrl: string;
   /** Overrides any default (NODE_ENV=test, logs at warn, no rate limit, no health worker). */
   env?: Record<string, string | undefined>;
-  /** Echo the child's output to this process's stderr, prefixed (for debugging a spec). */
-  echo?: string;
 }
 
 /**
@@ -32,9 +42,18 @@ export interface AppProcess {
   port: number;
   adminKey: string;
   child: ChildProcess;
-  /** The child's output lines (last 500). */
-  output: string[];
-  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TimedResult<T>>;
+  /**
+   * The child's output (stdout and stderr) so far, as lines. It goes to a file, not a pipe: a
+   * test process too busy to drain a pipe would otherwise stall the app on its own log writes.
+   */
+  output(): string[];
+  /** The file holding that output (removed by `stop()`, which keeps its last lines). */
+  logFile: string;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: TimedRequestOptions,
+  ): Promise<TimedResult<T>>;
   /** Resident set size of the child, in bytes (from /proc on Linux, `ps` elsewhere). */
   rss(): Promise<number>;
   /** Resolves with the exit code (or signal name) once the child has exited. */
@@ -63,7 +82,7 @@ export function sleep(ms: number): Promise<void> {
 let built = false;
 /** Builds dist/ when it is missing or older than the sources (the `pretest` step does the same). */
 export function ensureAppBuilt(): void {
-  if (built) return;
+  if (built || process.env.FAULT_APP_MAIN) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script
   const { ensureBuilt } = require(path.join(ROOT, 'scripts/ensure-built.js')) as {
     ensureBuilt: () => void;
@@ -77,7 +96,7 @@ export async function timedRequest<T = any>(
   url: string,
   method: string,
   route: string,
-  options: RequestOptions & { timeoutMs?: number } = {},
+  options: TimedRequestOptions = {},
 ): Promise<TimedResult<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.key) headers['x-api-key'] = options.key;
@@ -125,6 +144,11 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   ensureAppBuilt();
   const port = await freePort();
   const adminKey = `ak_${randomBytes(30).toString('base64url')}`;
+  const logFile = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-registry-app-')),
+    'output.log',
+  );
+  const logFd = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: {
@@ -143,19 +167,12 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       RATE_LIMIT_PER_MINUTE: '0',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
   });
-  const output: string[] = [];
-  const take = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      output.push(line);
-      if (output.length > 500) output.shift();
-      if (options.echo) process.stderr.write(`${options.echo}| ${line}\n`);
-    }
-  };
-  child.stdout!.on('data', take);
-  child.stderr!.on('data', take);
+  fs.closeSync(logFd);
+  let finalOutput: string[] | null = null;
+  const output = () =>
+    finalOutput ?? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).slice(-2000);
   const exited = new Promise<number | string>((resolve) =>
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
@@ -164,7 +181,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the app exited before it was ready:\n${output.slice(-40).join('\n')}`);
+      throw new Error(`the app exited before it was ready:\n${output().slice(-40).join('\n')}`);
     }
     const live = await timedRequest(url, 'GET', '/health/live', { timeoutMs: 1000 }).catch(
       () => null,
@@ -172,7 +189,9 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     if (live?.status === 200) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`the app was not live within ${START_TIMEOUT_MS} ms:\n${output.join('\n')}`);
+      throw new Error(
+        `the app was not live within ${START_TIMEOUT_MS} ms:\n${output().slice(-40).join('\n')}`,
+      );
     }
     await sleep(100);
   }
@@ -184,6 +203,10 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       await exited;
       clearTimeout(timer);
     }
+    if (!finalOutput) {
+      finalOutput = output();
+      fs.rmSync(path.dirname(logFile), { recursive: true, force: true });
+    }
     return exited;
   };
   return {
@@ -192,6 +215,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     adminKey,
     child,
     output,
+    logFile,
     exited,
     request: (method, route, opts = {}) =>
       timedRequest(url, method, route, {

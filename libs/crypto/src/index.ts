@@ -12,6 +12,11 @@ export type { KeyringVariable } from './keyring-config.error';
 export { generateKeySpec, parseKeyring } from './keyring.parser';
 export type { SecretAad } from './secret-aad.interface';
 export { SecretBox } from './secret-box';
+export type { SecretBoxOptions } from './secret-box';
 export { SecretDecryptionError } from './secret-decryption.error';
 export type { SecretDecryptionFailure } from './secret-decryption.error';
+export {
+  EncryptionKeyNotConfiguredError,
+  UnknownEncryptionKeyError,
+} from './unknown-encryption-key.error';
 export { SecretBoxModule, createSecretBox } from './secret-box.module';

@@ -3,6 +3,10 @@ import { parseKeyring } from './keyring.parser';
 import type { SecretAad } from './secret-aad.interface';
 import { SecretBox } from './secret-box';
 import { SecretDecryptionError } from './secret-decryption.error';
+import {
+  EncryptionKeyNotConfiguredError,
+  UnknownEncryptionKeyError,
+} from './unknown-encryption-key.error';
 
 const k1 = `k1:${randomBytes(32).toString('base64')}`;
 const k2 = `k2:${randomBytes(32).toString('base64')}`;
@@ -102,6 +106,27 @@ describe('SecretBox', () => {
     expect(error.reason).toBe('unknown-key');
     expect(error.keyId).toBe('k1');
     expect(error.message).toBe('stored secret could not be decrypted (unknown key id k1)');
+  });
+
+  it('turns an unknown key into a 503 naming it, reported once per key id and kept for readiness', () => {
+    const reported: string[] = [];
+    const other = new SecretBox(parseKeyring(k2, undefined), {
+      onUnknownKey: (keyId) => reported.push(keyId),
+    });
+    const sealed = box.seal(secret, aad);
+    const error = decryptionError(() => other.open(sealed, aad));
+    expect(error).toBeInstanceOf(UnknownEncryptionKeyError);
+    const appError = (error as UnknownEncryptionKeyError).toAppError();
+    expect(appError).toBeInstanceOf(EncryptionKeyNotConfiguredError);
+    expect(appError.status).toBe(503);
+    expect(appError.code).toBe('SERVICE_UNAVAILABLE');
+    expect(appError.message).toContain('encryption key k1 is not configured on this instance');
+    decryptionError(() => other.openJson(sealed, aad));
+    decryptionError(() => other.reseal(sealed, aad));
+    expect(reported).toEqual(['k1']);
+    expect(other.unknownKeyIdsSeen).toEqual(['k1']);
+    expect(other.knownKeyIds).toEqual(['k2']);
+    expect(box.unknownKeyIdsSeen).toEqual([]);
   });
 
   it.each([

@@ -3,12 +3,20 @@ import { KEY_ID_PATTERN } from './crypto.constants';
 import { Keyring } from './keyring';
 import type { SecretAad } from './secret-aad.interface';
 import { SecretDecryptionError } from './secret-decryption.error';
+import { UnknownEncryptionKeyError } from './unknown-encryption-key.error';
 
 const VERSION = 'v1';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const BASE64URL_PATTERN = /^[A-Za-z0-9_-]*$/;
+/** Unknown key ids remembered for readiness; ids come from stored values, so the set is bounded. */
+const MAX_UNKNOWN_KEY_IDS = 32;
+
+export interface SecretBoxOptions {
+  /** Called once per key id the first time a stored value sealed with an unknown key is met. */
+  onUnknownKey?: (keyId: string) => void;
+}
 
 interface ParsedSecret {
   keyId: string;
@@ -59,10 +67,24 @@ function encodeAad(aad: SecretAad): Buffer {
  * rotation, and the AAD binds it to one row so it cannot be replayed elsewhere.
  */
 export class SecretBox {
-  constructor(private readonly keyring: Keyring) {}
+  private readonly unknownKeyIds = new Set<string>();
+
+  constructor(
+    private readonly keyring: Keyring,
+    private readonly options: SecretBoxOptions = {},
+  ) {}
 
   get activeKeyId(): string {
     return this.keyring.activeKeyId;
+  }
+
+  get knownKeyIds(): string[] {
+    return this.keyring.keyIds;
+  }
+
+  /** Key ids of stored values this instance met since it started but could not open. */
+  get unknownKeyIdsSeen(): string[] {
+    return [...this.unknownKeyIds].sort();
   }
 
   /** `v1.<kid>.<iv>.<ciphertext>.<tag>`, all base64url: ASCII, no quoting needed in SQL. */
@@ -89,7 +111,7 @@ export class SecretBox {
     const aadBytes = encodeAad(aad);
     const { keyId, iv, ciphertext, tag } = parse(sealed);
     const key = this.keyring.keyFor(keyId);
-    if (!key) throw new SecretDecryptionError('unknown-key', keyId);
+    if (!key) throw this.unknownKey(keyId);
     try {
       const decipher = createDecipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
       decipher.setAAD(aadBytes);
@@ -99,6 +121,14 @@ export class SecretBox {
       // Node's message is already generic; it is dropped anyway so nothing else can leak.
       throw new SecretDecryptionError('authentication-failed', keyId);
     }
+  }
+
+  private unknownKey(keyId: string): UnknownEncryptionKeyError {
+    if (!this.unknownKeyIds.has(keyId) && this.unknownKeyIds.size < MAX_UNKNOWN_KEY_IDS) {
+      this.unknownKeyIds.add(keyId);
+      this.options.onUnknownKey?.(keyId);
+    }
+    return new UnknownEncryptionKeyError(keyId);
   }
 
   sealJson(value: unknown, aad: SecretAad): string {

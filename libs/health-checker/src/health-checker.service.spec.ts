@@ -18,6 +18,11 @@ const HEALTHY: ProbeResult = {
   tools: [],
   error: null,
   error_kind: null,
+  protocol_version: '2026-07-28',
+  protocol_era: 'modern',
+  transport_deprecated: false,
+  tools_listed: true,
+  tools_ttl_ms: null,
 };
 
 function config(
@@ -35,7 +40,23 @@ class FakeRepository {
   readonly claims = new Map<string, string>();
   readonly completed: { serverId: string; owner: string; next: Date }[] = [];
   readonly released: string[] = [];
+  readonly renewals: { at: number; serverIds: string[]; expiresAt: number }[] = [];
   constructor(private readonly due: string[]) {}
+
+  /** Makes another server due, as time passing would. */
+  addDue(serverId: string): void {
+    this.due.push(serverId);
+  }
+
+  async renewClaims(claims: { owner: string; servers: McpServerRef[] }[], expiresAt: Date) {
+    const serverIds = claims.flatMap((claim) =>
+      claim.servers
+        .map((server) => server.serverId)
+        .filter((id) => this.claims.get(id) === claim.owner),
+    );
+    this.renewals.push({ at: Date.now(), serverIds, expiresAt: expiresAt.getTime() });
+    return serverIds.length;
+  }
 
   async claimDue(_scope: unknown, claim: McpServerClaim) {
     const free = this.due.filter((id) => !this.claims.has(id) && !this.isDone(id));
@@ -166,6 +187,60 @@ describe('HealthCheckerService', () => {
     finish(HEALTHY);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(repository.completed).toEqual([]);
+  });
+
+  it('renews the lease of a running probe, and stops renewing past its timeout', async () => {
+    const repository = new FakeRepository(['slow']);
+    let finish: (result: ProbeResult) => void = () => undefined;
+    // 2 s interval, 1 s timeout: 500 ms leases renewed every 166 ms.
+    const service = checker(
+      repository,
+      { probe: () => new Promise<ProbeResult>((resolve) => (finish = resolve)) },
+      config({ timeoutMs: 1_000, intervalS: 2 }),
+    );
+    service.start();
+    await waitFor(() => repository.claims.size === 1);
+    const claimedAt = Date.now();
+    await waitFor(() => Date.now() - claimedAt > 3_000, 4_000);
+    const renewed = repository.renewals.filter((renewal) => renewal.serverIds.includes('slow'));
+    // Renewed every third of a lease while the probe ran, each time for one lease ahead.
+    expect(renewed.length).toBeGreaterThanOrEqual(10);
+    for (const renewal of renewed) {
+      expect(renewal.expiresAt - renewal.at).toBeGreaterThanOrEqual(490);
+      expect(renewal.expiresAt - renewal.at).toBeLessThanOrEqual(510);
+    }
+    // Not past the probe's timeout plus its slack (1.5 s): a hung probe lets its server go.
+    expect(Math.max(...renewed.map((renewal) => renewal.at)) - claimedAt).toBeLessThan(2_700);
+    finish(HEALTHY);
+    await service.stop();
+  });
+
+  it('keeps claiming servers that fall due while a slow probe of the round still runs', async () => {
+    const repository = new FakeRepository(['slow']);
+    let finish: (result: ProbeResult) => void = () => undefined;
+    const probed: { id: string; at: number }[] = [];
+    const service = checker(
+      repository,
+      {
+        probe: (server) => {
+          probed.push({ id: server.serverId, at: Date.now() });
+          if (server.serverId === 'slow') {
+            return new Promise<ProbeResult>((resolve) => (finish = resolve));
+          }
+          return Promise.resolve(HEALTHY);
+        },
+      },
+      // Polls every 250 ms (2 s interval).
+      config({ timeoutMs: 1_000, intervalS: 2 }),
+    );
+    service.start();
+    await waitFor(() => probed.length === 1);
+    const fellDue = Date.now();
+    repository.addDue('late');
+    await waitFor(() => probed.some((probe) => probe.id === 'late'), 1_000);
+    expect(probed.find((probe) => probe.id === 'late')!.at - fellDue).toBeLessThan(400);
+    finish(HEALTHY);
+    await service.stop();
   });
 
   it('does not start when HEALTH_WORKER_ENABLED is false in the API', async () => {

@@ -7,30 +7,33 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { APP_CONFIG, AppConfig, shutdownDrainBudgetMs } from '@app/core';
+import { UnknownEncryptionKeyError } from '@app/crypto';
 import {
-  ALL_ORGANIZATIONS,
-  HealthCheckRepository,
-  McpServerProbeTarget,
-  McpServerRef,
-  serverKey,
-} from '@app/dal';
+  allOrganizations,
+  APP_CONFIG,
+  AppConfig,
+  organizationOfRow,
+  shutdownDrainBudgetMs,
+  systemPrincipal,
+} from '@app/core';
+import { HealthCheckRepository, McpServerProbeTarget, McpServerRef, serverKey } from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
+import { checkerTiming } from './checker-timing';
 import { HealthMetrics } from './health-metrics';
 import { nextCheckAt, serverOutcomeOf } from './probe-outcome';
 import { ServerProbeService } from './server-probe.service';
 
 /**
- * A claim outlives the probe's timeout by this much: the prober's own cleanup slack (about a
- * second) plus the result write, with room for small clock differences between replicas.
+ * How long past its timeout a probe's lease is still renewed: the prober's own cleanup (about a
+ * second) and the result write. A probe that somehow runs on past this stops holding its server.
  */
-export const CLAIM_MARGIN_MS = 3_000;
+const PROBE_SLACK_MS = 1_500;
 /** On shutdown, running probes get their timeout plus this to finish and record their result. */
 const STOP_SLACK_MS = 1_500;
-/** Claims lost to other replicas are retried this often before the round waits for the next tick. */
+/** Claims lost to other replicas are retried this often before the checker waits for a poll. */
 const CLAIM_ATTEMPTS = 3;
-const MIN_POLL_MS = 250;
-const MAX_POLL_MS = 5_000;
+/** The checker watches every organization's servers: it acts as the system, not as a key. */
+const EVERY_ORGANIZATION = allOrganizations(systemPrincipal('health-checker'));
 
 interface ClaimBatch {
   owner: string;
@@ -40,11 +43,12 @@ interface ClaimBatch {
 
 /**
  * The background checker. Every poll it claims due servers through the database (as many as it
- * has free probe slots, so each claimed server starts probing at once and its claim cannot expire
- * while it waits), probes them with at most HEALTH_CHECK_CONCURRENCY at a time, and writes each
- * result with the server's next due time while it still owns the claim. Any number of replicas
- * may run it against one database: a server is claimed by one of them per interval, and the claim
- * of a replica that dies expires after the probe timeout plus CLAIM_MARGIN_MS.
+ * has free probe slots, so each claimed server starts probing at once), probes them with at most
+ * HEALTH_CHECK_CONCURRENCY at a time, and writes each result with the server's next due time
+ * while it still owns the claim. Any number of replicas may run it against one database: a server
+ * is claimed by one of them per interval. A claim is a short lease that the checker renews while
+ * the probe runs, so the claims of a replica that dies lapse within one lease and another replica
+ * probes those servers within one interval of their due time (see checker-timing.ts).
  */
 @Injectable()
 export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -52,18 +56,25 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   private readonly instanceId = `${hostname().slice(0, 48)}:${process.pid}:${randomBytes(6).toString('hex')}`;
   private readonly intervalMs: number;
   private readonly pollMs: number;
-  private readonly claimTtlMs: number;
+  private readonly leaseMs: number;
+  private readonly renewMs: number;
+  private readonly timeoutMs: number;
   private readonly stopBudgetMs: number;
   private readonly concurrency: number;
   private timer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private renewal: Promise<void> | null = null;
   private round: Promise<void> | null = null;
   private batches = 0;
   private started = false;
   private stopping = false;
   /** Set when shutdown gave up waiting: late results are dropped, their claims were released. */
   private abandoned = false;
-  /** Server id → owner token of the claim its running probe holds. */
-  private readonly inFlight = new Map<string, { server: McpServerRef; owner: string }>();
+  /** Server key → the claim its running probe holds, and until when its lease is renewed. */
+  private readonly inFlight = new Map<
+    string,
+    { server: McpServerRef; owner: string; renewUntil: number }
+  >();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -74,8 +85,12 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   ) {
     const { intervalS, timeoutMs, concurrency } = config.health;
     this.intervalMs = intervalS * 1000;
-    this.pollMs = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, Math.round(this.intervalMs / 4)));
-    this.claimTtlMs = timeoutMs + CLAIM_MARGIN_MS;
+    ({
+      pollMs: this.pollMs,
+      leaseMs: this.leaseMs,
+      renewMs: this.renewMs,
+    } = checkerTiming(this.intervalMs, timeoutMs));
+    this.timeoutMs = timeoutMs;
     this.concurrency = concurrency;
     // Within SHUTDOWN_TIMEOUT_MS, beside the HTTP drain, leaving time to close the pool.
     this.stopBudgetMs = Math.min(
@@ -100,8 +115,13 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     if (this.started || this.stopping) return;
     this.started = true;
     this.logger.log(
-      `Background health checks every ${this.config.health.intervalS}s, ${this.concurrency} at a time (checker ${this.instanceId})`,
+      `Background health checks every ${this.config.health.intervalS}s, ${this.concurrency} at a time, polling every ${this.pollMs} ms with ${this.leaseMs} ms leases (checker ${this.instanceId})`,
     );
+    this.renewTimer = setInterval(() => {
+      this.renewal ??= this.renewLeases().finally(() => {
+        this.renewal = null;
+      });
+    }, this.renewMs);
     this.schedule(0);
   }
 
@@ -116,6 +136,17 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       clearTimeout(this.timer);
       this.timer = null;
     }
+    try {
+      await this.finishRound();
+    } finally {
+      if (this.renewTimer) clearInterval(this.renewTimer);
+      this.renewTimer = null;
+      await this.renewal;
+    }
+  }
+
+  /** Waits (bounded) for the running round; releases the claims of probes still running after. */
+  private async finishRound(): Promise<void> {
     const round = this.round;
     if (!round) return;
     let budget: NodeJS.Timeout | undefined;
@@ -131,7 +162,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     const running = [...this.inFlight.values()];
     try {
       await this.repository.releaseClaims(
-        ALL_ORGANIZATIONS,
+        EVERY_ORGANIZATION,
         [...new Set(running.map((entry) => entry.owner))],
         running.map((entry) => entry.server),
       );
@@ -154,7 +185,11 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
 
   private async tick(): Promise<void> {
     if (this.stopping) return;
+    let nextClaimAt = Date.now() + this.pollMs;
     this.round = this.runRound()
+      .then((next) => {
+        nextClaimAt = next;
+      })
       .catch((error: unknown) => {
         this.logger.error(`Health check round failed: ${errorName(error)}`);
       })
@@ -162,20 +197,24 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         this.round = null;
       });
     await this.round;
-    if (!this.stopping) this.schedule(this.pollMs);
+    if (!this.stopping) this.schedule(Math.max(0, nextClaimAt - Date.now()));
   }
 
-  /** Claims and probes due servers until none is due, never more than `concurrency` at once. */
-  private async runRound(): Promise<void> {
+  /**
+   * Claims and probes due servers, never more than `concurrency` at once, until nothing is due
+   * and nothing runs; returns when the next claim is due. While probes run, free slots still
+   * claim every poll, so a server falling due (or left by a dead replica) meanwhile never waits
+   * for the slowest probe of the round.
+   */
+  private async runRound(): Promise<number> {
     const running = new Set<Promise<void>>();
-    let drained = false;
     let probed = 0;
+    let nextClaimAt = 0;
     while (!this.stopping) {
       const free = this.concurrency - running.size;
-      if (free > 0 && !drained) {
+      if (free > 0 && Date.now() >= nextClaimAt) {
         const batch = await this.claim(free);
-        if (batch === null) drained = true;
-        else {
+        if (batch !== null) {
           for (const server of batch.servers) {
             const check: Promise<void> = this.check(server, batch).finally(() => {
               running.delete(check);
@@ -183,16 +222,51 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
             running.add(check);
             probed += 1;
           }
+          continue;
         }
+        nextClaimAt = Date.now() + this.pollMs;
       }
-      if (running.size === 0) {
-        if (drained) break;
-        continue;
-      }
-      if (drained || running.size >= this.concurrency) await Promise.race(running);
+      if (running.size === 0) break;
+      await this.slotOrPoll(running, free > 0 ? nextClaimAt : null);
     }
     await Promise.all(running);
     if (probed > 0) this.logger.debug(`Health check round probed ${probed} servers`);
+    return Math.max(nextClaimAt, Date.now());
+  }
+
+  /** Waits until a running probe ends, or until `claimAt` when slots are free. */
+  private async slotOrPoll(running: Set<Promise<void>>, claimAt: number | null): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waits: Promise<unknown>[] = [...running];
+    if (claimAt !== null) {
+      waits.push(
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, claimAt - Date.now()));
+        }),
+      );
+    }
+    await Promise.race(waits);
+    clearTimeout(timer);
+  }
+
+  /** Extends the leases of the claims running probes hold (each up to its timeout and slack). */
+  private async renewLeases(): Promise<void> {
+    const now = Date.now();
+    const byOwner = new Map<string, McpServerRef[]>();
+    for (const claim of this.inFlight.values()) {
+      if (claim.renewUntil <= now) continue;
+      byOwner.set(claim.owner, [...(byOwner.get(claim.owner) ?? []), claim.server]);
+    }
+    if (byOwner.size === 0) return;
+    try {
+      await this.repository.renewClaims(
+        [...byOwner].map(([owner, servers]) => ({ owner, servers })),
+        new Date(now + this.leaseMs),
+      );
+    } catch (error) {
+      // Another renewal follows; a lease that lapses meanwhile lets another replica take over.
+      this.logger.warn(`Renewing claims failed: ${errorName(error)}`);
+    }
   }
 
   private async claim(limit: number): Promise<ClaimBatch | null> {
@@ -201,10 +275,10 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       const owner = `${this.instanceId}:${this.batches}`;
       const claimedAt = new Date();
       try {
-        const { claimed, candidates } = await this.repository.claimDue(ALL_ORGANIZATIONS, {
+        const { claimed, candidates } = await this.repository.claimDue(EVERY_ORGANIZATION, {
           owner,
           now: claimedAt,
-          expiresAt: new Date(claimedAt.getTime() + this.claimTtlMs),
+          expiresAt: new Date(claimedAt.getTime() + this.leaseMs),
           limit,
         });
         if (claimed.length > 0) return { owner, claimedAt, servers: claimed };
@@ -227,6 +301,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     this.inFlight.set(key, {
       server: { organizationId: server.organizationId, serverId: server.serverId },
       owner: batch.owner,
+      renewUntil: Date.now() + this.timeoutMs + PROBE_SLACK_MS,
     });
     this.metrics.checkStarted();
     let outcome: 'written' | 'changed' | 'lost' | 'failed' | 'abandoned' = 'failed';
@@ -237,7 +312,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         return;
       }
       outcome = await this.repository.completeClaimed(
-        server.organizationId,
+        organizationOfRow(EVERY_ORGANIZATION, server),
         server.serverId,
         { owner: batch.owner, version: server.version },
         serverOutcomeOf(result, new Date()),
@@ -249,8 +324,13 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         );
       }
     } catch (error) {
-      // The claim expires by itself; the server is probed again after it does.
-      this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
+      // The lease lapses by itself; the server is probed again after it does (by a replica that
+      // has the key, when this one lacks it: SecretBox already logged that once).
+      if (error instanceof UnknownEncryptionKeyError) {
+        this.logger.debug(`Server ${server.serverId} left to a replica with key ${error.keyId}`);
+      } else {
+        this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
+      }
     } finally {
       this.inFlight.delete(key);
       this.metrics.checkFinished(outcome);

@@ -1,5 +1,6 @@
 export * from './health-checker.module';
 export * from './health-checker.options';
+export * from './checker-timing';
 export * from './health-checker.service';
 export * from './health-metrics';
 export * from './probe-outcome';

@@ -11,6 +11,11 @@ export function probePolicyOf(config: AppConfig): ProbePolicy {
     stdioEnabled: config.mcp.stdioEnabled,
     stdioAllowlist: config.mcp.stdioCommandAllowlist,
     caFile: config.mcp.caFile,
+    limits: {
+      maxMessageBytes: config.mcp.probeMaxMessageBytes,
+      maxTotalBytes: config.mcp.probeMaxTotalBytes,
+      maxMessages: config.mcp.probeMaxMessages,
+    },
   };
 }
 

@@ -1,23 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { SecretBox, SecretDecryptionError } from '@app/crypto';
+import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import type { SecretAad } from '@app/crypto';
-import { McpServerProbeTarget, SEALED_COLUMNS } from '@app/dal';
+import { McpServerProbeTarget, SEALED_RESOURCE_TYPES } from '@app/dal';
 import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
 import { ProbeSource } from './health-metrics';
 import { notProbed } from './probe-outcome';
 import { ProbeRunner } from './probe-runner';
 
-/** The AAD resource type a registry column was sealed with, from the one list of sealed columns. */
-function resourceTypeOf(column: 'env_sealed' | 'credentials_sealed'): string {
-  const sealed = SEALED_COLUMNS.find(
-    (item) => item.table === 'mcp_servers' && item.column === column,
-  );
-  if (!sealed) throw new Error(`mcp_servers.${column} is not a sealed column`);
-  return sealed.resourceType;
-}
-
-const ENV_RESOURCE = resourceTypeOf('env_sealed');
-const CREDENTIALS_RESOURCE = resourceTypeOf('credentials_sealed');
+const ENV_RESOURCE = SEALED_RESOURCE_TYPES.serverEnv;
+const CREDENTIALS_RESOURCE = SEALED_RESOURCE_TYPES.serverCredentials;
 
 /**
  * Probes a registry server with its own transport and secrets: http(s) servers get their stored
@@ -38,7 +29,11 @@ export class ServerProbeService {
     try {
       target = this.targetOf(server);
     } catch (error) {
-      if (!(error instanceof SecretDecryptionError)) throw error;
+      // An unknown key is a rollout in progress, not a broken value: the caller gets a 503 and
+      // the checker leaves the server to a replica that has the key (nothing is recorded).
+      if (!(error instanceof SecretDecryptionError) || error instanceof UnknownEncryptionKeyError) {
+        throw error;
+      }
       this.logger.error(
         { server_id: server.serverId, reason: error.reason, key_id: error.keyId },
         `Stored secrets of MCP server ${server.serverId} could not be decrypted (${error.reason}); not probed`,

@@ -1,5 +1,14 @@
-export { credentialHeaders } from './credential-headers.util';
+export {
+  credentialHeaders,
+  DEFAULT_API_KEY_HEADER,
+  HEADER_NAME_PATTERN,
+  UNSAFE_HEADER_VALUE,
+} from './credential-headers.util';
 export { McpProber } from './mcp.prober';
+export { DEFAULT_PROBE_LIMITS } from './probe-budget';
+export type { ProbeLimits } from './probe-budget';
+export { SecretRedactor } from './secret-redactor';
+export { MAX_TOOL_DESCRIPTION_LENGTH, MAX_TOOL_NAME_LENGTH, MAX_TOOLS } from './tool-listing';
 export type { McpProberOptions } from './mcp.prober';
 export type { LookupAll } from './http-target.resolver';
 export {

@@ -1,6 +1,8 @@
-import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { FetchLike } from '@modelcontextprotocol/client';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 import { ResolvedHttpTarget } from './http-target.resolver';
+import { limitedResponse } from './limited-response';
+import { ProbeBudget } from './probe-budget';
 import { ProbeObservations } from './probe-observations';
 
 export interface PinnedHttpOptions {
@@ -10,12 +12,15 @@ export interface PinnedHttpOptions {
   /** Aborts every request of the probe at once (deadline or cleanup). */
   signal: AbortSignal;
   observations: ProbeObservations;
+  /** Bounds every body read; tripping it aborts every request of the probe. */
+  budget: ProbeBudget;
 }
 
 /**
  * The HTTP side of one probe: an agent that dials only the vetted address (the URL's host name
  * still goes into the Host header and TLS SNI/certificate checks) and a fetch that records what
- * it sees. Destroying the agent closes every socket the probe opened.
+ * it sees and counts every body byte against the probe's budget. Destroying the agent closes
+ * every socket the probe opened.
  */
 export class PinnedHttpClient {
   readonly agent: Agent;
@@ -52,9 +57,10 @@ export class PinnedHttpClient {
   }
 
   private async request(input: string | URL, init?: RequestInit): Promise<Response> {
-    const { signal, observations } = this.options;
+    const { signal, observations, budget } = this.options;
+    if (budget.failure) throw budget.failure;
     const method = (init?.method ?? 'GET').toUpperCase();
-    const signals = init?.signal ? [init.signal, signal] : [signal];
+    const signals = [signal, budget.signal, ...(init?.signal ? [init.signal] : [])];
     try {
       const response = await undiciFetch(input, {
         ...(init as Parameters<typeof undiciFetch>[1]),
@@ -62,8 +68,9 @@ export class PinnedHttpClient {
         dispatcher: this.agent,
       });
       observations.recordResponse(method, response.status, response.headers.get('content-type'));
-      return response as unknown as Response;
+      return limitedResponse(response, budget) as unknown as Response;
     } catch (error) {
+      if (budget.failure) throw budget.failure;
       if (!signal.aborted) observations.networkError = error;
       throw error;
     }

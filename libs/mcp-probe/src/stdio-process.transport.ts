@@ -1,11 +1,17 @@
 import { ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import {
+  deserializeMessage,
+  JSONRPCMessage,
+  MessageExtraInfo,
+  serializeMessage,
+  Transport,
+} from '@modelcontextprotocol/client';
+import { ProbeBudget } from './probe-budget';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';
 import { stdioLaunchProblems } from './stdio-launch.policy';
+import { StdioLineReader } from './stdio-line.reader';
 
 export interface StdioProcessParams {
   command: string;
@@ -32,7 +38,7 @@ export class StdioProcessTransport implements Transport {
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
 
   private child: ChildProcessByStdio<Writable, Readable, null> | null = null;
-  private readonly readBuffer = new ReadBuffer();
+  private readonly lines: StdioLineReader;
   private exited = false;
   private readonly exitWaiters = new Set<() => void>();
   private closed = false;
@@ -41,7 +47,10 @@ export class StdioProcessTransport implements Transport {
   constructor(
     private readonly params: StdioProcessParams,
     private readonly observations: ProbeObservations,
-  ) {}
+    budget: ProbeBudget = new ProbeBudget(),
+  ) {
+    this.lines = new StdioLineReader(budget);
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -171,27 +180,32 @@ export class StdioProcessTransport implements Transport {
   }
 
   private onData(chunk: Buffer): void {
-    try {
-      this.readBuffer.append(chunk);
-    } catch (error) {
-      // An endless line without a newline: the buffer was dropped, keep going with fresh input.
-      this.observations.stdioGarbage = true;
-      this.onerror?.(error as Error);
+    const lines = this.lines.push(chunk);
+    if (lines === null) {
+      this.stopReading();
       return;
     }
-    for (;;) {
-      let message: JSONRPCMessage | null;
+    for (const line of lines) {
+      let message: JSONRPCMessage;
       try {
-        message = this.readBuffer.readMessage();
+        message = deserializeMessage(line);
       } catch (error) {
         // A line that is not JSON-RPC (a stray log line on stdout): note it and keep reading.
         this.observations.stdioGarbage = true;
         this.onerror?.(error as Error);
         continue;
       }
-      if (message === null) return;
       this.onmessage?.(message);
     }
+  }
+
+  /** Past the read budget: nothing more is read, and the group is killed now, not politely. */
+  private stopReading(): void {
+    const child = this.child;
+    if (!child) return;
+    child.stdout.removeAllListeners('data');
+    child.stdout.destroy();
+    this.signalGroup(child, 'SIGKILL');
   }
 }
 

@@ -21,6 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { toPaginationResponse } from '@app/core';
 import { Auth, Principal, Roles } from '@app/auth';
 import type { McpConfigurationEntity } from '@app/dal';
 import { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
@@ -81,13 +82,8 @@ export class McpConfigurationsController {
   ): Promise<string | undefined> {
     const page = await this.configurations.list(principal, query);
     const response: McpConfigurationListResponseDto = {
-      configurations: page.rows.map(toMcpConfigurationResponse),
-      pagination: {
-        limit: page.limit,
-        next_cursor: page.nextCursor,
-        has_more: page.hasMore,
-        total_count: page.total,
-      },
+      configurations: page.items.map(toMcpConfigurationResponse),
+      pagination: { ...toPaginationResponse(page), total_count: page.total },
     };
     const body = JSON.stringify(response);
     return sendCacheable(reply, body, listEtag(body, null, null), ifNoneMatch);

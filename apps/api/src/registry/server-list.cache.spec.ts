@@ -1,7 +1,8 @@
 import type { AppConfig } from '@app/core';
 import { RenderedServerPage, ServerListCache } from './server-list.cache';
 
-let clock = 0;
+/** A page's age counts from the clock reading it was rendered at. */
+let clock = 10_000;
 
 function cache(max = 10, ttlMs = 60_000): ServerListCache {
   const pages = new ServerListCache({
@@ -82,16 +83,36 @@ describe('ServerListCache', () => {
       renders += 1;
       return page(`v${renders}`);
     };
-    clock = 0;
+    clock = 10_000;
     expect((await pages.resolve('k', 1, render)).body.toString()).toBe('v1');
-    clock = 999;
+    clock = 10_999;
     expect((await pages.resolve('k', 1, render)).body.toString()).toBe('v1');
     expect(renders).toBe(1);
-    clock = 1000;
+    clock = 11_001;
     expect((await pages.resolve('k', 1, render)).body.toString()).toBe('v1');
     await new Promise((resolve) => setImmediate(resolve));
     expect(renders).toBe(2);
     expect((await pages.resolve('k', 1, render)).body.toString()).toBe('v2');
+  });
+
+  it('keeps serving the old page when its background render fails, and tries again', async () => {
+    const pages = cache(10, 1000);
+    clock = 10_000;
+    await pages.resolve('k', 1, async () => page('old'));
+    clock = 12_000;
+    let failures = 0;
+    const failing = async () => {
+      failures += 1;
+      throw new Error('database down');
+    };
+    expect((await pages.resolve('k', 1, failing)).body.toString()).toBe('old');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await pages.resolve('k', 1, failing)).body.toString()).toBe('old');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(failures).toBe(2);
+    await pages.resolve('k', 1, async () => page('new'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await pages.resolve('k', 1, failing)).body.toString()).toBe('new');
   });
 
   it('evicts the least recently used page beyond its size', async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, BoundedTtlCache } from '@app/core';
+import { LRUCache } from 'lru-cache';
+import { APP_CONFIG, AppConfig } from '@app/core';
 import type { Role } from '../principal';
 
 /** What a successful key lookup leaves in the cache: everything a principal is built from. */
@@ -24,8 +25,9 @@ const NEGATIVE_TTL_CAP_MS = 2_000;
  */
 @Injectable()
 export class ApiKeyCache {
-  private readonly known: BoundedTtlCache<string, CachedApiKey>;
-  private readonly unknown: BoundedTtlCache<string, true>;
+  /** Both null when the cache is off. */
+  private readonly known: LRUCache<string, CachedApiKey> | null = null;
+  private readonly unknown: LRUCache<string, true> | null = null;
   /**
    * Bumped by every eviction. A lookup that started before an eviction does not store its
    * (possibly stale) result, so a revoke racing a cache miss cannot resurrect the old state.
@@ -33,9 +35,11 @@ export class ApiKeyCache {
   private generationCounter = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const { keyCacheTtlMs, keyCacheMax } = config.auth;
-    this.known = new BoundedTtlCache(keyCacheMax, keyCacheTtlMs);
-    this.unknown = new BoundedTtlCache(keyCacheMax, Math.min(keyCacheTtlMs, NEGATIVE_TTL_CAP_MS));
+    const { keyCacheTtlMs: ttl, keyCacheMax: max } = config.auth;
+    if (ttl > 0 && max > 0) {
+      this.known = new LRUCache({ max, ttl });
+      this.unknown = new LRUCache({ max, ttl: Math.min(ttl, NEGATIVE_TTL_CAP_MS) });
+    }
   }
 
   get generation(): number {
@@ -44,36 +48,41 @@ export class ApiKeyCache {
 
   /** The cached key, `null` for a hash known not to exist, `undefined` when not cached. */
   lookup(keyHash: string): CachedApiKey | null | undefined {
-    const hit = this.known.get(keyHash);
+    const hit = this.known?.get(keyHash);
     if (hit) return hit;
-    return this.unknown.get(keyHash) ? null : undefined;
+    return this.unknown?.get(keyHash) ? null : undefined;
   }
 
   store(keyHash: string, key: CachedApiKey | null, generation: number): void {
     if (generation !== this.generationCounter) return;
-    if (key) this.known.set(keyHash, key);
-    else this.unknown.set(keyHash, true);
+    if (key) this.known?.set(keyHash, key);
+    else this.unknown?.set(keyHash, true);
   }
 
   evictKey(keyId: string): void {
-    this.generationCounter += 1;
-    this.known.deleteWhere((key) => key.keyId === keyId);
+    this.evictWhere((key) => key.keyId === keyId);
   }
 
   /** After a team's groups change or it is deleted: its members' access groups changed. */
   evictTeam(teamId: string): void {
-    this.generationCounter += 1;
-    this.known.deleteWhere((key) => key.teamIds.includes(teamId));
+    this.evictWhere((key) => key.teamIds.includes(teamId));
   }
 
   evictOrganization(organizationId: string): void {
-    this.generationCounter += 1;
-    this.known.deleteWhere((key) => key.organizationId === organizationId);
+    this.evictWhere((key) => key.organizationId === organizationId);
   }
 
   clear(): void {
     this.generationCounter += 1;
-    this.known.clear();
-    this.unknown.clear();
+    this.known?.clear();
+    this.unknown?.clear();
+  }
+
+  /** Removes the cached keys a predicate selects (rare writes: revocation, team changes). */
+  private evictWhere(matches: (key: CachedApiKey) => boolean): void {
+    this.generationCounter += 1;
+    if (!this.known) return;
+    const hashes = [...this.known.entries()].filter(([, key]) => matches(key));
+    for (const [hash] of hashes) this.known.delete(hash);
   }
 }

@@ -1,44 +1,51 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, AuthenticationError, ForbiddenError } from '@app/core';
-import { API_KEY_STRATEGY, ApiKeyStrategy } from '../api-keys/api-key.strategy';
-import { IS_PUBLIC, ROLES_KEY } from '../decorators/auth.decorators';
+import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
+import { IS_PUBLIC, NOT_RATE_LIMITED, ROLES_KEY } from '../decorators/auth.decorators';
 import type { Principal, Role } from '../principal';
 import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
 
-type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+type AuthenticatedRequest = FastifyRequest & { principal: Principal };
 
 /**
- * The one global guard. Routes are closed unless `@Public()`: the API key is authenticated
- * (through the Passport strategy), the key's rate limit is applied, then `@Roles(...)` decides.
+ * The one global guard, Nest's Passport `AuthGuard` for this app's API key strategy. Routes are
+ * closed unless `@Public()`: Passport turns the API key into `request.principal`, the key's rate
+ * limit is applied, then `@Roles(...)` decides. Public routes count against the caller's IP, like
+ * failed logins, except those declared `@Public({ rateLimit: false })` (the service's own health).
  * A route that declares neither is refused to everyone, so a forgotten decorator fails closed.
+ *
+ * `AuthGuard()` is taken without a fixed strategy name: the name is this app's own (see
+ * `createApiKeyStrategy`) and is passed as the guard's options, which no PassportModule overrides.
  */
 @Injectable()
-export class ApiKeyAuthGuard implements CanActivate {
+export class ApiKeyAuthGuard extends AuthGuard() {
   private readonly logger = new Logger('AuthGuard');
   private readonly undeclaredReported = new Set<unknown>();
   private readonly rateLimited: boolean;
 
   constructor(
+    strategy: ApiKeyStrategy,
     private readonly reflector: Reflector,
     private readonly throttler: ApiKeyThrottlerGuard,
-    private readonly strategy: ApiKeyStrategy,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    super({ defaultStrategy: strategy.strategyName, property: 'principal', session: false });
     this.rateLimited = config.auth.rateLimitPerMinute > 0;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) {
-      await this.rateLimit(context);
+      if (!this.reflector.getAllAndOverride<boolean | undefined>(NOT_RATE_LIMITED, targets)) {
+        await this.rateLimit(context);
+      }
       return true;
     }
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthenticatedRequest>();
     try {
-      request.principal = await this.authenticate(request, http.getResponse<FastifyReply>());
+      await super.canActivate(context);
     } catch (error) {
       // Failed attempts count against the caller's IP, which bounds key guessing.
       await this.rateLimit(context);
@@ -51,21 +58,16 @@ export class ApiKeyAuthGuard implements CanActivate {
       this.reportUndeclared(context);
       throw new ForbiddenError('This route declares no roles and is closed');
     }
-    const { role } = request.principal;
+    const { role } = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
     if (role === 'platform_admin' || roles.includes(role)) return true;
     throw new ForbiddenError();
   }
 
-  private authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
-    return new Promise((resolve, reject) => {
-      const refuse = (error?: unknown) =>
-        reject(error ?? new AuthenticationError('INVALID_API_KEY'));
-      this.strategy
-        .getPassportInstance()
-        .authenticate(API_KEY_STRATEGY, { session: false }, (error: unknown, principal: unknown) =>
-          error || !principal ? refuse(error) : resolve(principal as Principal),
-        )(request, reply, refuse);
-    });
+  /** Passport's verdict: the authenticator's own 401 (which says why), else an unknown key. */
+  override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false): TUser {
+    if (error) throw error;
+    if (!principal) throw new AuthenticationError('INVALID_API_KEY');
+    return principal;
   }
 
   private async rateLimit(context: ExecutionContext): Promise<void> {

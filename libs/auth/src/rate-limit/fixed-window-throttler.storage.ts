@@ -10,9 +10,14 @@ interface Window {
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * Fixed-window counters: O(1) per request, whatever the limit (the library's default storage
- * keeps one timestamp per hit and scans them on every request). A window opens at a tracker's
+ * Fixed-window counters: O(1) per request, whatever the limit. A window opens at a tracker's
  * first hit and lasts `ttl`; idle windows are swept lazily, so no timer holds the process.
+ *
+ * Kept by hand on purpose. @nestjs/throttler's own storage keeps one expiry timestamp per hit
+ * and filters them on every request (up to RATE_LIMIT_PER_MINUTE of them per key), and runs an
+ * interval timer. lru-cache does not fit either: a bounded cache drops live windows under
+ * pressure, which resets counters exactly when many trackers hit at once (an attack), and a
+ * window must only end when its time is over; this is a Map, a start time and a count.
  */
 export class FixedWindowThrottlerStorage implements ThrottlerStorage {
   private readonly windows = new Map<string, Window>();

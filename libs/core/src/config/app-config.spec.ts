@@ -4,7 +4,12 @@ describe('parseEnv', () => {
   it('gives the documented defaults for an empty environment', () => {
     const config = parseEnv({});
     expect(config.port).toBe(3000);
-    expect(config.database).toMatchObject({ type: 'sqlite', migrationsRun: true });
+    expect(config.database).toMatchObject({
+      type: 'sqlite',
+      migrationsRun: true,
+      queryTimeoutMs: 5000,
+      poolQueueLimit: 200,
+    });
     expect(config.database.type === 'sqlite' && config.database.path).toMatch(
       /data\/mcp-registry\.sqlite$/,
     );
@@ -20,6 +25,34 @@ describe('parseEnv', () => {
     });
     expect(config.metricsPublic).toBe(false);
     expect(config.bodyLimitBytes).toBe(1048576);
+    expect(config.requestTimeoutMs).toBe(30000);
+    expect(config.trustProxy).toBe(false);
+    expect(config.mcp).toMatchObject({
+      probeMaxMessageBytes: 4 * 1024 * 1024,
+      probeMaxTotalBytes: 8 * 1024 * 1024,
+      probeMaxMessages: 500,
+    });
+  });
+
+  it('reads the probe read limits, and refuses a total below the per-message limit', () => {
+    expect(
+      parseEnv({
+        PROBE_MAX_MESSAGE_BYTES: '65536',
+        PROBE_MAX_TOTAL_BYTES: '131072',
+        PROBE_MAX_MESSAGES: '50',
+      }).mcp,
+    ).toMatchObject({
+      probeMaxMessageBytes: 65536,
+      probeMaxTotalBytes: 131072,
+      probeMaxMessages: 50,
+    });
+    expect(() =>
+      parseEnv({ PROBE_MAX_MESSAGE_BYTES: '65536', PROBE_MAX_TOTAL_BYTES: '4096' }),
+    ).toThrow(
+      'Invalid configuration: PROBE_MAX_TOTAL_BYTES must be at least PROBE_MAX_MESSAGE_BYTES',
+    );
+    expect(() => parseEnv({ PROBE_MAX_MESSAGE_BYTES: '10' })).toThrow(/PROBE_MAX_MESSAGE_BYTES/);
+    expect(() => parseEnv({ PROBE_MAX_MESSAGES: 'many' })).toThrow(/PROBE_MAX_MESSAGES/);
   });
 
   it.each([
@@ -32,7 +65,14 @@ describe('parseEnv', () => {
     ['DATABASE_URL', 'postgres://x/y'],
     ['BOOTSTRAP_ADMIN_KEY', 'not-a-key'],
     ['API_KEY_PEPPER', 'short'],
+    ['DB_QUERY_TIMEOUT_MS', '50'],
+    ['DB_POOL_QUEUE_LIMIT', 'none'],
     ['STDIO_COMMAND_ALLOWLIST', 'npx,/usr/bin/node'],
+    ['HTTP_REQUEST_TIMEOUT_MS', 'soon'],
+    ['TRUST_PROXY', 'balancer.internal'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '10.0.0.1,::1/200'],
+    ['TRUST_PROXY', '0'],
   ])('rejects %s=%s naming the variable without echoing the value', (name, value) => {
     let error: unknown;
     try {
@@ -50,6 +90,16 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ NODE_ENV: 'production', DATABASE_URL: 'mysql://root@db/x' })).toThrow(
       /API_KEY_PEPPER/,
     );
+  });
+
+  it.each([
+    ['false', false],
+    ['true', true],
+    ['2', 2],
+    [' 10.0.0.0/8 , 192.168.1.7,loopback ', ['10.0.0.0/8', '192.168.1.7', 'loopback']],
+    ['fd00::/8,::1', ['fd00::/8', '::1']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(parseEnv({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('parses lists and booleans', () => {

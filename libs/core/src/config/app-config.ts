@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 /** The whole runtime configuration, read once at boot from the environment and validated. */
@@ -7,6 +8,10 @@ export interface AppConfig {
   host: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimitBytes: number;
+  /** Time a client has to send a whole request (headers and body); 0 turns it off. */
+  requestTimeoutMs: number;
+  /** Fastify `trustProxy`: whose X-Forwarded-For decides the client IP (rate limits by IP). */
+  trustProxy: TrustProxy;
   shutdownTimeoutMs: number;
   database: DatabaseConfig;
   auth: {
@@ -32,6 +37,10 @@ export interface AppConfig {
     allowLoopback: boolean;
     denyPrivateNetworks: boolean;
     caFile: string | undefined;
+    /** What one probe reads at most: per message (body, SSE event, stdio line), in all, count. */
+    probeMaxMessageBytes: number;
+    probeMaxTotalBytes: number;
+    probeMaxMessages: number;
   };
   health: {
     timeoutMs: number;
@@ -42,9 +51,24 @@ export interface AppConfig {
   metricsPublic: boolean;
 }
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string; dataDir: string; migrationsRun: boolean; poolSize: number }
-  | { type: 'mysql'; url: string; database: string; migrationsRun: boolean; poolSize: number };
+/** Bounds on database work, so a hung or saturated database answers 503 instead of waiting. */
+export interface DatabaseLimits {
+  /** Deadline of one query, or of one transaction from its start to its COMMIT (ms). */
+  queryTimeoutMs: number;
+  /** Requests allowed to wait for a pool connection (MySQL) or the write turn (SQLite). */
+  poolQueueLimit: number;
+}
+
+export const DEFAULT_DATABASE_LIMITS: DatabaseLimits = {
+  queryTimeoutMs: 5_000,
+  poolQueueLimit: 200,
+};
+
+export type DatabaseConfig = DatabaseLimits &
+  (
+    | { type: 'sqlite'; path: string; dataDir: string; migrationsRun: boolean; poolSize: number }
+    | { type: 'mysql'; url: string; database: string; migrationsRun: boolean; poolSize: number }
+  );
 
 export class ConfigValidationError extends Error {
   constructor(
@@ -57,6 +81,41 @@ export class ConfigValidationError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** false: the socket's peer is the client; true: any proxy; n: n hops; a list: those proxies. */
+export type TrustProxy = boolean | number | string[];
+
+/** proxy-addr's names for address ranges. */
+const TRUST_PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrCidr(item: string): boolean {
+  const slash = item.indexOf('/');
+  const address = slash === -1 ? item : item.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash === -1) return true;
+  const prefix = item.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Env, name: string): TrustProxy {
+  const value = raw(env, name);
+  if (value === undefined || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops < 1 || hops > 32) throw new ConfigValidationError(name, 'hops must be from 1 to 32');
+    return hops;
+  }
+  const items = list(env, name, []);
+  if (items.some((item) => !TRUST_PROXY_RANGE_NAMES.includes(item) && !isAddressOrCidr(item))) {
+    throw new ConfigValidationError(
+      name,
+      'must be true, false, a hop count, or a comma list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+    );
+  }
+  return items;
+}
 
 function raw(env: Env, name: string): string | undefined {
   const value = env[name];
@@ -116,6 +175,7 @@ export function parseDatabaseUrl(
   value: string | undefined,
   migrationsRun: boolean,
   poolSize: number,
+  limits: DatabaseLimits = DEFAULT_DATABASE_LIMITS,
 ): DatabaseConfig {
   const url = value ?? `sqlite:${DEFAULT_SQLITE_PATH}`;
   if (url.startsWith('sqlite:')) {
@@ -128,6 +188,7 @@ export function parseDatabaseUrl(
       dataDir: file === ':memory:' ? path.resolve('data') : path.dirname(resolved),
       migrationsRun,
       poolSize,
+      ...limits,
     };
   }
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
@@ -150,6 +211,7 @@ export function parseDatabaseUrl(
       database,
       migrationsRun,
       poolSize,
+      ...limits,
     };
   }
   throw new ConfigValidationError('DATABASE_URL', 'must start with mysql:// or sqlite:');
@@ -163,7 +225,10 @@ export function parseEnv(env: Env): AppConfig {
   ] as const);
   const migrationsRun = bool(env, 'DB_MIGRATIONS_RUN', true);
   const poolSize = int(env, 'DB_POOL_SIZE', 10, 1, 200);
-  const database = parseDatabaseUrl(raw(env, 'DATABASE_URL'), migrationsRun, poolSize);
+  const database = parseDatabaseUrl(raw(env, 'DATABASE_URL'), migrationsRun, poolSize, {
+    queryTimeoutMs: int(env, 'DB_QUERY_TIMEOUT_MS', 5_000, 100, 600_000),
+    poolQueueLimit: int(env, 'DB_POOL_QUEUE_LIMIT', 200, 1, 100_000),
+  });
   const apiKeyPepper = raw(env, 'API_KEY_PEPPER');
   if (apiKeyPepper !== undefined && apiKeyPepper.length < 16) {
     throw new ConfigValidationError('API_KEY_PEPPER', 'must be at least 16 characters');
@@ -192,6 +257,8 @@ export function parseEnv(env: Env): AppConfig {
       'silent',
     ] as const),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 0, 600_000),
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     database,
     auth: {
@@ -220,6 +287,7 @@ export function parseEnv(env: Env): AppConfig {
       allowLoopback: bool(env, 'MCP_ALLOW_LOOPBACK', false),
       denyPrivateNetworks: bool(env, 'MCP_DENY_PRIVATE_NETWORKS', false),
       caFile: raw(env, 'MCP_CA_FILE'),
+      ...probeLimits(env),
     },
     health: {
       timeoutMs: int(env, 'HEALTH_CHECK_TIMEOUT_MS', 10_000, 100, 600_000),
@@ -228,6 +296,25 @@ export function parseEnv(env: Env): AppConfig {
       workerEnabled: bool(env, 'HEALTH_WORKER_ENABLED', true),
     },
     metricsPublic: bool(env, 'METRICS_PUBLIC', false),
+  };
+}
+
+function probeLimits(
+  env: Env,
+): Pick<AppConfig['mcp'], 'probeMaxMessageBytes' | 'probeMaxTotalBytes' | 'probeMaxMessages'> {
+  const MiB = 1024 * 1024;
+  const probeMaxMessageBytes = int(env, 'PROBE_MAX_MESSAGE_BYTES', 4 * MiB, 1024, 1024 * MiB);
+  const probeMaxTotalBytes = int(env, 'PROBE_MAX_TOTAL_BYTES', 8 * MiB, 1024, 4096 * MiB);
+  if (probeMaxTotalBytes < probeMaxMessageBytes) {
+    throw new ConfigValidationError(
+      'PROBE_MAX_TOTAL_BYTES',
+      'must be at least PROBE_MAX_MESSAGE_BYTES',
+    );
+  }
+  return {
+    probeMaxMessageBytes,
+    probeMaxTotalBytes,
+    probeMaxMessages: int(env, 'PROBE_MAX_MESSAGES', 500, 10, 1_000_000),
   };
 }
 

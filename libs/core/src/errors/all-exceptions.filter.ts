@@ -4,11 +4,16 @@ import {
   AppError,
   ErrorType,
   InternalError,
+  isConvertibleToAppError,
   RateLimitError,
   ServiceUnavailableError,
 } from './app-error';
 import { errorEnvelope } from './error-envelope';
 import { isDatabaseUnavailableError } from './database-errors';
+import { DatabaseUnavailableError } from './database-unavailable.error';
+import { requestHasCommittedWrite } from '../logging/trace-context';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const HTTP_STATUS_MAP: Record<number, { code: string; type: ErrorType }> = {
   400: { code: 'VALIDATION_ERROR', type: 'validation_error' },
@@ -43,7 +48,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const traceId = String(request?.id ?? 'req_unknown');
     const error = this.toAppError(exception, request);
 
-    if (error.status >= 500) {
+    if (error.status >= 500 && !error.loggedAtSource) {
       const cause = exception instanceof Error ? exception : new Error(String(exception));
       this.logger.error(
         { trace_id: traceId, err: { type: cause.name, message: safeMessage(cause) } },
@@ -65,14 +70,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
           error.message,
           error.systemMessage,
           traceId,
-          error.details,
+          error instanceof DatabaseUnavailableError
+            ? databaseFailureDetails(error, request?.method)
+            : error.details,
         ),
       );
   }
 
   private toAppError(exception: unknown, request: FastifyRequest | undefined): AppError {
     if (exception instanceof AppError) return exception;
-    if (isDatabaseUnavailableError(exception)) return new ServiceUnavailableError();
+    if (isConvertibleToAppError(exception)) return exception.toAppError();
+    // Classified by the data layer when it can; otherwise nothing says what reached the database.
+    if (isDatabaseUnavailableError(exception)) {
+      return new DatabaseUnavailableError('database_unavailable', 'unknown');
+    }
     if (exception instanceof HttpException) return fromHttpException(exception, request);
     const fastifyError = exception as FastifyLikeError;
     if (typeof fastifyError?.code === 'string' && fastifyError.code.startsWith('FST_')) {
@@ -167,6 +178,20 @@ function fromHttpException(
     return new AppError(400, mapped.code, mapped.type, 'Invalid request parameters', message);
   }
   return new AppError(status, mapped.code, mapped.type, message, message);
+}
+
+/**
+ * `reason`, and for a write whether it committed: false (it did not), 'unknown' (its COMMIT was
+ * sent and no answer came), or 'partial' (an earlier step of the same request committed).
+ */
+function databaseFailureDetails(
+  error: DatabaseUnavailableError,
+  method: string | undefined,
+): Record<string, unknown> {
+  if (!method || !WRITE_METHODS.has(method)) return { reason: error.reason };
+  const committed =
+    error.writeOutcome === 'unknown' ? 'unknown' : requestHasCommittedWrite() ? 'partial' : false;
+  return { reason: error.reason, write_committed: committed };
 }
 
 function safeMessage(error: Error): string {

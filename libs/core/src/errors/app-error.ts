@@ -19,6 +19,9 @@ export type ErrorType =
  * API users: never put a secret, SQL or a stack into one.
  */
 export class AppError extends Error {
+  /** True when the cause is logged where it is met (once), so the filter does not log each request. */
+  readonly loggedAtSource: boolean = false;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -108,6 +111,22 @@ export class ServiceUnavailableError extends AppError {
   constructor(message = 'The service is temporarily unavailable; retry shortly') {
     super(503, 'SERVICE_UNAVAILABLE', 'unavailable_error', message);
   }
+}
+
+/**
+ * Errors of lower layers (libs that cannot be AppErrors themselves) that know their HTTP meaning.
+ * The global filter renders what `toAppError()` returns.
+ */
+export interface ConvertibleToAppError {
+  toAppError(): AppError;
+}
+
+export function isConvertibleToAppError(value: unknown): value is ConvertibleToAppError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<ConvertibleToAppError>).toAppError === 'function'
+  );
 }
 
 export class InternalError extends AppError {

@@ -7,6 +7,11 @@ describe('isDatabaseUnavailableError', () => {
     { name: 'QueryFailedError', message: 'x', driverError: { code: 'ETIMEDOUT' } },
     Object.assign(new Error('The database connection is not open'), {}),
     { name: 'ConnectionIsNotSetError', message: 'no connection' },
+    {
+      name: 'QueryFailedError',
+      message: 'SqliteError: database is locked',
+      driverError: { code: 'SQLITE_BUSY_SNAPSHOT' },
+    },
   ])('says yes for a lost or refused connection (%#)', (error) => {
     expect(isDatabaseUnavailableError(error)).toBe(true);
   });

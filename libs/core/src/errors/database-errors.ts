@@ -13,6 +13,12 @@ const UNAVAILABLE_CODES = new Set([
   'ER_BAD_DB_ERROR',
   'SQLITE_CANTOPEN',
   'SQLITE_BUSY',
+  // Another process holds the write lock, or committed since this transaction's read snapshot
+  // (a deferred transaction that reads, then writes): nothing was written, a retry can succeed.
+  'SQLITE_BUSY_SNAPSHOT',
+  'SQLITE_BUSY_RECOVERY',
+  'SQLITE_BUSY_TIMEOUT',
+  'SQLITE_LOCKED',
   'SQLITE_IOERR',
 ]);
 

@@ -18,13 +18,18 @@ function randomId(): string {
   return id;
 }
 
+/** A fresh `req_` + 24 hex id, for answers given before there is a request to read one from. */
+export function newRequestId(): string {
+  return `req_${randomId()}`;
+}
+
 /** Keeps a caller's safe X-Request-Id (≤ 64 chars of [A-Za-z0-9_.:-]); otherwise makes req_ + 24 hex. */
 export function requestIdFor(req: IncomingMessage): string {
   const existing = (req as IncomingMessage & { id?: unknown }).id;
   if (typeof existing === 'string' && existing.length > 0) return existing;
   const incoming = req.headers['x-request-id'];
   const candidate = Array.isArray(incoming) ? incoming[0] : incoming;
-  const id = candidate && SAFE_REQUEST_ID.test(candidate) ? candidate : `req_${randomId()}`;
+  const id = candidate && SAFE_REQUEST_ID.test(candidate) ? candidate : newRequestId();
   (req as IncomingMessage & { id?: string }).id = id;
   return id;
 }

@@ -1,35 +1,46 @@
 import { ValidationError } from '../errors/app-error';
 
-/** Keyset position: the sort value and id of the last row of the previous page. */
-export interface CursorPosition {
-  sort: string;
+/**
+ * Keyset position: the creation time and id of the last row of the previous page. Every list of
+ * the API pages in (created_at, id) order; a list whose id is not unique on its own (registry
+ * servers across organizations) puts its tie-breaker into `id`.
+ */
+export interface KeysetPosition {
+  createdAt: Date;
   id: string;
 }
 
-export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.sort, position.id]), 'utf8').toString('base64url');
+const NOT_A_CURSOR = 'is not a cursor returned by a previous page';
+
+export function encodeCursor(position: KeysetPosition): string {
+  const parts = [position.createdAt.toISOString(), position.id];
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined): CursorPosition | undefined {
+/** The position a cursor names; absent or empty is the first page, anything else a 400. */
+export function decodeCursor(cursor: string | undefined): KeysetPosition | undefined {
   if (cursor === undefined || cursor === '') return undefined;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string'
-    ) {
-      return { sort: parsed[0], id: parsed[1] };
-    }
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through: any undecodable cursor is the caller's mistake
+    throw ValidationError.field('cursor', NOT_A_CURSOR);
   }
-  throw ValidationError.field('cursor', 'is not a cursor returned by a previous page');
+  if (
+    Array.isArray(parsed) &&
+    parsed.length === 2 &&
+    typeof parsed[0] === 'string' &&
+    typeof parsed[1] === 'string'
+  ) {
+    const createdAt = new Date(parsed[0]);
+    if (!Number.isNaN(createdAt.getTime())) return { createdAt, id: parsed[1] };
+  }
+  throw ValidationError.field('cursor', NOT_A_CURSOR);
 }
 
 export interface Page<T> {
   items: T[];
+  limit: number;
   nextCursor: string | null;
   hasMore: boolean;
 }
@@ -38,9 +49,18 @@ export interface Page<T> {
  * Turns `limit + 1` rows fetched in keyset order into a page: the extra row only says whether
  * there is more.
  */
-export function toPage<T>(rows: T[], limit: number, position: (row: T) => CursorPosition): Page<T> {
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  positionOf: (row: T) => KeysetPosition,
+): Page<T> {
   const hasMore = rows.length > limit;
   const items = hasMore ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];
-  return { items, hasMore, nextCursor: hasMore && last ? encodeCursor(position(last)) : null };
+  return {
+    items,
+    limit,
+    hasMore,
+    nextCursor: hasMore && last ? encodeCursor(positionOf(last)) : null,
+  };
 }

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../entities/audit-event.entity';
-import type { OrganizationScope } from './organization-scope';
-import { applyKeyset, KeysetPage, whereInScope } from './organization-scope';
+import type { OrganizationScope } from '@app/core';
+import { applyKeyset, KeysetPage } from './keyset';
+import { whereInScope } from './organization-scope';
 
 export interface AuditEventFilters {
   action?: string;

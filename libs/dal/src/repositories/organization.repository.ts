@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrganizationEntity } from '../entities/organization.entity';
-import { applyKeyset, KeysetPage } from './organization-scope';
+import { applyKeyset, KeysetPage } from './keyset';
 
 /** Organizations themselves: the tenants. Only platform admins reach these methods. */
 @Injectable()

@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { toPaginationResponse } from '@app/core';
 import { Auth, Principal, Roles } from '@app/auth';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
 import { toApiKeyResponse, toCreatedApiKeyResponse } from './api-key.mapper';
@@ -51,7 +52,7 @@ export class ApiKeysController {
     const page = await this.apiKeys.list(principal, query);
     return {
       api_keys: page.items.map(toApiKeyResponse),
-      pagination: { limit: page.limit, next_cursor: page.nextCursor, has_more: page.hasMore },
+      pagination: toPaginationResponse(page),
     };
   }
 

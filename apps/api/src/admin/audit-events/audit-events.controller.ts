@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { toPaginationResponse } from '@app/core';
 import { Auth, Principal, Roles } from '@app/auth';
 import { toAuditEventResponse } from './audit-event.mapper';
 import { AuditEventsService } from './audit-events.service';
@@ -26,7 +27,7 @@ export class AuditEventsController {
     const page = await this.events.list(principal, query);
     return {
       audit_events: page.items.map(toAuditEventResponse),
-      pagination: { limit: page.limit, next_cursor: page.nextCursor, has_more: page.hasMore },
+      pagination: toPaginationResponse(page),
     };
   }
 }

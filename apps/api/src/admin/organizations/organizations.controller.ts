@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { PageQueryDto } from '@app/core';
+import { PageQueryDto, toPaginationResponse } from '@app/core';
 import { Auth, Principal, Roles } from '@app/auth';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
 import { OrganizationListResponseDto } from './dto/organization-list-response.dto';
@@ -39,7 +39,7 @@ export class OrganizationsController {
     const page = await this.organizations.list(query);
     return {
       organizations: page.items.map(toOrganizationResponse),
-      pagination: { limit: page.limit, next_cursor: page.nextCursor, has_more: page.hasMore },
+      pagination: toPaginationResponse(page),
     };
   }
 

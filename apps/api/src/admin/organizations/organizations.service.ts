@@ -3,15 +3,16 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import {
   ConflictError,
+  decodeCursor,
   DEFAULT_PAGE_LIMIT,
   newId,
   NotFoundError,
   Page,
   PageQueryDto,
+  toPage,
 } from '@app/core';
-import { ApiKeyCache, AuditService, isUniqueViolation, Principal } from '@app/auth';
-import { OrganizationEntity, OrganizationRepository } from '@app/dal';
-import { keysetAfter, keysetPage } from '../keyset-cursor';
+import { ApiKeyCache, AuditService, Principal } from '@app/auth';
+import { isUniqueViolation, OrganizationEntity, OrganizationRepository } from '@app/dal';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
 
 const ORGANIZATION_EXISTS = 'An organization with this organization_id already exists';
@@ -57,10 +58,10 @@ export class OrganizationsService {
     return organization;
   }
 
-  async list(query: PageQueryDto): Promise<Page<OrganizationEntity> & { limit: number }> {
+  async list(query: PageQueryDto): Promise<Page<OrganizationEntity>> {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    const rows = await this.organizations.list({ limit, after: keysetAfter(query.cursor) });
-    return { ...keysetPage(rows, limit, (row) => row), limit };
+    const rows = await this.organizations.list({ limit, after: decodeCursor(query.cursor) });
+    return toPage(rows, limit, (row) => row);
   }
 
   async get(organizationId: string): Promise<OrganizationEntity> {

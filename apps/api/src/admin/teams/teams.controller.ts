@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { toPaginationResponse } from '@app/core';
 import { Auth, Principal, Roles } from '@app/auth';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
 import { CreateTeamDto } from './dto/create-team.dto';
@@ -43,7 +44,7 @@ export class TeamsController {
     const page = await this.teams.list(principal, query);
     return {
       teams: page.items.map(toTeamResponse),
-      pagination: { limit: page.limit, next_cursor: page.nextCursor, has_more: page.hasMore },
+      pagination: toPaginationResponse(page),
     };
   }
 

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CountedPaginationResponseDto } from '@app/core';
 import { McpConfigurationResponseDto } from './mcp-configuration-response.dto';
-import { PaginationDto } from './pagination.dto';
 
 export class McpConfigurationListResponseDto {
   @ApiProperty({ type: [McpConfigurationResponseDto] })
   configurations!: McpConfigurationResponseDto[];
 
-  @ApiProperty({ type: PaginationDto })
-  pagination!: PaginationDto;
+  @ApiProperty({ type: CountedPaginationResponseDto })
+  pagination!: CountedPaginationResponseDto;
 }

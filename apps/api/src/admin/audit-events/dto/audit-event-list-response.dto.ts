@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PaginationResponseDto } from '../../dto/pagination-response.dto';
+import { PaginationResponseDto } from '@app/core';
 import { AuditEventResponseDto } from './audit-event-response.dto';
 
 export class AuditEventListResponseDto {

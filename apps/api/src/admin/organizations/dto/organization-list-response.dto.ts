@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PaginationResponseDto } from '../../dto/pagination-response.dto';
+import { PaginationResponseDto } from '@app/core';
 import { OrganizationResponseDto } from './organization-response.dto';
 
 export class OrganizationListResponseDto {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PaginationResponseDto } from '../../dto/pagination-response.dto';
+import { PaginationResponseDto } from '@app/core';
 import { TeamResponseDto } from './team-response.dto';
 
 export class TeamListResponseDto {
