@@ -16,3 +16,4 @@ export * from './logging/logging.module';
 export * from './logging/request-logging';
 export * from './logging/trace-context';
 export * from './process/process-lifecycle';
+export * from './time/clock';
