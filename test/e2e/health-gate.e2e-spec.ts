@@ -193,6 +193,22 @@ describe('health summary scope and metrics', () => {
     expect(anonymous.body.error.code).toBe('AUTHENTICATION_REQUIRED');
     expect((await t.request('GET', '/metrics', { key: member })).status).toBe(403);
     await t.request('GET', '/v1/mcp/server/does-not-exist', { key: admin });
+    // A connection test of a custom configuration counts in the same metrics as registry probes.
+    const configuration = await t.request('POST', '/v1/mcp-configurations', {
+      key: admin,
+      body: {
+        name: `Gate ${unique()}`,
+        server_url: (await deadUrl()).replace(/^http:/, 'https:'),
+        transport_type: 'streamable_http',
+        auth_type: 'none',
+        organization_id: organizationId,
+      },
+    });
+    expect(configuration.status).toBe(201);
+    const tested = await t.request('POST', `/v1/mcp-configurations/${configuration.body.id}/test`, {
+      key: admin,
+    });
+    expect(tested.status).toBe(200);
 
     const res = await t.request('GET', '/metrics', { key: monitor });
     expect(res.status).toBe(200);
@@ -210,6 +226,9 @@ describe('health summary scope and metrics', () => {
     );
     expect(text).toMatch(
       /mcp_probes_total\{transport="streamable_http",status="unhealthy",error_kind="unreachable",source="on_demand"\} \d+/,
+    );
+    expect(text).toMatch(
+      /mcp_probes_total\{transport="streamable_http",status="unhealthy",error_kind="unreachable",source="configuration_test"\} 1/,
     );
     expect(text).toMatch(/mcp_probe_duration_seconds_bucket\{[^}]*transport="streamable_http"/);
     expect(text).toContain('# TYPE mcp_health_checker_lag_seconds histogram');

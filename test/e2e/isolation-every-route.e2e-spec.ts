@@ -153,6 +153,23 @@ describe('cross-organization isolation on every route', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('answers 404 to a platform admin naming an organization that does not exist, on every list', async () => {
+    const lists = [...SCOPED_LISTS, 'GET /v1/mcp/access_groups', 'GET /v1/mcp/server/health'];
+    const answers: Record<string, [number, string]> = {};
+    for (const route of lists) {
+      const res = await t.request('GET', `${route.slice(4)}?organization_id=org_doesnotexist`);
+      answers[route] = [res.status, res.body?.error?.code];
+    }
+    expect(answers).toEqual(Object.fromEntries(lists.map((route) => [route, [404, 'NOT_FOUND']])));
+    // The organization exists but is empty: an empty list, not a 404.
+    const empty = await createOrg(t);
+    const listed = await t.request(
+      'GET',
+      `/v1/mcp/server?organization_id=${empty.organization_id}`,
+    );
+    expect([listed.status, listed.body]).toEqual([200, []]);
+  });
+
   it("refuses to replace another organization's server or create in another organization", async () => {
     const put = await t.request('PUT', '/v1/mcp/server', {
       key: bAdmin,

@@ -9,20 +9,24 @@ import {
   ApiKeyRepository,
   ApiKeyTeamEntity,
   OrganizationEntity,
+  OrganizationRepository,
   TeamAccessGroupEntity,
   TeamEntity,
 } from '@app/dal';
 import { ApiKeyAuthenticator } from './api-keys/api-key.authenticator';
 import { ApiKeyCache } from './api-keys/api-key.cache';
 import { ApiKeyHasher } from './api-keys/api-key-hasher';
+import { ApiKeyStrategy, createApiKeyStrategy } from './api-keys/api-key.strategy';
 import { resolveApiKeyPepper } from './api-keys/api-key-pepper.loader';
 import { BootstrapAdminKeyService } from './bootstrap/bootstrap-admin-key.service';
 import { ApiKeyAuthGuard } from './guards/api-key-auth.guard';
 import { ApiKeyThrottlerGuard } from './rate-limit/api-key-throttler.guard';
 import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler.storage';
+import { OrganizationScopeResolver } from './scope/organization-scope.resolver';
 
 /**
- * Authentication, roles and rate limiting for every route (a global guard), the API key cache,
+ * Authentication (Passport: this app's API key strategy and its `AuthGuard`, the global guard),
+ * roles and rate limiting for every route, the API key cache, the organization scope resolver,
  * and the BOOTSTRAP_ADMIN_KEY handling at start.
  */
 @Global()
@@ -48,6 +52,8 @@ import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler
   ],
   providers: [
     ApiKeyRepository,
+    OrganizationRepository,
+    OrganizationScopeResolver,
     {
       provide: ApiKeyHasher,
       inject: [APP_CONFIG],
@@ -58,10 +64,11 @@ import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler
     },
     ApiKeyCache,
     ApiKeyAuthenticator,
+    { provide: ApiKeyStrategy, inject: [ApiKeyAuthenticator], useFactory: createApiKeyStrategy },
     ApiKeyThrottlerGuard,
     BootstrapAdminKeyService,
     { provide: APP_GUARD, useClass: ApiKeyAuthGuard },
   ],
-  exports: [ApiKeyRepository, ApiKeyHasher, ApiKeyCache],
+  exports: [ApiKeyRepository, ApiKeyHasher, ApiKeyCache, OrganizationScopeResolver],
 })
 export class AuthModule {}

@@ -25,7 +25,9 @@ export interface Principal {
   requestId: string;
 }
 
-export function isPlatformAdmin(principal: Principal): boolean {
+export type PlatformAdminPrincipal = Principal & { role: 'platform_admin' };
+
+export function isPlatformAdmin(principal: Principal): principal is PlatformAdminPrincipal {
   return principal.role === 'platform_admin';
 }
 

@@ -16,4 +16,5 @@ export * from './logging/logging.module';
 export * from './logging/request-logging';
 export * from './logging/trace-context';
 export * from './process/process-lifecycle';
+export * from './scope/organization-scope';
 export * from './time/clock';

@@ -7,15 +7,16 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { APP_CONFIG, AppConfig, shutdownDrainBudgetMs } from '@app/core';
 import { UnknownEncryptionKeyError } from '@app/crypto';
 import {
-  ALL_ORGANIZATIONS,
-  HealthCheckRepository,
-  McpServerProbeTarget,
-  McpServerRef,
-  serverKey,
-} from '@app/dal';
+  allOrganizations,
+  APP_CONFIG,
+  AppConfig,
+  organizationOfRow,
+  shutdownDrainBudgetMs,
+  systemPrincipal,
+} from '@app/core';
+import { HealthCheckRepository, McpServerProbeTarget, McpServerRef, serverKey } from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { checkerTiming } from './checker-timing';
 import { HealthMetrics } from './health-metrics';
@@ -31,6 +32,8 @@ const PROBE_SLACK_MS = 1_500;
 const STOP_SLACK_MS = 1_500;
 /** Claims lost to other replicas are retried this often before the checker waits for a poll. */
 const CLAIM_ATTEMPTS = 3;
+/** The checker watches every organization's servers: it acts as the system, not as a key. */
+const EVERY_ORGANIZATION = allOrganizations(systemPrincipal('health-checker'));
 
 interface ClaimBatch {
   owner: string;
@@ -159,7 +162,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     const running = [...this.inFlight.values()];
     try {
       await this.repository.releaseClaims(
-        ALL_ORGANIZATIONS,
+        EVERY_ORGANIZATION,
         [...new Set(running.map((entry) => entry.owner))],
         running.map((entry) => entry.server),
       );
@@ -272,7 +275,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       const owner = `${this.instanceId}:${this.batches}`;
       const claimedAt = new Date();
       try {
-        const { claimed, candidates } = await this.repository.claimDue(ALL_ORGANIZATIONS, {
+        const { claimed, candidates } = await this.repository.claimDue(EVERY_ORGANIZATION, {
           owner,
           now: claimedAt,
           expiresAt: new Date(claimedAt.getTime() + this.leaseMs),
@@ -309,7 +312,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         return;
       }
       outcome = await this.repository.completeClaimed(
-        server.organizationId,
+        organizationOfRow(EVERY_ORGANIZATION, server),
         server.serverId,
         { owner: batch.owner, version: server.version },
         serverOutcomeOf(result, new Date()),

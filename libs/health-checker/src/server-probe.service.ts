@@ -1,23 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import type { SecretAad } from '@app/crypto';
-import { McpServerProbeTarget, SEALED_COLUMNS } from '@app/dal';
+import { McpServerProbeTarget, SEALED_RESOURCE_TYPES } from '@app/dal';
 import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
 import { ProbeSource } from './health-metrics';
 import { notProbed } from './probe-outcome';
 import { ProbeRunner } from './probe-runner';
 
-/** The AAD resource type a registry column was sealed with, from the one list of sealed columns. */
-function resourceTypeOf(column: 'env_sealed' | 'credentials_sealed'): string {
-  const sealed = SEALED_COLUMNS.find(
-    (item) => item.table === 'mcp_servers' && item.column === column,
-  );
-  if (!sealed) throw new Error(`mcp_servers.${column} is not a sealed column`);
-  return sealed.resourceType;
-}
-
-const ENV_RESOURCE = resourceTypeOf('env_sealed');
-const CREDENTIALS_RESOURCE = resourceTypeOf('credentials_sealed');
+const ENV_RESOURCE = SEALED_RESOURCE_TYPES.serverEnv;
+const CREDENTIALS_RESOURCE = SEALED_RESOURCE_TYPES.serverCredentials;
 
 /**
  * Probes a registry server with its own transport and secrets: http(s) servers get their stored

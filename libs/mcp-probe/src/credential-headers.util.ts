@@ -1,8 +1,9 @@
-const DEFAULT_API_KEY_HEADER = 'X-API-Key';
-// RFC 9110 token characters: anything else would make the HTTP client reject the whole request.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// CR, LF and NUL would let a stored credential smuggle extra headers or be refused by the client.
-const UNSAFE_VALUE = /[\r\n\0]/;
+/** The header an api_key credential is sent in when it names none (API.md §3). */
+export const DEFAULT_API_KEY_HEADER = 'X-API-Key';
+/** RFC 9110 token characters: anything else would make the HTTP client reject the whole request. */
+export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** CR, LF and NUL would let a stored credential smuggle extra headers or be refused by the client. */
+export const UNSAFE_HEADER_VALUE = /[\r\n\0]/;
 
 /**
  * The HTTP headers that present a server's stored credentials. A missing or malformed credential
@@ -22,7 +23,9 @@ export function credentialHeaders(
       const key = pick(creds, 'api_key', 'key', 'value');
       if (key === null) return {};
       const name = pick(creds, 'header_name');
-      return { [name !== null && HEADER_NAME.test(name) ? name : DEFAULT_API_KEY_HEADER]: key };
+      return {
+        [name !== null && HEADER_NAME_PATTERN.test(name) ? name : DEFAULT_API_KEY_HEADER]: key,
+      };
     }
     case 'basic': {
       const username = pick(creds, 'username');
@@ -47,7 +50,7 @@ function bearer(token: string | null): Record<string, string> {
 function pick(creds: Record<string, unknown>, ...keys: string[]): string | null {
   for (const key of keys) {
     const value = creds[key];
-    if (typeof value === 'string' && value !== '' && !UNSAFE_VALUE.test(value)) return value;
+    if (typeof value === 'string' && value !== '' && !UNSAFE_HEADER_VALUE.test(value)) return value;
   }
   return null;
 }

@@ -1,4 +1,9 @@
-export { credentialHeaders } from './credential-headers.util';
+export {
+  credentialHeaders,
+  DEFAULT_API_KEY_HEADER,
+  HEADER_NAME_PATTERN,
+  UNSAFE_HEADER_VALUE,
+} from './credential-headers.util';
 export { McpProber } from './mcp.prober';
 export { DEFAULT_PROBE_LIMITS } from './probe-budget';
 export type { ProbeLimits } from './probe-budget';

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { McpConfigurationEntity, McpConfigurationRepository } from '@app/dal';
+import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
+import { ConfigurationProbeController } from './configuration-probe.controller';
+import { ConfigurationProbeService } from './configuration-probe.service';
 import { McpConfigurationsController } from './mcp-configurations.controller';
 import { McpConfigurationsService } from './mcp-configurations.service';
 
+/** Custom MCP configurations (API.md §3), including their connection test and tools. */
 @Module({
-  imports: [TypeOrmModule.forFeature([McpConfigurationEntity])],
-  controllers: [McpConfigurationsController],
-  providers: [McpConfigurationRepository, McpConfigurationsService],
-  exports: [McpConfigurationRepository, McpConfigurationsService],
+  imports: [TypeOrmModule.forFeature([McpConfigurationEntity]), ApiHealthCheckerModule],
+  controllers: [McpConfigurationsController, ConfigurationProbeController],
+  providers: [McpConfigurationRepository, McpConfigurationsService, ConfigurationProbeService],
 })
 export class ConfigurationsModule {}

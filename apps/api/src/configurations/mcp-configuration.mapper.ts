@@ -1,7 +1,7 @@
 import type { McpConfigurationEntity } from '@app/dal';
 import type { McpConfigurationResponseDto } from './dto/mcp-configuration-response.dto';
 import type { McpCredentialsResponseDto } from './dto/mcp-credentials-response.dto';
-import type { McpCredentials } from './dto/mcp-credentials';
+import type { McpCredentials } from '../shared/credentials/credentials.schema';
 
 export interface ToolConfiguration {
   enabled: boolean;

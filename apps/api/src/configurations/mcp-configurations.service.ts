@@ -10,30 +10,31 @@ import {
   PreconditionFailedError,
   decodeCursor,
   newId,
+  OneOrganization,
+  organizationOfRow,
   Page,
   toPage,
 } from '@app/core';
-import { AuditService, isPlatformAdmin, Principal, Role } from '@app/auth';
+import { AuditService, OrganizationScopeResolver, Principal, Role } from '@app/auth';
 import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
-import type { SecretAad } from '@app/crypto';
 import {
-  ALL_ORGANIZATIONS,
   McpConfigurationChanges,
   McpConfigurationEntity,
   McpConfigurationRepository,
-  OrganizationScope,
 } from '@app/dal';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
+import { configurationCredentialsAad } from './configuration-secrets';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
 import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configurations-query.dto';
-import type { McpCredentials } from './dto/mcp-credentials';
+import type { McpCredentials } from '../shared/credentials/credentials.schema';
 import type { ToolConfigurationDto } from './dto/tool-configuration.dto';
 import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.dto';
 import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-configuration.mapper';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
-export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
+/** The audit events' resource type. */
+const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
 const CREDENTIALS_READ = 'mcp_configuration.credentials.read';
 /** Who may read decrypted credentials (API.md §3); every other role is refused, and audited. */
 const CREDENTIAL_READERS: readonly Role[] = ['platform_admin', 'org_admin', 'service'];
@@ -59,6 +60,7 @@ export class McpConfigurationsService {
     private readonly configurations: McpConfigurationRepository,
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
+    private readonly scopes: OrganizationScopeResolver,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -66,18 +68,10 @@ export class McpConfigurationsService {
     principal: Principal,
     dto: CreateMcpConfigurationDto,
   ): Promise<McpConfigurationEntity> {
-    const organizationId = dto.organization_id;
-    if (!isPlatformAdmin(principal)) {
-      if (organizationId !== principal.organizationId) {
-        throw new ForbiddenError(
-          'API keys may only create configurations in their own organization',
-        );
-      }
-    } else if (!(await this.configurations.organizationExists(organizationId))) {
-      throw new NotFoundError('Organization');
-    }
-    const credentials = await parseCredentials(dto.auth_type, dto.credentials, { required: true });
-    if (await this.configurations.nameTaken(organizationId, dto.name)) {
+    const scope = await this.scopes.createScope(principal, dto.organization_id, 'configurations');
+    const { organizationId } = scope;
+    const credentials = parseCredentials(dto.auth_type, dto.credentials, { required: true });
+    if (await this.configurations.nameTaken(scope, dto.name)) {
       throw new ConflictError(NAME_CONFLICT, 'name');
     }
 
@@ -95,7 +89,7 @@ export class McpConfigurationsService {
       transportType: dto.transport_type,
       authType: dto.auth_type,
       credentialsSealed: credentials
-        ? this.secretBox.sealJson(credentials, aadOf(id, organizationId))
+        ? this.secretBox.sealJson(credentials, configurationCredentialsAad(id, organizationId))
         : null,
       toolConfiguration: JSON.stringify(toolConfiguration),
       isActive: true,
@@ -111,7 +105,7 @@ export class McpConfigurationsService {
     };
     await this.dataSource.transaction(async (manager) => {
       const { activeNameKey: _key, deletedAt: _deleted, ...values } = entity;
-      await this.configurations.insert(organizationId, values, manager);
+      await this.configurations.insert(scope, values, manager);
       await this.audit.record(
         principal,
         {
@@ -138,7 +132,7 @@ export class McpConfigurationsService {
     principal: Principal,
     query: ListMcpConfigurationsQueryDto,
   ): Promise<McpConfigurationPage> {
-    const scope = await this.listScope(principal, query.organization_id);
+    const scope = await this.scopes.listScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const { rows, total } = await this.configurations.list(
       scope,
@@ -149,9 +143,18 @@ export class McpConfigurationsService {
   }
 
   async get(principal: Principal, id: string): Promise<McpConfigurationEntity> {
-    const row = await this.configurations.findById(readScope(principal), id);
+    return (await this.getOwned(principal, id)).row;
+  }
+
+  /** The configuration and its organization, for a write or a test that follows the read. */
+  async getOwned(
+    principal: Principal,
+    id: string,
+  ): Promise<{ row: McpConfigurationEntity; owner: OneOrganization }> {
+    const scope = this.recordScope(principal);
+    const row = await this.configurations.findById(scope, id);
     if (!row) throw new NotFoundError('MCP configuration');
-    return row;
+    return { row, owner: organizationOfRow(scope, row) };
   }
 
   /**
@@ -166,17 +169,19 @@ export class McpConfigurationsService {
     dto: UpdateMcpConfigurationDto,
     ifMatch?: IfMatch,
   ): Promise<McpConfigurationEntity> {
+    const scope = this.recordScope(principal);
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.configurations.findForWrite(readScope(principal), id, manager);
+      const row = await this.configurations.findForWrite(scope, id, manager);
       if (!row) throw new NotFoundError('MCP configuration');
+      const owner = organizationOfRow(scope, row);
       assertMayModify(principal, row);
       if (ifMatch && !ifMatchAllows(ifMatch, row.version)) throw new PreconditionFailedError();
 
-      const { changes, audited } = await this.changesOf(row, dto, manager);
+      const { changes, audited } = await this.changesOf(owner, row, dto, manager);
       if (Object.keys(changes).length === 0) return row;
       changes.updatedAt = new Date();
       const updated = await this.configurations.update(
-        row.organizationId,
+        owner,
         row.id,
         row.version,
         changes,
@@ -201,6 +206,7 @@ export class McpConfigurationsService {
 
   /** What `dto` changes in `row`, validated against it, and the audit entry (no secret). */
   private async changesOf(
+    owner: OneOrganization,
     row: McpConfigurationEntity,
     dto: UpdateMcpConfigurationDto,
     manager: EntityManager,
@@ -208,7 +214,7 @@ export class McpConfigurationsService {
     const changes: McpConfigurationChanges = {};
     const audited: Record<string, unknown> = {};
     if (dto.name !== undefined && dto.name !== row.name) {
-      if (await this.configurations.nameTaken(row.organizationId, dto.name, row.id, manager)) {
+      if (await this.configurations.nameTaken(owner, dto.name, row.id, manager)) {
         throw new ConflictError(NAME_CONFLICT, 'name');
       }
       changes.name = audited.name = dto.name;
@@ -233,7 +239,7 @@ export class McpConfigurationsService {
     const authType = dto.auth_type ?? row.authType;
     const authTypeChanged = authType !== row.authType;
     if (authTypeChanged) changes.authType = audited.auth_type = authType;
-    const credentials = await parseCredentials(authType, dto.credentials, {
+    const credentials = parseCredentials(authType, dto.credentials, {
       required: authTypeChanged,
     });
     // Credentials left out are kept: they may not follow the configuration to another server.
@@ -250,7 +256,7 @@ export class McpConfigurationsService {
     } else if (credentials !== undefined) {
       changes.credentialsSealed = this.secretBox.sealJson(
         credentials,
-        aadOf(row.id, row.organizationId),
+        configurationCredentialsAad(row.id, row.organizationId),
       );
       audited.credentials = SECRET_CHANGED;
     }
@@ -258,15 +264,10 @@ export class McpConfigurationsService {
   }
 
   async remove(principal: Principal, id: string): Promise<void> {
-    const row = await this.get(principal, id);
+    const { row, owner } = await this.getOwned(principal, id);
     assertMayModify(principal, row);
     await this.dataSource.transaction(async (manager) => {
-      const deleted = await this.configurations.softDelete(
-        row.organizationId,
-        row.id,
-        new Date(),
-        manager,
-      );
+      const deleted = await this.configurations.softDelete(owner, row.id, new Date(), manager);
       if (!deleted) throw new NotFoundError('MCP configuration');
       await this.audit.record(
         principal,
@@ -291,7 +292,7 @@ export class McpConfigurationsService {
       await this.auditRefusedRead(principal, id, 'role_not_allowed');
       throw new ForbiddenError('Only service and admin keys may read decrypted credentials');
     }
-    const row = await this.configurations.findById(readScope(principal), id);
+    const row = await this.configurations.findById(this.recordScope(principal), id);
     if (!row) {
       await this.auditRefusedRead(principal, id, 'not_found');
       throw new NotFoundError('MCP configuration');
@@ -302,7 +303,7 @@ export class McpConfigurationsService {
       try {
         credentials = this.secretBox.openJson<McpCredentials>(
           row.credentialsSealed,
-          aadOf(row.id, row.organizationId),
+          configurationCredentialsAad(row.id, row.organizationId),
         );
       } catch (error) {
         if (!(error instanceof SecretDecryptionError)) throw error;
@@ -353,36 +354,10 @@ export class McpConfigurationsService {
     });
   }
 
-  private async listScope(
-    principal: Principal,
-    organizationId: string | undefined,
-  ): Promise<OrganizationScope> {
-    if (isPlatformAdmin(principal)) {
-      if (organizationId === undefined) return ALL_ORGANIZATIONS;
-      if (!(await this.configurations.organizationExists(organizationId))) {
-        throw new NotFoundError('Organization');
-      }
-      return organizationId;
-    }
-    if (organizationId !== undefined && organizationId !== principal.organizationId) {
-      throw new NotFoundError('Organization');
-    }
-    return ownOrganization(principal);
+  /** A configuration id is unique, so a platform admin reaches it in any organization. */
+  private recordScope(principal: Principal) {
+    return this.scopes.recordScope(principal, undefined, 'MCP configuration');
   }
-}
-
-function aadOf(id: string, organizationId: string): SecretAad {
-  return { resourceType: MCP_CONFIGURATION_RESOURCE, resourceId: id, organizationId };
-}
-
-function ownOrganization(principal: Principal): string {
-  // Only platform admins lack an organization; a key without one must never read unscoped.
-  if (!principal.organizationId) throw new ForbiddenError();
-  return principal.organizationId;
-}
-
-function readScope(principal: Principal): OrganizationScope {
-  return isPlatformAdmin(principal) ? ALL_ORGANIZATIONS : ownOrganization(principal);
 }
 
 /** Members change only what their user created; admins anything in their scope. */

@@ -8,7 +8,7 @@ import {
 import { Auth, Principal, Roles } from '@app/auth';
 import { McpHealthSummaryQueryDto } from './dto/mcp-health-summary-query.dto';
 import { McpHealthSummaryResponseDto } from './dto/mcp-health-summary-response.dto';
-import { toMcpHealthSummaryResponse } from './health-check.mapper';
+import { toMcpHealthSummaryResponse } from './mcp-health-summary.mapper';
 import { McpHealthSummaryService } from './mcp-health-summary.service';
 import { UnhealthyServersError } from './unhealthy-servers.error';
 

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@app/core';
-import { isPlatformAdmin, Principal } from '@app/auth';
-import { HealthCheckRepository, McpHealthSummary, McpServerRepository } from '@app/dal';
-import { healthScope } from './health-scope';
+import { OrganizationScopeResolver, Principal } from '@app/auth';
+import { HealthCheckRepository, McpHealthSummary } from '@app/dal';
 
 const UNHEALTHY_LISTED = 500;
 
@@ -11,21 +9,14 @@ const UNHEALTHY_LISTED = 500;
 export class McpHealthSummaryService {
   constructor(
     private readonly health: HealthCheckRepository,
-    private readonly servers: McpServerRepository,
+    private readonly scopes: OrganizationScopeResolver,
   ) {}
 
   async summary(
     principal: Principal,
     organizationId: string | undefined,
   ): Promise<McpHealthSummary> {
-    const scope = healthScope(principal, organizationId);
-    if (
-      isPlatformAdmin(principal) &&
-      organizationId !== undefined &&
-      !(await this.servers.organizationExists(organizationId))
-    ) {
-      throw new NotFoundError('Organization');
-    }
+    const scope = await this.scopes.listScope(principal, organizationId);
     return this.health.summary(scope, UNHEALTHY_LISTED);
   }
 }

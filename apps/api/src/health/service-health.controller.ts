@@ -40,8 +40,11 @@ export class ServiceHealthController {
       // The envelope says why: database_unavailable (refused, reset) or database_timeout (hung).
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const body = error.getResponse() as { error?: { database?: { reason?: string } } };
-      const reason = body.error?.database?.reason as DatabaseFailureReason | undefined;
-      throw new DatabaseUnavailableError(reason ?? 'database_unavailable', false);
+      const database = body.error?.database;
+      if (!database) throw error;
+      const reason =
+        (database.reason as DatabaseFailureReason | undefined) ?? 'database_unavailable';
+      throw new DatabaseUnavailableError(reason, false);
     }
   }
 }

@@ -3,22 +3,37 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   McpServerAccessGroupEntity,
   McpServerEntity,
-  McpServerRepository,
+  McpServerReadRepository,
+  McpServerWriteRepository,
   RegistryRevisionRepository,
 } from '@app/dal';
-import { ServerRegistryController } from './server-registry.controller';
+import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
 import { ServerListCache } from './server-list.cache';
-import { ServerRegistryService } from './server-registry.service';
+import { ServerProbeController } from './server-probe.controller';
+import { ServerProbeNowService } from './server-probe-now.service';
+import { ServerRegistryController } from './server-registry.controller';
+import { ServerListRenderer } from './server-list.renderer';
+import { ServerReadsService } from './server-reads.service';
+import { ServerSecrets } from './server-secrets';
+import { ServerWritesService } from './server-writes.service';
 
+/** The server registry (API.md §4), including probe-now of a server. */
 @Module({
-  imports: [TypeOrmModule.forFeature([McpServerEntity, McpServerAccessGroupEntity])],
-  controllers: [ServerRegistryController],
+  imports: [
+    TypeOrmModule.forFeature([McpServerEntity, McpServerAccessGroupEntity]),
+    ApiHealthCheckerModule,
+  ],
+  controllers: [ServerRegistryController, ServerProbeController],
   providers: [
-    McpServerRepository,
+    McpServerReadRepository,
+    McpServerWriteRepository,
     RegistryRevisionRepository,
     ServerListCache,
-    ServerRegistryService,
+    ServerListRenderer,
+    ServerReadsService,
+    ServerSecrets,
+    ServerWritesService,
+    ServerProbeNowService,
   ],
-  exports: [McpServerRepository],
 })
 export class RegistryModule {}

@@ -7,7 +7,8 @@ import type {
 } from '@app/dal';
 import { stdioLaunchProblems } from '@app/mcp-probe';
 import type { ServerBodyDto } from './dto/server-body.dto';
-import { parseServerCredentials, ServerCredentials } from './server-credentials.rules';
+import { CheckedCredentials, checkCredentials } from '../shared/credentials/credentials.schema';
+import { SECRET_MASK } from './secret-mask';
 
 export const DEFAULT_SPEC_VERSION: McpSpecVersion = '2025-06-18';
 export const DEFAULT_TRANSPORT: McpServerTransport = 'sse';
@@ -27,7 +28,8 @@ export interface ServerInput {
   args: string[];
   /** Values may still be the mask, to be restored from the stored row. */
   env: Record<string, string>;
-  credentials: ServerCredentials | null;
+  /** Fields may still be the mask, to be restored from the stored row. */
+  credentials: CheckedCredentials | null;
   accessGroups: string[];
   allowedTools: string[];
   healthCheckEnabled: boolean;
@@ -86,7 +88,12 @@ export function normalizeServerInput(
     url = dto.url ?? null;
   }
 
-  const parsed = parseServerCredentials(authType, dto.credentials);
+  // Credentials are optional in the registry (API.md §4): absent or `{}` stores none.
+  const rawCredentials = dto.credentials ?? {};
+  const parsed =
+    Object.keys(rawCredentials).length === 0
+      ? { credentials: null, errors: [] }
+      : checkCredentials(authType, rawCredentials, { keep: SECRET_MASK });
   errors.push(...parsed.errors);
   if (errors.length > 0) throw new ValidationError(errors);
 

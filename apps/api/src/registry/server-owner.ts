@@ -1,6 +1,6 @@
-import { ForbiddenError, NotFoundError, ValidationError } from '@app/core';
-import { isPlatformAdmin, Principal } from '@app/auth';
-import type { McpServerRepository } from '@app/dal';
+import { NotFoundError, OneOrganization, organizationOfRow, ValidationError } from '@app/core';
+import type { OrganizationScopeResolver, Principal } from '@app/auth';
+import type { McpServerReadRepository } from '@app/dal';
 import { SERVER_ID_PATTERN } from './dto/registry-fields';
 
 /** How many organizations the 400 for an ambiguous id names. */
@@ -14,23 +14,18 @@ const NAMED_ORGANIZATIONS = 10;
  * by several is a 400 naming `organization_id` (a missing parameter, like on its writes).
  */
 export async function resolveServerOrganization(
-  servers: McpServerRepository,
+  scopes: OrganizationScopeResolver,
+  servers: McpServerReadRepository,
   principal: Principal,
   serverId: string,
   requested: string | undefined,
-): Promise<string> {
+): Promise<OneOrganization> {
   if (!SERVER_ID_PATTERN.test(serverId)) throw new NotFoundError('Server');
-  if (!isPlatformAdmin(principal)) {
-    if (!principal.organizationId) throw new ForbiddenError();
-    if (requested !== undefined && requested !== principal.organizationId) {
-      throw new NotFoundError('Server');
-    }
-    return principal.organizationId;
-  }
-  if (requested !== undefined) return requested;
-  const owners = await servers.organizationsOfServerId(serverId, NAMED_ORGANIZATIONS + 1);
+  const scope = scopes.recordScope(principal, requested, 'Server');
+  if (scope.kind === 'one') return scope;
+  const owners = await servers.organizationsOfServerId(scope, serverId, NAMED_ORGANIZATIONS + 1);
   if (owners.length === 0) throw new NotFoundError('Server');
-  if (owners.length === 1) return owners[0];
+  if (owners.length === 1) return organizationOfRow(scope, { organizationId: owners[0] });
   const named = owners.slice(0, NAMED_ORGANIZATIONS).join(', ');
   const more = owners.length > NAMED_ORGANIZATIONS ? ', …' : '';
   throw ValidationError.field(

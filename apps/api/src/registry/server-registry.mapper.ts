@@ -3,7 +3,7 @@ import { AccessGroupsResponseDto } from './dto/access-groups-response.dto';
 import { ServerHealthDto } from './dto/server-health.dto';
 import { ServerResponseDto } from './dto/server-response.dto';
 import { ServerToolsDto } from './dto/server-tools.dto';
-import { credentialTypeOf } from './server-credentials.rules';
+import { credentialTypeOf } from '../shared/credentials/credentials.schema';
 import { maskKeys } from './secret-mask';
 
 const NO_REACH: ServerReach = { accessGroups: [], teams: [] };

@@ -1,13 +1,8 @@
 import type { QueryRunner } from 'typeorm';
-import { DatabaseLimits, noteCommittedWrite } from '@app/core';
-import { Dialect } from '../dialect';
+import { DatabaseLimits, DatabaseUnavailableError, noteCommittedWrite } from '@app/core';
+import { Dialect, isSqliteBusy } from '../dialect';
 import { databaseDeadline, raceDeadline } from './database-deadline';
-import {
-  classifyDatabaseError,
-  databaseTimeout,
-  FailurePhase,
-  isSqliteBusy,
-} from './database-failure';
+import { classifyDatabaseError, databaseTimeout, FailurePhase } from './database-failure';
 import { StatementKind, statementKind } from './statement-kind';
 
 type Query = (sql: string, parameters?: unknown[], structured?: boolean) => Promise<unknown>;
@@ -124,7 +119,8 @@ class MysqlGuard extends Guard {
       // destroyed (and the server rolled it back).
       return structured ? { records: [], raw: [] } : [];
     }
-    if (this.broken) throw databaseTimeout('not_sent', kind, inTransaction);
+    // An earlier statement lost this connection (and reported why): nothing more is sent on it.
+    if (this.broken) throw new DatabaseUnavailableError('database_unavailable', false);
     const deadline = this.deadlineFor(kind);
     if (Date.now() >= deadline) throw databaseTimeout('not_sent', kind, inTransaction);
     if (!this.runner.databaseConnection) {

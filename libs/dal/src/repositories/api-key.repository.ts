@@ -6,7 +6,8 @@ import { ApiKeyAccessGroupEntity } from '../entities/api-key-access-group.entity
 import { ApiKeyTeamEntity } from '../entities/api-key-team.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { applyKeyset, KeysetPage } from './keyset';
-import { ALL_ORGANIZATIONS, OrganizationScope, whereInScope } from './organization-scope';
+import type { OrganizationScope } from '@app/core';
+import { scopeWhere, whereInScope } from './organization-scope';
 
 /** An API key with the access groups and teams granted to it directly. */
 export interface ApiKeyWithGrants {
@@ -168,10 +169,7 @@ export class ApiKeyRepository {
     at: Date,
     manager: EntityManager,
   ): Promise<boolean> {
-    const where =
-      scope === ALL_ORGANIZATIONS
-        ? { id, revokedAt: IsNull() }
-        : { id, organizationId: scope, revokedAt: IsNull() };
+    const where = { id, ...scopeWhere(scope), revokedAt: IsNull() };
     const result = await manager.getRepository(ApiKeyEntity).update(where, { revokedAt: at });
     return (result.affected ?? 0) > 0;
   }
@@ -184,10 +182,7 @@ export class ApiKeyRepository {
     keyPrefix: string,
     manager: EntityManager,
   ): Promise<boolean> {
-    const where =
-      scope === ALL_ORGANIZATIONS
-        ? { id, revokedAt: IsNull() }
-        : { id, organizationId: scope, revokedAt: IsNull() };
+    const where = { id, ...scopeWhere(scope), revokedAt: IsNull() };
     const result = await manager.getRepository(ApiKeyEntity).update(where, { keyHash, keyPrefix });
     return (result.affected ?? 0) > 0;
   }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditEventEntity } from '../entities/audit-event.entity';
-import type { OrganizationScope } from './organization-scope';
+import type { OrganizationScope } from '@app/core';
 import { applyKeyset, KeysetPage } from './keyset';
 import { whereInScope } from './organization-scope';
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { OneOrganization } from '@app/core';
 import { McpConfigurationEntity, McpConnectionStatus } from '../entities/mcp-configuration.entity';
 import type { DiscoveredTool } from '../entities/mcp-server.entity';
 
@@ -25,7 +26,7 @@ export class HealthCheckConfigurationRepository {
 
   /** False when the configuration is gone (deleted meanwhile). */
   async recordTest(
-    organizationId: string,
+    scope: OneOrganization,
     id: string,
     outcome: McpConfigurationTestOutcome,
   ): Promise<boolean> {
@@ -43,7 +44,7 @@ export class HealthCheckConfigurationRepository {
         .set(set)
         .where('id = :id AND organization_id = :organizationId AND deleted_at IS NULL', {
           id,
-          organizationId,
+          organizationId: scope.organizationId,
         })
         .execute();
       return (result.affected ?? 0) > 0;

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsSelect, QueryDeepPartialEntity } from 'typeorm';
 import { DiscoveredTool, McpServerEntity, McpServerStatus } from '../entities/mcp-server.entity';
+import { sqlInstant } from '../dialect';
 import { utcDate } from '../entities/timestamp.transformer';
-import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
+import type { OneOrganization, OrganizationScope } from '@app/core';
+import { scopeCondition, updateInScope } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 
 /** What a probe needs of a server: where and how to connect, with its secrets still sealed. */
@@ -105,19 +107,8 @@ const CANDIDATE_SPREAD = 4;
 
 type RawRow = Record<string, unknown>;
 
-/** The instant format TypeORM writes datetime columns in; MySQL parses it, SQLite compares it. */
-function sqlInstant(value: Date): string {
-  return value.toISOString().replace('T', ' ').replace('Z', '');
-}
-
 function toDate(value: unknown): Date | null {
   return utcDate.from(value as string | Date | null) as Date | null;
-}
-
-function scopeCondition(scope: OrganizationScope): { sql: string; params: unknown[] } {
-  return scope === ALL_ORGANIZATIONS
-    ? { sql: '1 = 1', params: [] }
-    : { sql: 's.organization_id = ?', params: [scope] };
 }
 
 /**
@@ -132,21 +123,22 @@ export class HealthCheckRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async findProbeTarget(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
   ): Promise<McpServerProbeTarget | null> {
     return this.dataSource.getRepository(McpServerEntity).findOne({
       select: PROBE_TARGET_COLUMNS,
-      where: { organizationId, serverId },
+      where: { organizationId: scope.organizationId, serverId },
     });
   }
 
   /** Stores an on-demand probe's result; null when the server is gone. */
   async recordProbe(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
     outcome: McpServerProbeOutcome,
   ): Promise<McpServerHealthState | null> {
+    const { organizationId } = scope;
     return this.inTurn(async (manager) => {
       const result = await manager
         .createQueryBuilder()
@@ -158,19 +150,19 @@ export class HealthCheckRepository {
         })
         .execute();
       if ((result.affected ?? 0) === 0) return null;
-      await bumpRegistryRevision(manager, organizationId);
-      return this.healthState(organizationId, serverId, manager);
+      await bumpRegistryRevision(manager, scope);
+      return this.healthState(scope, serverId, manager);
     });
   }
 
   async healthState(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<McpServerHealthState | null> {
     return manager.getRepository(McpServerEntity).findOne({
       select: HEALTH_STATE_COLUMNS,
-      where: { organizationId, serverId },
+      where: { organizationId: scope.organizationId, serverId },
     });
   }
 
@@ -183,7 +175,7 @@ export class HealthCheckRepository {
     scope: OrganizationScope,
     claim: McpServerClaim,
   ): Promise<{ claimed: McpServerProbeTarget[]; candidates: number }> {
-    const inScope = scopeCondition(scope);
+    const inScope = scopeCondition(scope, 's.organization_id');
     const now = sqlInstant(claim.now);
     const rows: RawRow[] = await this.dataSource.query(
       'SELECT s.server_id, s.organization_id FROM mcp_servers s' +
@@ -212,10 +204,7 @@ export class HealthCheckRepository {
         .andWhere('health_check_enabled = 1')
         .andWhere('(claim_expires_at IS NULL OR claim_expires_at < :now)', { now })
         .andWhere('(next_check_at IS NULL OR next_check_at <= :now)', { now });
-      if (scope !== ALL_ORGANIZATIONS) {
-        update.andWhere('organization_id = :organizationId', { organizationId: scope });
-      }
-      const result = await update.execute();
+      const result = await updateInScope(update, scope).execute();
       if ((result.affected ?? 0) === 0) return [];
       // Read back by primary key: claim_owner has no index, and a scan per claim would cost a
       // full table read for every probe slot that frees up.
@@ -233,12 +222,13 @@ export class HealthCheckRepository {
    * result: its claim is just released and it stays due for a fresh check.
    */
   async completeClaimed(
-    organizationId: string,
+    scope: OneOrganization,
     serverId: string,
     claim: { owner: string; version: number },
     outcome: McpServerProbeOutcome,
     nextCheckAt: Date,
   ): Promise<'written' | 'changed' | 'lost'> {
+    const { organizationId } = scope;
     return this.inTurn(async (manager) => {
       const written = await manager
         .createQueryBuilder()
@@ -254,10 +244,12 @@ export class HealthCheckRepository {
         })
         .execute();
       if ((written.affected ?? 0) > 0) {
-        await bumpRegistryRevision(manager, organizationId);
+        await bumpRegistryRevision(manager, scope);
         return 'written';
       }
-      const released = await this.release(manager, claim.owner, [{ organizationId, serverId }]);
+      const released = await this.release(manager, scope, claim.owner, [
+        { organizationId, serverId },
+      ]);
       return released > 0 ? 'changed' : 'lost';
     });
   }
@@ -299,14 +291,14 @@ export class HealthCheckRepository {
     if (owners.length === 0 || servers?.length === 0) return 0;
     return this.inTurn(async (manager) => {
       let total = 0;
-      for (const owner of owners) total += await this.release(manager, owner, servers, scope);
+      for (const owner of owners) total += await this.release(manager, scope, owner, servers);
       return total;
     });
   }
 
   /** Status counts of the servers whose checks are enabled, and the unhealthy ones by name. */
   async summary(scope: OrganizationScope, unhealthyLimit: number): Promise<McpHealthSummary> {
-    const inScope = scopeCondition(scope);
+    const inScope = scopeCondition(scope, 's.organization_id');
     const counts: RawRow[] = await this.dataSource.query(
       'SELECT s.status, COUNT(*) AS n FROM mcp_servers s' +
         ` WHERE ${inScope.sql} AND s.health_check_enabled = 1 GROUP BY s.status`,
@@ -345,9 +337,9 @@ export class HealthCheckRepository {
 
   private async release(
     manager: EntityManager,
+    scope: OrganizationScope,
     owner: string,
     servers?: readonly McpServerRef[],
-    scope: OrganizationScope = ALL_ORGANIZATIONS,
   ): Promise<number> {
     const update = manager
       .createQueryBuilder()
@@ -358,10 +350,7 @@ export class HealthCheckRepository {
       const chosen = refsCondition(servers);
       update.andWhere(chosen.sql, chosen.params);
     }
-    if (scope !== ALL_ORGANIZATIONS) {
-      update.andWhere('organization_id = :organizationId', { organizationId: scope });
-    }
-    const result = await update.execute();
+    const result = await updateInScope(update, scope).execute();
     return result.affected ?? 0;
   }
 

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
-import { ConflictError } from '@app/core';
-import { lockRowForWrite } from '../dialect';
+import { ConflictError, OneOrganization, OrganizationScope } from '@app/core';
+import { isUniqueViolation, lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
 import { applyKeyset, KeysetPage } from './keyset';
-import { ALL_ORGANIZATIONS, OrganizationScope } from './organization-scope';
+import { scopeCondition, whereInScope } from './organization-scope';
 
 export interface McpConfigurationListFilter {
   type?: McpConfigurationType;
@@ -30,12 +30,6 @@ export function activeNameKeyOf(name: string): string {
   return createHash('sha256').update(name.normalize('NFC').toLowerCase(), 'utf8').digest('hex');
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = candidate?.driverError?.code ?? candidate?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 /** The only place queries on `mcp_configurations` live; every method is organization-scoped. */
 @Injectable()
 export class McpConfigurationRepository {
@@ -50,20 +44,7 @@ export class McpConfigurationRepository {
     manager?: EntityManager,
   ): SelectQueryBuilder<McpConfigurationEntity> {
     const query = this.repo(manager).createQueryBuilder('c').where('c.deletedAt IS NULL');
-    if (scope !== ALL_ORGANIZATIONS) {
-      query.andWhere('c.organizationId = :organizationId', { organizationId: scope });
-    }
-    return query;
-  }
-
-  async organizationExists(organizationId: string, manager?: EntityManager): Promise<boolean> {
-    const row = await (manager ?? this.dataSource.manager)
-      .createQueryBuilder()
-      .select('o.id', 'id')
-      .from('organizations', 'o')
-      .where('o.id = :organizationId', { organizationId })
-      .getRawOne<{ id: string }>();
-    return row !== undefined;
+    return whereInScope(query, 'c', scope);
   }
 
   /** A live (not deleted) configuration, or null when it does not exist in this scope. */
@@ -85,12 +66,12 @@ export class McpConfigurationRepository {
     id: string,
     manager: EntityManager,
   ): Promise<McpConfigurationEntity | null> {
-    const inScope = scope === ALL_ORGANIZATIONS ? '' : ' AND organization_id = ?';
+    const inScope = scopeCondition(scope, 'organization_id');
     await lockRowForWrite(
       manager,
       'mcp_configurations',
-      `id = ? AND deleted_at IS NULL${inScope}`,
-      scope === ALL_ORGANIZATIONS ? [id] : [id, scope],
+      `id = ? AND deleted_at IS NULL AND ${inScope.sql}`,
+      [id, ...inScope.params],
       'version',
     );
     return this.findById(scope, id, manager);
@@ -118,14 +99,14 @@ export class McpConfigurationRepository {
   }
 
   async nameTaken(
-    organizationId: string,
+    scope: OneOrganization,
     name: string,
     exceptId?: string,
     manager?: EntityManager,
   ): Promise<boolean> {
     const query = this.repo(manager)
       .createQueryBuilder('c')
-      .where('c.organizationId = :organizationId', { organizationId })
+      .where('c.organizationId = :organizationId', { organizationId: scope.organizationId })
       .andWhere('c.activeNameKey = :key', { key: activeNameKeyOf(name) });
     if (exceptId !== undefined) query.andWhere('c.id <> :exceptId', { exceptId });
     return (await query.getCount()) > 0;
@@ -133,14 +114,14 @@ export class McpConfigurationRepository {
 
   /** Throws ConflictError when the name is taken (the unique index decides under races too). */
   async insert(
-    organizationId: string,
+    scope: OneOrganization,
     values: NewMcpConfiguration,
     manager?: EntityManager,
   ): Promise<void> {
     try {
       await this.repo(manager).insert({
         ...values,
-        organizationId,
+        organizationId: scope.organizationId,
         activeNameKey: activeNameKeyOf(values.name),
         deletedAt: null,
       });
@@ -157,7 +138,7 @@ export class McpConfigurationRepository {
    * credentials) is never overwritten with a stale value.
    */
   async update(
-    organizationId: string,
+    scope: OneOrganization,
     id: string,
     expectedVersion: number,
     changes: McpConfigurationChanges,
@@ -172,7 +153,7 @@ export class McpConfigurationRepository {
         .set({ ...set, version: () => 'version + 1' })
         .where('id = :id AND organization_id = :organizationId AND deleted_at IS NULL', {
           id,
-          organizationId,
+          organizationId: scope.organizationId,
         })
         .andWhere('version = :expectedVersion', { expectedVersion })
         .execute();
@@ -185,7 +166,7 @@ export class McpConfigurationRepository {
 
   /** Frees the name and drops the sealed credentials: a deleted row keeps no secret. */
   async softDelete(
-    organizationId: string,
+    scope: OneOrganization,
     id: string,
     at: Date,
     manager?: EntityManager,
@@ -196,7 +177,7 @@ export class McpConfigurationRepository {
       .set({ deletedAt: at, updatedAt: at, activeNameKey: null, credentialsSealed: null })
       .where('id = :id AND organization_id = :organizationId AND deleted_at IS NULL', {
         id,
-        organizationId,
+        organizationId: scope.organizationId,
       })
       .execute();
     return (result.affected ?? 0) > 0;

@@ -1,22 +1,44 @@
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder, UpdateQueryBuilder } from 'typeorm';
+import type { OrganizationScope } from '@app/core';
 
-/**
- * Scope of a read: one organization, or every organization (platform admins only). A symbol
- * rather than null/undefined so that "all organizations" is never reached by accident.
- */
-export const ALL_ORGANIZATIONS: unique symbol = Symbol('all organizations');
-export type OrganizationScope = string | typeof ALL_ORGANIZATIONS;
-
-/** Adds the scope's condition on `alias.organization_id` to a query. */
+/** Adds the scope's condition on `alias.organization_id` to a query builder. */
 export function whereInScope<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   alias: string,
   scope: OrganizationScope,
 ): SelectQueryBuilder<T> {
-  if (scope !== ALL_ORGANIZATIONS) {
+  if (scope.kind === 'one') {
     query.andWhere(`${alias}.organization_id = :scopeOrganizationId`, {
-      scopeOrganizationId: scope,
+      scopeOrganizationId: scope.organizationId,
     });
   }
   return query;
+}
+
+/** Adds the scope's condition on `organization_id` to an UPDATE. */
+export function updateInScope<T extends ObjectLiteral>(
+  query: UpdateQueryBuilder<T>,
+  scope: OrganizationScope,
+): UpdateQueryBuilder<T> {
+  if (scope.kind === 'one') {
+    query.andWhere('organization_id = :scopeOrganizationId', {
+      scopeOrganizationId: scope.organizationId,
+    });
+  }
+  return query;
+}
+
+/** The scope as a raw SQL condition on `column` ("1 = 1" for every organization). */
+export function scopeCondition(
+  scope: OrganizationScope,
+  column: string,
+): { sql: string; params: unknown[] } {
+  return scope.kind === 'all'
+    ? { sql: '1 = 1', params: [] }
+    : { sql: `${column} = ?`, params: [scope.organizationId] };
+}
+
+/** The scope as a TypeORM `where` fragment (nothing for every organization). */
+export function scopeWhere(scope: OrganizationScope): { organizationId?: string } {
+  return scope.kind === 'one' ? { organizationId: scope.organizationId } : {};
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomInt } from 'node:crypto';
-import { dialectOf } from '../dialect';
+import type { OneOrganization } from '@app/core';
+import { insertOrIncrement } from '../dialect';
 
 /**
  * Rows the counter is spread over. Every committed bump adds one to some row, so the sum counts
@@ -17,15 +18,14 @@ const REVISION_SHARDS = 16;
  */
 export async function bumpRegistryRevision(
   manager: EntityManager,
-  organizationId: string,
+  scope: OneOrganization,
 ): Promise<void> {
-  const upsert =
-    dialectOf(manager.connection.options.type) === 'mysql'
-      ? 'INSERT INTO registry_revisions (organization_id, shard, revision) VALUES (?, ?, 1)' +
-        ' ON DUPLICATE KEY UPDATE revision = revision + 1'
-      : 'INSERT INTO registry_revisions (organization_id, shard, revision) VALUES (?, ?, 1)' +
-        ' ON CONFLICT (organization_id, shard) DO UPDATE SET revision = revision + 1';
-  await manager.query(upsert, [organizationId, randomInt(REVISION_SHARDS)]);
+  await insertOrIncrement(
+    manager,
+    'registry_revisions',
+    { organization_id: scope.organizationId, shard: randomInt(REVISION_SHARDS) },
+    'revision',
+  );
 }
 
 /** Reads the per-organization registry revision (see bumpRegistryRevision). */
@@ -34,11 +34,11 @@ export class RegistryRevisionRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The organization's current revision; 0 before its first registry write. */
-  async current(organizationId: string): Promise<number> {
+  async current(scope: OneOrganization): Promise<number> {
     const rows: { revision: unknown }[] = await this.dataSource.query(
       'SELECT COALESCE(SUM(revision), 0) AS revision FROM registry_revisions' +
         ' WHERE organization_id = ?',
-      [organizationId],
+      [scope.organizationId],
     );
     return Number(rows[0]?.revision ?? 0);
   }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { TeamEntity } from '../entities/team.entity';
 import { TeamAccessGroupEntity } from '../entities/team-access-group.entity';
-import type { OrganizationScope } from './organization-scope';
+import type { OneOrganization, OrganizationScope } from '@app/core';
 import { applyKeyset, KeysetPage } from './keyset';
 import { whereInScope } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
@@ -18,11 +18,19 @@ export interface TeamWithGroups {
 export class TeamRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(team: TeamEntity, accessGroups: string[], manager: EntityManager): Promise<void> {
-    await manager.getRepository(TeamEntity).insert(team);
-    await this.insertGroups(team.organizationId, team.id, accessGroups, manager);
+  /** Inserts the team into the scope's organization (whatever `team.organizationId` says). */
+  async insert(
+    scope: OneOrganization,
+    team: TeamEntity,
+    accessGroups: string[],
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager
+      .getRepository(TeamEntity)
+      .insert({ ...team, organizationId: scope.organizationId });
+    await this.insertGroups(scope, team.id, accessGroups, manager);
     // Teams show up in registry responses (the teams whose groups reach a server).
-    await bumpRegistryRevision(manager, team.organizationId);
+    await bumpRegistryRevision(manager, scope);
   }
 
   async findById(
@@ -42,21 +50,21 @@ export class TeamRepository {
 
   /** Which of `teamIds` are teams of the organization. */
   async existingIds(
-    organizationId: string,
+    scope: OneOrganization,
     teamIds: string[],
     manager: EntityManager = this.dataSource.manager,
   ): Promise<string[]> {
     if (teamIds.length === 0) return [];
     const teams = await manager.getRepository(TeamEntity).find({
       select: { id: true },
-      where: { organizationId, id: In(teamIds) },
+      where: { organizationId: scope.organizationId, id: In(teamIds) },
     });
     return teams.map((team) => team.id);
   }
 
   /** Whether another team of the organization already has this name (case-insensitively). */
   async nameTaken(
-    organizationId: string,
+    scope: OneOrganization,
     name: string,
     exceptTeamId: string | null,
     manager: EntityManager = this.dataSource.manager,
@@ -65,7 +73,7 @@ export class TeamRepository {
       .getRepository(TeamEntity)
       .createQueryBuilder('t')
       .select('t.id')
-      .where('t.organization_id = :organizationId', { organizationId })
+      .where('t.organization_id = :organizationId', { organizationId: scope.organizationId })
       .andWhere('LOWER(t.name) = LOWER(:name)', { name });
     if (exceptTeamId) query.andWhere('t.id <> :exceptTeamId', { exceptTeamId });
     return (await query.getRawOne()) != null;
@@ -79,58 +87,43 @@ export class TeamRepository {
     return this.withGroups(teams, this.dataSource.manager);
   }
 
-  /** Teams of the organization granting any of `accessGroups` (to show who reaches a resource). */
-  async findGrantingAny(
-    organizationId: string,
-    accessGroups: string[],
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<TeamWithGroups[]> {
-    if (accessGroups.length === 0) return [];
-    const grants = await manager.getRepository(TeamAccessGroupEntity).find({
-      select: { teamId: true },
-      where: { organizationId, accessGroup: In(accessGroups) },
-    });
-    const teamIds = [...new Set(grants.map((grant) => grant.teamId))];
-    if (teamIds.length === 0) return [];
-    const teams = await manager
-      .getRepository(TeamEntity)
-      .find({ where: { organizationId, id: In(teamIds) }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return this.withGroups(teams, manager);
-  }
-
   /** Renames the team and replaces its access groups. */
   async update(
-    organizationId: string,
+    scope: OneOrganization,
     teamId: string,
     changes: { name: string; updatedAt: Date },
     accessGroups: string[],
     manager: EntityManager,
   ): Promise<boolean> {
+    const { organizationId } = scope;
     const result = await manager
       .getRepository(TeamEntity)
       .update({ id: teamId, organizationId }, changes);
     if ((result.affected ?? 0) === 0) return false;
     await manager.getRepository(TeamAccessGroupEntity).delete({ teamId, organizationId });
-    await this.insertGroups(organizationId, teamId, accessGroups, manager);
-    await bumpRegistryRevision(manager, organizationId);
+    await this.insertGroups(scope, teamId, accessGroups, manager);
+    await bumpRegistryRevision(manager, scope);
     return true;
   }
 
   /** Deletes the team; key memberships and grants go with it (foreign key cascades). */
-  async delete(organizationId: string, teamId: string, manager: EntityManager): Promise<boolean> {
-    const result = await manager.getRepository(TeamEntity).delete({ id: teamId, organizationId });
+  async delete(scope: OneOrganization, teamId: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager
+      .getRepository(TeamEntity)
+      .delete({ id: teamId, organizationId: scope.organizationId });
     if ((result.affected ?? 0) === 0) return false;
-    await bumpRegistryRevision(manager, organizationId);
+    await bumpRegistryRevision(manager, scope);
     return true;
   }
 
   private async insertGroups(
-    organizationId: string,
+    scope: OneOrganization,
     teamId: string,
     accessGroups: string[],
     manager: EntityManager,
   ): Promise<void> {
     if (accessGroups.length === 0) return;
+    const { organizationId } = scope;
     await manager
       .getRepository(TeamAccessGroupEntity)
       .insert(accessGroups.map((accessGroup) => ({ teamId, organizationId, accessGroup })));

@@ -8,6 +8,7 @@ import {
   ForbiddenError,
   newId,
   NotFoundError,
+  OneOrganization,
   Page,
   toPage,
   ValidationError,
@@ -19,18 +20,12 @@ import {
   AuditService,
   generateApiKeySecret,
   isPlatformAdmin,
+  OrganizationScopeResolver,
   Principal,
 } from '@app/auth';
-import {
-  ApiKeyEntity,
-  ApiKeyRepository,
-  ApiKeyWithGrants,
-  OrganizationRepository,
-  TeamRepository,
-} from '@app/dal';
+import { ApiKeyEntity, ApiKeyRepository, ApiKeyWithGrants, TeamRepository } from '@app/dal';
 import { normalizeNames } from '../dto/access-group-list.decorator';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
-import { createTarget, readScope, writeScope } from '../organization-access';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
 export interface IssuedApiKey {
@@ -49,7 +44,7 @@ export class ApiKeysService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keys: ApiKeyRepository,
-    private readonly organizations: OrganizationRepository,
+    private readonly scopes: OrganizationScopeResolver,
     private readonly teams: TeamRepository,
     private readonly hasher: ApiKeyHasher,
     private readonly keyCache: ApiKeyCache,
@@ -59,9 +54,10 @@ export class ApiKeysService {
   async create(principal: Principal, dto: CreateApiKeyDto): Promise<IssuedApiKey> {
     const accessGroups = normalizeNames(dto.access_groups);
     const teamIds = normalizeNames(dto.team_ids);
-    const organizationId = await this.organizationForNewKey(principal, dto, accessGroups, teamIds);
+    const scope = await this.organizationForNewKey(principal, dto, accessGroups, teamIds);
+    const organizationId = scope?.organizationId ?? null;
     const expiresAt = this.futureInstant(dto.expires_at);
-    if (organizationId !== null) await this.requireTeams(organizationId, teamIds);
+    if (scope !== null) await this.requireTeams(scope, teamIds);
 
     const secret = generateApiKeySecret();
     const key = Object.assign(new ApiKeyEntity(), {
@@ -106,14 +102,17 @@ export class ApiKeysService {
     principal: Principal,
     query: OrganizationPageQueryDto,
   ): Promise<Page<ApiKeyWithGrants>> {
-    const scope = readScope(principal, query.organization_id);
+    const scope = await this.scopes.listScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.keys.list(scope, { limit, after: decodeCursor(query.cursor) });
     return toPage(rows, limit, (row) => row.key);
   }
 
   async get(principal: Principal, keyId: string): Promise<ApiKeyWithGrants> {
-    const key = await this.keys.findById(readScope(principal), keyId);
+    const key = await this.keys.findById(
+      this.scopes.recordScope(principal, undefined, 'API key'),
+      keyId,
+    );
     if (!key) throw new NotFoundError('API key');
     return key;
   }
@@ -125,7 +124,7 @@ export class ApiKeysService {
 
   /** Revokes (deactivates) the key; revoking a revoked key changes nothing. */
   async revoke(principal: Principal, keyId: string): Promise<void> {
-    const scope = writeScope(principal);
+    const scope = this.scopes.recordScope(principal, undefined, 'API key');
     await this.dataSource.transaction(async (manager) => {
       const existing = await this.keys.findById(scope, keyId, manager);
       if (!existing) throw new NotFoundError('API key');
@@ -150,7 +149,7 @@ export class ApiKeysService {
    * secret stops working when this commits.
    */
   async rotate(principal: Principal, keyId: string): Promise<IssuedApiKey> {
-    const scope = writeScope(principal);
+    const scope = this.scopes.recordScope(principal, undefined, 'API key');
     const secret = generateApiKeySecret();
     const keyPrefix = apiKeyPrefixOf(secret);
     const rotated = await this.dataSource.transaction(async (manager) => {
@@ -181,7 +180,7 @@ export class ApiKeysService {
     dto: CreateApiKeyDto,
     accessGroups: string[],
     teamIds: string[],
-  ): Promise<string | null> {
+  ): Promise<OneOrganization | null> {
     if (dto.role === 'platform_admin') {
       if (!isPlatformAdmin(principal)) {
         throw new ForbiddenError('Only platform admins can create platform_admin keys');
@@ -202,20 +201,16 @@ export class ApiKeysService {
       if (fields.length > 0) throw new ValidationError(fields);
       return null;
     }
-    const organizationId = createTarget(principal, dto.organization_id);
-    if (isPlatformAdmin(principal) && !(await this.organizations.exists(organizationId))) {
-      throw new NotFoundError('Organization');
-    }
-    return organizationId;
+    return this.scopes.createScope(principal, dto.organization_id, 'API keys');
   }
 
-  private async requireTeams(organizationId: string, teamIds: string[]): Promise<void> {
-    const existing = new Set(await this.teams.existingIds(organizationId, teamIds));
+  private async requireTeams(scope: OneOrganization, teamIds: string[]): Promise<void> {
+    const existing = new Set(await this.teams.existingIds(scope, teamIds));
     const unknown = teamIds.filter((teamId) => !existing.has(teamId));
     if (unknown.length > 0) {
       throw ValidationError.field(
         'team_ids',
-        `must be teams of organization ${organizationId}; unknown: ${unknown.join(', ')}`,
+        `must be teams of organization ${scope.organizationId}; unknown: ${unknown.join(', ')}`,
       );
     }
   }

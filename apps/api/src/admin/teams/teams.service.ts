@@ -7,21 +7,15 @@ import {
   DEFAULT_PAGE_LIMIT,
   newId,
   NotFoundError,
+  organizationOfRow,
   Page,
   toPage,
   ValidationError,
 } from '@app/core';
-import {
-  ApiKeyCache,
-  AuditService,
-  isPlatformAdmin,
-  isUniqueViolation,
-  Principal,
-} from '@app/auth';
-import { OrganizationRepository, TeamEntity, TeamRepository, TeamWithGroups } from '@app/dal';
+import { ApiKeyCache, AuditService, OrganizationScopeResolver, Principal } from '@app/auth';
+import { isUniqueViolation, TeamEntity, TeamRepository, TeamWithGroups } from '@app/dal';
 import { normalizeNames } from '../dto/access-group-list.decorator';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
-import { createTarget, readScope, writeScope } from '../organization-access';
 import { CreateTeamDto } from './dto/create-team.dto';
 import { UpdateTeamDto } from './dto/update-team.dto';
 
@@ -36,16 +30,14 @@ export class TeamsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly teams: TeamRepository,
-    private readonly organizations: OrganizationRepository,
+    private readonly scopes: OrganizationScopeResolver,
     private readonly audit: AuditService,
     private readonly keyCache: ApiKeyCache,
   ) {}
 
   async create(principal: Principal, dto: CreateTeamDto): Promise<TeamWithGroups> {
-    const organizationId = createTarget(principal, dto.organization_id);
-    if (isPlatformAdmin(principal) && !(await this.organizations.exists(organizationId))) {
-      throw new NotFoundError('Organization');
-    }
+    const scope = await this.scopes.createScope(principal, dto.organization_id, 'teams');
+    const { organizationId } = scope;
     const accessGroups = normalizeNames(dto.access_groups);
     const now = new Date();
     const team = Object.assign(new TeamEntity(), {
@@ -56,10 +48,10 @@ export class TeamsService {
       updatedAt: now,
     });
     await this.writeUniquely(async (manager) => {
-      if (await this.teams.nameTaken(organizationId, team.name, null, manager)) {
+      if (await this.teams.nameTaken(scope, team.name, null, manager)) {
         throw new ConflictError(NAME_TAKEN, 'name');
       }
-      await this.teams.insert(team, accessGroups, manager);
+      await this.teams.insert(scope, team, accessGroups, manager);
       await this.audit.record(
         principal,
         {
@@ -76,41 +68,40 @@ export class TeamsService {
   }
 
   async list(principal: Principal, query: OrganizationPageQueryDto): Promise<Page<TeamWithGroups>> {
-    const scope = readScope(principal, query.organization_id);
+    const scope = await this.scopes.listScope(principal, query.organization_id);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.teams.list(scope, { limit, after: decodeCursor(query.cursor) });
     return toPage(rows, limit, (row) => row.team);
   }
 
   async get(principal: Principal, teamId: string): Promise<TeamWithGroups> {
-    const team = await this.teams.findById(readScope(principal), teamId);
+    const team = await this.teams.findById(
+      this.scopes.recordScope(principal, undefined, 'Team'),
+      teamId,
+    );
     if (!team) throw new NotFoundError('Team');
     return team;
   }
 
   async update(principal: Principal, teamId: string, dto: UpdateTeamDto): Promise<TeamWithGroups> {
     const accessGroups = normalizeNames(dto.access_groups);
+    const scope = this.scopes.recordScope(principal, undefined, 'Team');
     const updated = await this.writeUniquely(async (manager) => {
-      const existing = await this.teams.findById(writeScope(principal), teamId, manager);
+      const existing = await this.teams.findById(scope, teamId, manager);
       if (!existing) throw new NotFoundError('Team');
       const { team } = existing;
+      const owner = organizationOfRow(scope, team);
       if (dto.organization_id !== undefined && dto.organization_id !== team.organizationId) {
         throw ValidationError.field(
           'organization_id',
           'a team cannot move to another organization',
         );
       }
-      if (await this.teams.nameTaken(team.organizationId, dto.name, team.id, manager)) {
+      if (await this.teams.nameTaken(owner, dto.name, team.id, manager)) {
         throw new ConflictError(NAME_TAKEN, 'name');
       }
       const updatedAt = new Date();
-      await this.teams.update(
-        team.organizationId,
-        team.id,
-        { name: dto.name, updatedAt },
-        accessGroups,
-        manager,
-      );
+      await this.teams.update(owner, team.id, { name: dto.name, updatedAt }, accessGroups, manager);
       await this.audit.record(
         principal,
         {
@@ -134,10 +125,11 @@ export class TeamsService {
   }
 
   async delete(principal: Principal, teamId: string): Promise<void> {
+    const scope = this.scopes.recordScope(principal, undefined, 'Team');
     await this.dataSource.transaction(async (manager) => {
-      const existing = await this.teams.findById(writeScope(principal), teamId, manager);
+      const existing = await this.teams.findById(scope, teamId, manager);
       if (!existing) throw new NotFoundError('Team');
-      await this.teams.delete(existing.team.organizationId, teamId, manager);
+      await this.teams.delete(organizationOfRow(scope, existing.team), teamId, manager);
       await this.audit.record(
         principal,
         {

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { ORGANIZATION_ID_PATTERN, PageQueryDto } from '@app/core';
 import { MCP_SERVER_STATUSES, McpServerStatus } from '@app/dal';
-import { ACCESS_GROUP_PATTERN } from './registry-fields';
+import { ACCESS_GROUP_PATTERN, ACCESS_GROUP_RULE } from '../../shared/access-groups';
 
 export class ListServersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -19,7 +19,7 @@ export class ListServersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only servers carrying this access group.' })
   @IsOptional()
   @IsString()
-  @Matches(ACCESS_GROUP_PATTERN, { message: 'must be 1-128 characters of A-Z a-z 0-9 _ . : -' })
+  @Matches(ACCESS_GROUP_PATTERN, { message: `must be ${ACCESS_GROUP_RULE}` })
   access_group?: string;
 
   @ApiPropertyOptional({ enum: MCP_SERVER_STATUSES })

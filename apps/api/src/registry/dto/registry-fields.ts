@@ -4,7 +4,6 @@ import {
   IsArray,
   IsNotEmpty,
   IsString,
-  Matches,
   MaxLength,
   ValidateBy,
   ValidationOptions,
@@ -20,7 +19,6 @@ export const MAX_DESCRIPTION_LENGTH = 2000;
 export const MAX_URL_LENGTH = 2048;
 export const MAX_NAME_LENGTH = 128;
 export const MAX_TOOL_NAME_LENGTH = 128;
-export const MAX_ACCESS_GROUPS = 100;
 export const MAX_ALLOWED_TOOLS = 500;
 export const MAX_ARGS = 100;
 export const MAX_ARG_LENGTH = 4096;
@@ -28,21 +26,6 @@ export const MAX_COMMAND_LENGTH = 1024;
 export const MAX_ENV_ENTRIES = 100;
 export const MAX_ENV_VALUE_LENGTH = 8192;
 export const MAX_COST_ENTRIES = 1000;
-
-/** The names keys and teams may hold (admin module), so every server group is reachable. */
-export const ACCESS_GROUP_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
-
-export function IsAccessGroupList(): PropertyDecorator {
-  return applyDecorators(
-    IsArray(),
-    ArrayMaxSize(MAX_ACCESS_GROUPS),
-    IsString({ each: true }),
-    Matches(ACCESS_GROUP_PATTERN, {
-      each: true,
-      message: 'each value must be 1-128 characters of A-Z a-z 0-9 _ . : -',
-    }),
-  );
-}
 
 export function IsToolNameList(): PropertyDecorator {
   return applyDecorators(

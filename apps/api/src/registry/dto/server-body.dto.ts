@@ -21,10 +21,10 @@ import {
   McpServerTransport,
   McpSpecVersion,
 } from '@app/dal';
+import { IsAccessGroupNames } from '../../shared/access-groups';
 import { McpInfoDto } from './mcp-info.dto';
 import {
   ALIAS_PATTERN,
-  IsAccessGroupList,
   IsDescription,
   IsEnvMap,
   IsToolNameList,
@@ -109,7 +109,7 @@ export class ServerBodyDto {
     description: 'Members and viewers see the server iff it has no groups or shares one with them.',
   })
   @IsOptional()
-  @IsAccessGroupList()
+  @IsAccessGroupNames()
   mcp_access_groups?: string[] | null;
 
   @ApiPropertyOptional({

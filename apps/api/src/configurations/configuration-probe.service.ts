@@ -1,0 +1,132 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ForbiddenError, NotFoundError } from '@app/core';
+import type { Principal } from '@app/auth';
+import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
+import {
+  DiscoveredTool,
+  HealthCheckConfigurationRepository,
+  McpConfigurationEntity,
+} from '@app/dal';
+import { configurationOutcomeOf, notProbed, ProbeRunner } from '@app/health-checker';
+import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
+import { configurationCredentialsAad } from './configuration-secrets';
+import { parseToolConfiguration } from './mcp-configuration.mapper';
+import { McpConfigurationsService } from './mcp-configurations.service';
+
+export interface ConfigurationTestReport {
+  configuration: McpConfigurationEntity;
+  result: ProbeResult;
+}
+
+/**
+ * Connection tests of custom MCP configurations (a real probe through libs/health-checker) and
+ * their discovered tools. Lookups go through the configurations service, so visibility is exactly
+ * the module's own (another organization's configuration is a 404).
+ */
+@Injectable()
+export class ConfigurationProbeService {
+  private readonly logger = new Logger(ConfigurationProbeService.name);
+
+  constructor(
+    private readonly configurations: McpConfigurationsService,
+    private readonly tests: HealthCheckConfigurationRepository,
+    private readonly runner: ProbeRunner,
+    private readonly secretBox: SecretBox,
+  ) {}
+
+  async test(principal: Principal, id: string): Promise<ConfigurationTestReport> {
+    const { row, owner } = await this.configurations.getOwned(principal, id);
+    assertMayTest(principal, row);
+    const result = await this.probe(row);
+    const outcome = configurationOutcomeOf(result, new Date());
+    if (!(await this.tests.recordTest(owner, row.id, outcome))) {
+      throw new NotFoundError('MCP configuration');
+    }
+    return {
+      configuration: {
+        ...row,
+        connectionStatus: outcome.connectionStatus,
+        errorMessage: outcome.errorMessage,
+        latencyMs: outcome.latencyMs,
+        lastConnectedAt: outcome.lastConnectedAt ?? row.lastConnectedAt,
+      },
+      result,
+    };
+  }
+
+  /** The last discovered tools, limited to allowed_tools when the tool configuration is enabled. */
+  async tools(
+    principal: Principal,
+    id: string,
+  ): Promise<{ configuration: McpConfigurationEntity; tools: DiscoveredTool[] }> {
+    const configuration = await this.configurations.get(principal, id);
+    const discovered = parseTools(configuration.discoveredTools);
+    const toolConfiguration = parseToolConfiguration(configuration.toolConfiguration);
+    if (!toolConfiguration.enabled) return { configuration, tools: discovered };
+    const allowed = new Set(toolConfiguration.allowed_tools);
+    return { configuration, tools: discovered.filter((tool) => allowed.has(tool.name)) };
+  }
+
+  private async probe(row: McpConfigurationEntity): Promise<ProbeResult> {
+    let credentials: Record<string, unknown> | null = null;
+    if (row.credentialsSealed !== null) {
+      try {
+        credentials = this.secretBox.openJson<Record<string, unknown>>(
+          row.credentialsSealed,
+          configurationCredentialsAad(row.id, row.organizationId),
+        );
+      } catch (error) {
+        // An unknown key is a rollout in progress, not a broken value: 503, nothing recorded.
+        if (
+          !(error instanceof SecretDecryptionError) ||
+          error instanceof UnknownEncryptionKeyError
+        ) {
+          throw error;
+        }
+        this.logger.error(
+          { configuration_id: row.id, reason: error.reason, key_id: error.keyId },
+          `Stored credentials of MCP configuration ${row.id} could not be decrypted (${error.reason}); not tested`,
+        );
+        return notProbed(
+          'the stored credentials could not be decrypted; the connection was not tested',
+        );
+      }
+    }
+    return this.runner.probe(
+      {
+        transport: row.transportType,
+        url: row.serverUrl,
+        headers: credentialHeaders(row.authType, credentials),
+      },
+      'configuration_test',
+    );
+  }
+}
+
+/**
+ * A test records its result on the configuration, so it follows the module's write rule for
+ * members (their own configurations only); admins and service keys may test any in their scope.
+ */
+function assertMayTest(principal: Principal, row: McpConfigurationEntity): void {
+  if (principal.role !== 'member') return;
+  if (principal.userId !== null && row.userId === principal.userId) return;
+  throw new ForbiddenError('Only the creator of this configuration or an org admin may test it');
+}
+
+function parseTools(json: string | null): DiscoveredTool[] {
+  if (!json) return [];
+  try {
+    const value: unknown = JSON.parse(json);
+    if (!Array.isArray(value)) return [];
+    return value
+      .filter(
+        (tool): tool is { name: string; description?: unknown } => typeof tool?.name === 'string',
+      )
+      .map((tool) => ({
+        name: tool.name,
+        description: typeof tool.description === 'string' ? tool.description : null,
+      }));
+  } catch {
+    return [];
+  }
+}

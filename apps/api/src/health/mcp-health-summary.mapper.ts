@@ -1,0 +1,18 @@
+import type { McpHealthSummary } from '@app/dal';
+import type { McpHealthSummaryResponseDto } from './dto/mcp-health-summary-response.dto';
+
+export function toMcpHealthSummaryResponse(summary: McpHealthSummary): McpHealthSummaryResponseDto {
+  return {
+    total: summary.total,
+    healthy: summary.healthy,
+    unhealthy: summary.unhealthy,
+    unknown: summary.unknown,
+    unhealthy_servers: summary.unhealthyServers.map((server) => ({
+      server_id: server.serverId,
+      server_name: server.serverName,
+      organization_id: server.organizationId,
+      health_check_error: server.healthCheckError,
+      last_health_check: server.lastHealthCheck?.toISOString() ?? null,
+    })),
+  };
+}

@@ -1,0 +1,32 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { MCP_SERVER_STATUSES, McpServerStatus } from '@app/dal';
+import { ProbeServerInfoDto } from '../../shared/probe/probe-server-info.dto';
+import { ProbeToolDto } from '../../shared/probe/probe-tool.dto';
+
+/** The result of probing a registry server now, as stored (status, error, latency, failures). */
+export class ServerProbeResponseDto {
+  @ApiProperty() server_id!: string;
+  @ApiProperty({ enum: MCP_SERVER_STATUSES }) status!: McpServerStatus;
+  @ApiProperty() last_health_check!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why the probe failed: credentials rejected, unreachable, timed out, not an MCP server, refused by the target policy, …',
+  })
+  health_check_error!: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'null when the probe failed' })
+  latency_ms!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Tools this probe listed; null when it failed (the stored tool list then keeps the last successful discovery)',
+  })
+  tool_count!: number | null;
+  @ApiProperty({ description: 'Failed probes in a row; 0 after a healthy one' })
+  consecutive_failures!: number;
+  @ApiProperty({ type: [ProbeToolDto] }) tools!: ProbeToolDto[];
+  @ApiProperty({ type: ProbeServerInfoDto, nullable: true })
+  server_info!: ProbeServerInfoDto | null;
+}
