@@ -1,4 +1,4 @@
-import { createKey, createOrg, createServer } from '../support/factories';
+import { createConfiguration, createKey, createOrg, createServer } from '../support/factories';
 import { RunningMcpServer, startMcpServer, startPlainHttpServer } from '../support/mcp-servers';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -194,18 +194,12 @@ describe('health summary scope and metrics', () => {
     expect((await t.request('GET', '/metrics', { key: member })).status).toBe(403);
     await t.request('GET', '/v1/mcp/server/does-not-exist', { key: admin });
     // A connection test of a custom configuration counts in the same metrics as registry probes.
-    const configuration = await t.request('POST', '/v1/mcp-configurations', {
-      key: admin,
-      body: {
-        name: `Gate ${unique()}`,
-        server_url: (await deadUrl()).replace(/^http:/, 'https:'),
-        transport_type: 'streamable_http',
-        auth_type: 'none',
-        organization_id: organizationId,
-      },
+    const configuration = await createConfiguration(t, admin, organizationId, {
+      server_url: (await deadUrl()).replace(/^http:/, 'https:'),
+      auth_type: 'none',
+      credentials: undefined,
     });
-    expect(configuration.status).toBe(201);
-    const tested = await t.request('POST', `/v1/mcp-configurations/${configuration.body.id}/test`, {
+    const tested = await t.request('POST', `/v1/mcp-configurations/${configuration.id}/test`, {
       key: admin,
     });
     expect(tested.status).toBe(200);
