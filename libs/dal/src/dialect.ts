@@ -1,4 +1,4 @@
-import { EntityManager, TableColumnOptions, TableForeignKey } from 'typeorm';
+import { DataSource, EntityManager, TableColumnOptions, TableForeignKey } from 'typeorm';
 
 export type Dialect = 'mysql' | 'sqlite';
 
@@ -97,4 +97,21 @@ export async function lockRowForWrite(
  */
 export function sqlInstant(value: Date): string {
   return value.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * Runs a checker write in turn with the app's transactions. On SQLite, writes run as
+ * transactions, which the app's DataSource makes take turns on the one shared connection: a bare
+ * statement issued while another request's transaction is open would silently become part of it
+ * (and vanish with its rollback). MySQL pools connections, and each checker statement is correct
+ * on its own (a claim's read-back is keyed by its unique owner), so it runs as it is: the
+ * checker's throughput is bound by these round trips.
+ */
+export function runInTurn<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return dialectOf(dataSource.options.type) === 'sqlite'
+    ? dataSource.transaction(work)
+    : work(dataSource.manager);
 }
