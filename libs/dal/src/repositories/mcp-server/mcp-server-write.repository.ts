@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OneOrganization } from '@app/core';
-import { lockRowForWrite } from '../../dialect';
+import { lockRowForWrite, uniqueViolationMessage } from '../../dialect';
 import { McpServerEntity } from '../../entities/mcp-server.entity';
 import { McpServerAccessGroupEntity } from '../../entities/mcp-server-access-group.entity';
 import { bumpRegistryRevision } from '../registry-revision.repository';
@@ -220,15 +220,8 @@ async function uniquely<T>(write: () => Promise<T>): Promise<T> {
 }
 
 function conflictFieldOf(error: unknown): McpServerConflictField | null {
-  const candidate = error as { code?: unknown; message?: unknown; driverError?: unknown };
-  const driver = (candidate?.driverError ?? candidate) as { code?: unknown; message?: unknown };
-  const code = String(driver?.code ?? candidate?.code ?? '');
-  if (
-    !['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY'].includes(code)
-  ) {
-    return null;
-  }
-  const message = String(driver?.message ?? candidate?.message ?? '');
+  const message = uniqueViolationMessage(error);
+  if (message === null) return null;
   if (message.includes('server_name_key')) return 'server_name';
   if (message.includes('alias_key')) return 'alias';
   return 'server_id';
