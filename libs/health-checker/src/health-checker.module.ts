@@ -1,5 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthCheckConfigurationRepository, HealthCheckRepository } from '@app/dal';
+import {
+  HealthCheckConfigurationRepository,
+  HealthCheckRepository,
+  McpServerClaimRepository,
+} from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
@@ -19,6 +23,7 @@ export class HealthCheckerModule {
       providers: [
         { provide: HEALTH_CHECKER_OPTIONS, useValue: options },
         HealthCheckRepository,
+        McpServerClaimRepository,
         HealthCheckConfigurationRepository,
         HealthMetrics,
         ProbeRunner,
@@ -27,6 +32,7 @@ export class HealthCheckerModule {
       ],
       exports: [
         HealthCheckRepository,
+        McpServerClaimRepository,
         HealthCheckConfigurationRepository,
         HealthMetrics,
         ProbeRunner,

@@ -42,10 +42,9 @@ export class HealthCheckConfigurationRepository {
     };
     if (outcome.lastConnectedAt) set.lastConnectedAt = outcome.lastConnectedAt;
     if (outcome.tools) set.discoveredTools = JSON.stringify(outcome.tools);
-    // One statement, correct on its own: it need not be atomic with anything (SQLite still runs
-    // it as a turn on its one connection).
     return this.unitOfWork.run({ atomic: false }, async (tx) => {
-      const result = await managerOf(tx, this.dataSource)
+      const manager = managerOf(tx, this.dataSource);
+      const result = await manager
         .createQueryBuilder()
         .update(McpConfigurationEntity)
         .set(set)
