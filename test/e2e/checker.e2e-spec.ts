@@ -290,6 +290,11 @@ describe('background checker shared by replicas', () => {
           tools: [],
           error: 'never ran',
           error_kind: 'timeout',
+          protocol_version: null,
+          protocol_era: null,
+          transport_deprecated: false,
+          tools_listed: false,
+          tools_ttl_ms: null,
         });
       }
       await doomed.close();

@@ -14,6 +14,8 @@
 //   /echo-auth                         valid exchange whose server name and tool descriptions
 //                                      quote the Authorization header in every form
 //   /echo-auth-error                   initialize fails with a JSON-RPC error quoting it
+//   /future-only                       a modern server of a later revision: every request gets
+//                                      HTTP 400 and the unsupported-protocol-version error
 //   GET /stats                         bytes written and responses cut short, per path
 //
 // Run as a child process (`node hostile-mcp-server.js`) it prints {"port":N} once listening.
@@ -138,6 +140,16 @@ function answer(path, url, message, req, res, sent) {
         jsonrpc: '2.0',
         id,
         error: { code: -32000, message: `unauthorized: you sent ${echoesOf(auth).join(' | ')}` },
+      });
+    case '/future-only':
+      return json(res, 400, {
+        jsonrpc: '2.0',
+        id,
+        error: {
+          code: -32022,
+          message: 'Unsupported protocol version',
+          data: { supported: ['2099-01-01'], requested: method },
+        },
       });
     default:
       return json(res, 404, { error: 'no such path' });

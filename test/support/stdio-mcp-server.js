@@ -7,10 +7,10 @@
 //   MCP_STDIO_HANG=1                     read stdin but never answer, and outlive stdin closing
 //   MCP_STDIO_IGNORE_SIGTERM=1           ignore SIGTERM, so only SIGKILL ends the process
 // Tool `env_keys` describes the names (never values) of the environment variables it received.
+// The pid is written before the SDK loads (which takes a while): a probe may stop a silent server
+// early, and the specs check that whatever started is gone.
 const fs = require('node:fs');
 const { spawn } = require('node:child_process');
-const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');
-const { StdioServerTransport } = require('@modelcontextprotocol/sdk/server/stdio.js');
 
 if (process.env.MCP_STDIO_PIDFILE) {
   fs.writeFileSync(process.env.MCP_STDIO_PIDFILE, String(process.pid));
@@ -29,6 +29,8 @@ if (process.env.MCP_STDIO_HANG === '1') {
   process.stdin.on('data', () => {});
   setInterval(() => {}, 60000);
 } else {
+  const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');
+  const { StdioServerTransport } = require('@modelcontextprotocol/sdk/server/stdio.js');
   const server = new McpServer({ name: 'stdio-test-server', version: '2.1.0' });
   server.registerTool('echo', { description: 'Echo the given text back' }, async () => ({
     content: [{ type: 'text', text: 'echo' }],

@@ -18,6 +18,11 @@ const HEALTHY: ProbeResult = {
   tools: [],
   error: null,
   error_kind: null,
+  protocol_version: '2026-07-28',
+  protocol_era: 'modern',
+  transport_deprecated: false,
+  tools_listed: true,
+  tools_ttl_ms: null,
 };
 
 function config(

@@ -17,6 +17,11 @@ function healthy(): ProbeResult {
     tools: [{ name: 'echo', description: null }],
     error: null,
     error_kind: null,
+    protocol_version: '2025-06-18',
+    protocol_era: 'legacy',
+    transport_deprecated: false,
+    tools_listed: true,
+    tools_ttl_ms: null,
   };
 }
 
@@ -32,6 +37,11 @@ function failed(
     tools: [],
     error: `failed: ${kind}`,
     error_kind: kind,
+    protocol_version: null,
+    protocol_era: null,
+    transport_deprecated: false,
+    tools_listed: false,
+    tools_ttl_ms: null,
   };
 }
 

@@ -70,5 +70,10 @@ export function notProbed(error: string): ProbeResult {
     tools: [],
     error,
     error_kind: null,
+    protocol_version: null,
+    protocol_era: null,
+    transport_deprecated: false,
+    tools_listed: false,
+    tools_ttl_ms: null,
   };
 }

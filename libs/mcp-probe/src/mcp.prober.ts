@@ -1,19 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
+import { SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { LookupAll, resolveHttpTarget } from './http-target.resolver';
-import { ObservedTransport } from './observed.transport';
 import { PinnedHttpClient } from './pinned-http.client';
 import { DEFAULT_PROBE_LIMITS, ProbeBudget } from './probe-budget';
+import { CredentialedFetch, staticCredentials } from './probe-credentials';
 import { classifyFailure } from './probe-failure.classifier';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';
 import { ProbeScope } from './probe.scope';
+import { ProbeContext, ProbeSession, ProbeSessions } from './probe-session';
 import {
   ProbeErrorKind,
   ProbePolicy,
@@ -24,7 +20,6 @@ import {
 } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
 import { stdioLaunchProblems } from './stdio-launch.policy';
-import { StdioProcessTransport } from './stdio-process.transport';
 import { boundedServerInfo, listAllTools } from './tool-listing';
 
 export interface McpProberOptions {
@@ -32,35 +27,23 @@ export interface McpProberOptions {
   lookup?: LookupAll;
 }
 
-/** What one probe owns and tracks, from start to cleanup. */
-interface ProbeContext {
-  scope: ProbeScope;
-  observations: ProbeObservations;
-  budget: ProbeBudget;
-  redactor: SecretRedactor;
-}
-
 interface Exchange {
   latencyMs: number;
   serverInfo: ProbeServerInfo;
   tools: ProbeTool[];
+  toolsListed: boolean;
+  toolsTtlMs: number | null;
   /** Polite goodbye (ends a streamable HTTP session) run before the probe's sockets are cut. */
   farewell?: () => Promise<unknown>;
 }
 
-const CLIENT_INFO = { name: 'mcp-registry-probe', version: '1.0.0' };
-// The probe never calls tools, so output schemas need no checking. The SDK default would build an
-// Ajv instance per client and compile every schema a server sends: slow, and attack surface.
-const SKIP_SCHEMA_VALIDATION: jsonSchemaValidator = {
-  getValidator: () => (input) => ({ valid: true, data: input as never, errorMessage: undefined }),
-};
 const FAREWELL_BUDGET_MS = 250;
 // Covers the stdio shutdown ladder (stdin close, SIGTERM, SIGKILL) with room to spare.
 const CLEANUP_BUDGET_MS = 750;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const UNSAFE_VALUE = /[\r\n\0]/;
 // Headers the transport or the HTTP client must own: letting a stored value set them would
-// break framing, sessions or the pinned Host.
+// break framing, sessions, era negotiation or the pinned Host.
 const RESERVED_HEADERS = new Set([
   'host',
   'content-length',
@@ -72,16 +55,20 @@ const RESERVED_HEADERS = new Set([
   'trailer',
   'mcp-session-id',
   'mcp-protocol-version',
+  'mcp-method',
+  'mcp-name',
 ]);
 
 /**
- * Probes one MCP server for real: connects over its own transport, runs `initialize` and
- * `tools/list`, and reports what happened. Never throws and always answers within the policy's
+ * Probes one MCP server for real: connects over its own transport, agrees on a protocol era
+ * (modern `server/discover` first, the 2025 `initialize` handshake as the fallback; see
+ * ProbeSessions), lists every page of `tools/list`, and reports what happened. Never throws and always answers within the policy's
  * timeout plus a small shutdown slack, having closed every socket and child it opened.
  */
 export class McpProber {
   private readonly ca: string[] | undefined;
   private readonly lookup: LookupAll | undefined;
+  private readonly sessions: ProbeSessions;
 
   constructor(
     private readonly policy: ProbePolicy,
@@ -92,6 +79,10 @@ export class McpProber {
       ? [...rootCertificates, readFileSync(policy.caFile, 'utf8')]
       : undefined;
     this.lookup = options.lookup;
+    this.sessions = new ProbeSessions({
+      timeoutMs: policy.timeoutMs,
+      stdioAllowlist: policy.stdioAllowlist,
+    });
   }
 
   async probe(target: ProbeTarget): Promise<ProbeResult> {
@@ -119,7 +110,9 @@ export class McpProber {
       budget: new ProbeBudget(this.policy.limits ?? DEFAULT_PROBE_LIMITS),
       // Built from everything the probe sends, applied to everything it reports.
       redactor: SecretRedactor.forTarget(target),
+      negotiated: null,
     };
+    const deprecated = transport === 'sse';
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -134,7 +127,7 @@ export class McpProber {
       // A server past the read budget fails the probe at once, not at the deadline.
       const outcome = await Promise.race([work, deadline, context.budget.exceeded]);
       if (outcome === 'timeout') {
-        result = failed('timeout', `timed out after ${timeoutMs} ms`);
+        result = failed('timeout', `timed out after ${timeoutMs} ms`, context, deprecated);
       } else {
         farewell = outcome.farewell;
         result = {
@@ -145,12 +138,15 @@ export class McpProber {
           tools: outcome.tools,
           error: null,
           error_kind: null,
+          ...eraOf(context, deprecated),
+          tools_listed: outcome.toolsListed,
+          tools_ttl_ms: outcome.toolsTtlMs,
         };
       }
     } catch (error) {
       const { kind, message } = classifyFailure(error, context.observations, context.redactor);
       // Fixed wordings too: some name a header or variable, never meant to carry a value.
-      result = failed(kind, context.redactor.redact(message));
+      result = failed(kind, context.redactor.redact(message), context, deprecated);
     } finally {
       clearTimeout(timer);
     }
@@ -187,66 +183,49 @@ export class McpProber {
     context: ProbeContext,
     started: number,
   ): Promise<Exchange> {
-    const { scope, observations, budget, redactor } = context;
-    const inner =
+    const { scope, observations, redactor } = context;
+    const session: ProbeSession =
       target.transport === 'stdio'
-        ? this.stdioTransport(target, context)
-        : await this.httpTransport(target, context);
+        ? await this.sessions.stdio(target, context)
+        : await this.sessions.http(target, context, await this.httpTransport(target, context));
     if (scope.closed) throw new ProbeFailure('timeout', 'the probe was cancelled');
-
-    const client = new Client(CLIENT_INFO, {
-      capabilities: {},
-      jsonSchemaValidator: SKIP_SCHEMA_VALIDATION,
-    });
-    // Transport hiccups also surface as rejected requests; the observations keep the detail.
-    client.onerror = () => undefined;
-    scope.defer(() => client.close());
-    // The deadline in run() governs; the SDK's per-request timer is only a later backstop.
-    const options: RequestOptions = {
-      signal: scope.signal,
-      timeout: this.policy.timeoutMs + 1_000,
-    };
-
-    const observed = new ObservedTransport(inner, observations, budget, target.specVersion);
-    await client.connect(observed, options);
-    const tools = await listAllTools(client, options, redactor);
+    const { client, inner } = session;
+    const era = client.getProtocolEra();
+    // A modern server's own caching hint may spare a background round the listing; legacy
+    // servers give none, and on-demand probes never ask to skip.
+    const skipTools = target.toolsStillFresh === true && era === 'modern';
+    const listing = skipTools
+      ? { tools: [], ttlMs: null }
+      : await listAllTools(client, this.sessions.requestOptions(context), redactor);
     const latencyMs = Math.max(1, Math.ceil(performance.now() - started));
     const sessionTransport = inner instanceof StreamableHTTPClientTransport ? inner : null;
     return {
       latencyMs,
       serverInfo: boundedServerInfo(
         client.getServerVersion(),
-        observations.protocolVersion,
+        client.getNegotiatedProtocolVersion() ?? observations.protocolVersion,
         redactor,
       ),
-      tools,
+      tools: listing.tools,
+      toolsListed: !skipTools,
+      toolsTtlMs: listing.ttlMs,
       farewell: sessionTransport?.sessionId ? () => sessionTransport.terminateSession() : undefined,
     };
   }
 
-  private stdioTransport(
-    target: ProbeTarget,
-    { scope, observations, budget }: ProbeContext,
-  ): Transport {
-    const transport = new StdioProcessTransport(
-      {
-        command: target.command!,
-        args: target.args ?? [],
-        env: target.env ?? {},
-        allowlist: this.policy.stdioAllowlist,
-      },
-      observations,
-      budget,
-    );
-    scope.defer(() => transport.close());
-    return transport;
-  }
-
   private async httpTransport(
     target: ProbeTarget,
-    { scope, observations, budget }: ProbeContext,
-  ): Promise<Transport> {
-    const headers = checkedHeaders(target.headers);
+    context: ProbeContext,
+  ): Promise<SSEClientTransport | StreamableHTTPClientTransport> {
+    const { scope, observations, budget, redactor } = context;
+    const accept = (headers: Record<string, string>): Record<string, string> => {
+      const checked = checkedHeaders(headers);
+      redactor.learnHeaders(checked);
+      return checked;
+    };
+    const credentials = target.credentials ?? staticCredentials(target.headers);
+    // Checked before anything is resolved or sent: a refused header sends nothing at all.
+    const headers = accept(await credentials.headers());
     const resolved = await resolveHttpTarget(target.url, this.policy, this.lookup);
     if (scope.closed) throw new ProbeFailure('timeout', 'the probe was cancelled');
     const http = new PinnedHttpClient(resolved, {
@@ -257,13 +236,10 @@ export class McpProber {
       budget,
     });
     scope.defer(() => http.destroy());
-    const requestInit = { headers };
-    if (target.transport === 'sse') {
-      return new SSEClientTransport(resolved.url, { fetch: http.fetch, requestInit });
-    }
+    const { fetch } = new CredentialedFetch(http.fetch, credentials, headers, accept, observations);
+    if (target.transport === 'sse') return new SSEClientTransport(resolved.url, { fetch });
     return new StreamableHTTPClientTransport(resolved.url, {
-      fetch: http.fetch,
-      requestInit,
+      fetch,
       // A probe is one short exchange: reconnecting a dropped stream would only outlive it.
       reconnectionOptions: {
         maxRetries: 0,
@@ -289,7 +265,12 @@ function checkedHeaders(headers: Record<string, string> | undefined): Record<str
   return result;
 }
 
-function failed(kind: ProbeErrorKind, message: string): ProbeResult {
+function failed(
+  kind: ProbeErrorKind,
+  message: string,
+  context: ProbeContext | null = null,
+  deprecated = false,
+): ProbeResult {
   return {
     ok: false,
     status: kind === 'stdio_disabled' ? 'unknown' : 'unhealthy',
@@ -298,6 +279,22 @@ function failed(kind: ProbeErrorKind, message: string): ProbeResult {
     tools: [],
     error: message,
     error_kind: kind,
+    ...eraOf(context, deprecated),
+    tools_listed: false,
+    tools_ttl_ms: null,
+  };
+}
+
+/** What the probe learnt of the protocol, even when it failed after agreeing on one. */
+function eraOf(
+  context: ProbeContext | null,
+  deprecated: boolean,
+): Pick<ProbeResult, 'protocol_version' | 'protocol_era' | 'transport_deprecated'> {
+  const client = context?.negotiated;
+  return {
+    protocol_version: client?.getNegotiatedProtocolVersion() ?? null,
+    protocol_era: client?.getProtocolEra() ?? null,
+    transport_deprecated: deprecated,
   };
 }
 

@@ -1,5 +1,12 @@
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+  SseError,
+  UnsupportedProtocolVersionError,
+} from '@modelcontextprotocol/client';
 import { classifyFailure } from './probe-failure.classifier';
 import { SecretRedactor } from './secret-redactor';
 import { ProbeFailure } from './probe-failure.error';
@@ -15,17 +22,78 @@ describe('classifyFailure', () => {
     });
   });
 
+  const http = (status: number, text?: string): SdkHttpError =>
+    new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'x', { status, text });
+
   it('maps HTTP statuses', () => {
-    expect(classifyFailure(new StreamableHTTPError(401, 'x'), fresh())).toEqual({
+    expect(classifyFailure(http(401), fresh())).toEqual({
       kind: 'credentials_rejected',
       message: 'credentials were rejected by the server (HTTP 401)',
     });
-    expect(classifyFailure(new StreamableHTTPError(403, 'x'), fresh()).kind).toBe(
+    expect(classifyFailure(http(403), fresh()).kind).toBe('credentials_rejected');
+    expect(classifyFailure(http(404, 'not found'), fresh()).kind).toBe('not_mcp');
+    expect(classifyFailure(http(503), fresh()).kind).toBe('unreachable');
+    expect(classifyFailure(http(500), fresh()).kind).toBe('protocol_error');
+    // The era probe's refusals carry the status too.
+    const refused = new SdkHttpError(SdkErrorCode.ClientHttpAuthentication, 'x', { status: 401 });
+    expect(classifyFailure(refused, fresh()).kind).toBe('credentials_rejected');
+    expect(classifyFailure(new SseError(404, 'x', {} as never), fresh()).kind).toBe('not_mcp');
+  });
+
+  it('classifies the JSON-RPC error in an HTTP refusal, not "no MCP endpoint"', () => {
+    const body = (code: number, message: string, data?: unknown): string =>
+      JSON.stringify({ jsonrpc: '2.0', id: 0, error: { code, message, data } });
+    expect(
+      classifyFailure(
+        http(400, body(-32022, 'Unsupported protocol version', { supported: ['2027-01-01'] })),
+        fresh(),
+      ),
+    ).toEqual({
+      kind: 'protocol_error',
+      message:
+        'the server supports none of the protocol versions the probe speaks; it offers 2027-01-01 (HTTP 400)',
+    });
+    expect(classifyFailure(http(400, body(-32020, 'mismatch')), fresh())).toEqual({
+      kind: 'protocol_error',
+      message: 'the server found the request headers and body in disagreement (HTTP 400)',
+    });
+    expect(classifyFailure(http(400, body(-32021, 'capability')), fresh()).message).toBe(
+      'the server requires a client capability the probe does not have (HTTP 400)',
+    );
+    expect(classifyFailure(http(404, body(-32601, 'Method not found')), fresh())).toEqual({
+      kind: 'protocol_error',
+      message: 'server returned MCP error -32601 (HTTP 404): Method not found',
+    });
+    // Credentials stay credentials whatever the body says.
+    expect(classifyFailure(http(401, body(-32001, 'no')), fresh()).kind).toBe(
       'credentials_rejected',
     );
-    expect(classifyFailure(new StreamableHTTPError(404, 'x'), fresh()).kind).toBe('not_mcp');
-    expect(classifyFailure(new StreamableHTTPError(503, 'x'), fresh()).kind).toBe('unreachable');
-    expect(classifyFailure(new StreamableHTTPError(500, 'x'), fresh()).kind).toBe('protocol_error');
+  });
+
+  it('classifies modern JSON-RPC errors and SDK failures', () => {
+    const unsupported = new UnsupportedProtocolVersionError({
+      supported: ['2027-01-01', '2027-06-01'],
+      requested: '2026-07-28',
+    });
+    expect(classifyFailure(unsupported, fresh()).message).toBe(
+      'the server supports none of the protocol versions the probe speaks; it offers 2027-01-01, 2027-06-01',
+    );
+    expect(
+      classifyFailure(new SdkError(SdkErrorCode.RequestTimeout, 'Request timed out'), fresh()),
+    ).toEqual({ kind: 'timeout', message: 'the server did not answer in time' });
+    expect(
+      classifyFailure(new SdkError(SdkErrorCode.ConnectionClosed, 'Connection closed'), fresh()),
+    ).toEqual({ kind: 'protocol_error', message: 'the server closed the connection' });
+    const outage = new SdkError(
+      SdkErrorCode.EraNegotiationFailed,
+      'Version negotiation probe failed: fetch failed',
+      undefined,
+      { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) },
+    );
+    expect(classifyFailure(outage, fresh())).toEqual({
+      kind: 'unreachable',
+      message: 'connection refused',
+    });
   });
 
   it('finds socket error codes through fetch error causes', () => {
@@ -59,7 +127,10 @@ describe('classifyFailure', () => {
   });
 
   it('reports MCP errors without the secrets a server may echo', () => {
-    const error = new McpError(ErrorCode.InvalidParams, 'bad token Bearer s3cr3t-value');
+    const error = new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      'bad token Bearer s3cr3t-value',
+    );
     const redactor = SecretRedactor.forTarget({
       headers: { Authorization: 'Bearer s3cr3t-value' },
     });
@@ -69,7 +140,7 @@ describe('classifyFailure', () => {
   });
 
   it('shortens the detail of a long MCP error', () => {
-    const error = new McpError(ErrorCode.InternalError, 'x'.repeat(5_000));
+    const error = new ProtocolError(ProtocolErrorCode.InternalError, 'x'.repeat(5_000));
     const { message } = classifyFailure(error, fresh());
     expect(message).toBe(`server returned MCP error -32603: ${'x'.repeat(200)}…`);
   });

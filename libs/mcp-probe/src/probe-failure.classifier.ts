@@ -1,4 +1,10 @@
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  SdkError,
+  SdkErrorCode,
+  SdkHttpError,
+} from '@modelcontextprotocol/client';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';
 import { ProbeErrorKind } from './probe.types';
@@ -22,6 +28,8 @@ const SLOW = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 const TLS = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|ERR_OSSL_)/;
+/** 2026-07-28: an `Mcp-*` header disagreed with the body (SEP-2243's HEADER_MISMATCH). */
+const HEADER_MISMATCH = -32020;
 
 /**
  * Turns whatever a failed probe threw into a kind and a message fit for users. SDK messages can
@@ -35,14 +43,23 @@ export function classifyFailure(
   if (error instanceof ProbeFailure) return { kind: error.kind, message: error.message };
 
   const status = httpStatusOf(error);
-  if (status !== null) return fromHttpStatus(status, observations);
+  if (status !== null) {
+    // An MCP server (modern ones especially) says why in a JSON-RPC error body: that is an
+    // answer of an MCP endpoint, never "no MCP endpoint here".
+    const rpc = status < 500 && status !== 401 && status !== 403 ? rpcErrorInBody(error) : null;
+    return rpc ? fromRpcError(rpc, redactor, status) : fromHttpStatus(status, observations);
+  }
 
   const code = networkCodeOf(error);
   if (code !== null) return fromNetworkCode(code);
 
   if (observations.stdioExit) return fromStdioExit(observations);
 
-  if (error instanceof McpError) return fromMcpError(error, redactor);
+  if (error instanceof ProtocolError) return fromRpcError(error, redactor);
+  if (error instanceof SdkError) {
+    const known = fromSdkError(error);
+    if (known) return known;
+  }
 
   if (looksMalformed(error) || (observations.foreignContentType && !observations.receivedJsonRpc)) {
     return malformed(observations);
@@ -104,18 +121,80 @@ function fromStdioExit(observations: ProbeObservations): ClassifiedFailure {
     : { kind: 'unreachable', message: `the stdio server ${how} before answering` };
 }
 
-function fromMcpError(error: McpError, redactor: SecretRedactor): ClassifiedFailure {
-  if (error.code === ErrorCode.RequestTimeout) {
+function fromSdkError(error: SdkError): ClassifiedFailure | null {
+  if (error.code === SdkErrorCode.RequestTimeout) {
     return { kind: 'timeout', message: 'the server did not answer in time' };
   }
-  if (error.code === ErrorCode.ConnectionClosed && /connection closed/i.test(error.message)) {
+  if (error.code === SdkErrorCode.ConnectionClosed) {
     return { kind: 'protocol_error', message: 'the server closed the connection' };
+  }
+  return null;
+}
+
+interface RpcError {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+function fromRpcError(
+  error: RpcError,
+  redactor: SecretRedactor,
+  status?: number,
+): ClassifiedFailure {
+  const how = status === undefined ? '' : ` (HTTP ${status})`;
+  if (error.code === ProtocolErrorCode.UnsupportedProtocolVersion) {
+    const offered = supportedVersionsOf(error.data);
+    return {
+      kind: 'protocol_error',
+      message: offered
+        ? `the server supports none of the protocol versions the probe speaks; it offers ${redactor.redact(offered, MAX_DETAIL)}${how}`
+        : `the server refused the protocol version${how}`,
+    };
+  }
+  if (error.code === ProtocolErrorCode.MissingRequiredClientCapability) {
+    return {
+      kind: 'protocol_error',
+      message: `the server requires a client capability the probe does not have${how}`,
+    };
+  }
+  if (error.code === HEADER_MISMATCH) {
+    return {
+      kind: 'protocol_error',
+      message: `the server found the request headers and body in disagreement${how}`,
+    };
   }
   const detail = redactor.redact(error.message.replace(/^MCP error -?\d+:\s*/, ''), MAX_DETAIL);
   return {
     kind: 'protocol_error',
-    message: `server returned MCP error ${error.code}: ${detail}`,
+    message: `server returned MCP error ${error.code}${how}: ${detail}`,
   };
+}
+
+function supportedVersionsOf(data: unknown): string | null {
+  const supported = (data as { supported?: unknown } | null | undefined)?.supported;
+  if (!Array.isArray(supported)) return null;
+  const versions = supported.filter((v): v is string => typeof v === 'string').slice(0, 8);
+  return versions.length > 0 ? versions.join(', ') : null;
+}
+
+/** The JSON-RPC error an HTTP error response carried in its body, if it was one. */
+function rpcErrorInBody(error: unknown): RpcError | null {
+  if (!(error instanceof SdkHttpError)) return null;
+  const text = error.data.text;
+  if (typeof text !== 'string' || text.length === 0 || text.length > 64 * 1024) return null;
+  try {
+    const body = JSON.parse(text) as { jsonrpc?: unknown; error?: Partial<RpcError> };
+    const rpc = body?.error;
+    if (body?.jsonrpc !== '2.0' || typeof rpc?.code !== 'number') return null;
+    return {
+      code: rpc.code,
+      message: typeof rpc.message === 'string' ? rpc.message : '',
+      data: rpc.data,
+    };
+  } catch {
+    return null;
+  }
 }
 
 function malformed(observations: ProbeObservations): ClassifiedFailure {
@@ -150,10 +229,16 @@ function isErrorLike(value: unknown): value is Error {
   );
 }
 
-/** HTTP status carried by the SDK's StreamableHTTPError and SseError (as `code`). */
+/** HTTP status carried by the SDK's SdkHttpError (`status`) and SseError (`code`). */
 function httpStatusOf(error: unknown): number | null {
-  if (!isErrorLike(error) || error instanceof McpError) return null;
-  const code = (error as { code?: unknown }).code;
+  if (error instanceof SdkHttpError) return inRange(error.status);
+  if (!isErrorLike(error) || error instanceof ProtocolError || error instanceof SdkError) {
+    return null;
+  }
+  return inRange((error as { code?: unknown }).code);
+}
+
+function inRange(code: unknown): number | null {
   return typeof code === 'number' && code >= 400 && code < 600 ? code : null;
 }
 

@@ -17,6 +17,13 @@ export class ProbeObservations {
   stdioExit: { code: number | null; signal: string | null } | null = null;
   stdioGarbage = false;
 
+  /** A restarted stdio server starts with a clean slate: what the first process did is moot. */
+  forgetStdio(): void {
+    this.stdioExit = null;
+    this.stdioGarbage = false;
+    this.receivedJsonRpc = false;
+  }
+
   recordResponse(method: string, status: number, contentType: string | null): void {
     if (status >= 400) {
       // A GET answered 405 only means the server offers no standalone stream, which is fine.

@@ -1,4 +1,5 @@
 import type { ProbeLimits } from './probe-budget';
+import type { ProbeCredentials } from './probe-credentials';
 
 /** `http` is an alias of `streamable_http`: registries use both names for the same transport. */
 export type ProbeTransport = 'sse' | 'http' | 'streamable_http' | 'stdio';
@@ -9,9 +10,17 @@ export interface ProbeTarget {
   command?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Static credential headers; `credentials` (when set) replaces them. */
   headers?: Record<string, string>;
+  /** Where the credential headers come from when they can change (refresh on 401, expiry). */
+  credentials?: ProbeCredentials;
   /** MCP protocol version to ask for in `initialize`; the server may still answer with another. */
   specVersion?: string;
+  /**
+   * The last tool list is still fresh by the server's own caching hint: a modern server is then
+   * not asked for it again (background rounds only; an on-demand probe always lists).
+   */
+  toolsStillFresh?: boolean;
 }
 
 export interface ProbePolicy {
@@ -42,6 +51,12 @@ export type ProbeErrorKind =
 
 export type ProbeStatus = 'healthy' | 'unhealthy' | 'unknown';
 
+/**
+ * `modern`: protocol 2026-07-28 or later, negotiated with `server/discover`; `legacy`: the
+ * 2025-era `initialize` handshake (2024-11-05 … 2025-11-25).
+ */
+export type ProtocolEra = 'modern' | 'legacy';
+
 export interface ProbeServerInfo {
   name: string;
   version: string;
@@ -61,4 +76,13 @@ export interface ProbeResult {
   tools: ProbeTool[];
   error: string | null;
   error_kind: ProbeErrorKind | null;
+  /** The negotiated protocol version; null when the probe failed before agreeing on one. */
+  protocol_version: string | null;
+  protocol_era: ProtocolEra | null;
+  /** True for the deprecated HTTP+SSE transport (`sse` servers), whatever the outcome. */
+  transport_deprecated: boolean;
+  /** False when the tool list was not asked for (`toolsStillFresh`); `tools` is then empty. */
+  tools_listed: boolean;
+  /** A modern server's freshness hint for its tool list (ms, capped at 24 h); else null. */
+  tools_ttl_ms: number | null;
 }

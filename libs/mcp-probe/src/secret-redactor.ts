@@ -18,15 +18,23 @@ export const REDACTED = '[redacted]';
  * removed everywhere.
  */
 export class SecretRedactor {
-  private readonly pattern: RegExp | null;
+  private readonly secrets: string[] = [];
+  private pattern: RegExp | null = null;
   /** Length of the longest form: how far a match can reach past where it starts. */
-  private readonly longest: number;
+  private longest = 0;
 
   constructor(secrets: Iterable<string>) {
+    this.learn(secrets);
+  }
+
+  /** Redacts these too from now on (credentials that arrive during the probe, a refresh). */
+  learn(secrets: Iterable<string>): void {
+    for (const secret of secrets) {
+      if (typeof secret === 'string' && secret.length > 0) this.secrets.push(secret);
+    }
     const long = new Set<string>();
     const short = new Set<string>();
-    for (const secret of secrets) {
-      if (typeof secret !== 'string' || secret.length === 0) continue;
+    for (const secret of this.secrets) {
       for (const form of formsOf(secret)) {
         (form.length >= MIN_SUBSTRING_SECRET_LENGTH ? long : short).add(form);
       }
@@ -41,6 +49,11 @@ export class SecretRedactor {
     ];
     this.pattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'giu') : null;
     this.longest = Math.max(0, ...[...long, ...short].map((form) => form.length));
+  }
+
+  /** Header values as secrets: each whole, its credential after the scheme, Basic's parts. */
+  learnHeaders(headers: Record<string, string>): void {
+    this.learn(Object.values(headers).flatMap((value) => headerSecrets(value)));
   }
 
   /** Everything a probe of this target sends: header values and the child's env values. */

@@ -1,8 +1,12 @@
 import { ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
+import {
+  deserializeMessage,
+  JSONRPCMessage,
+  MessageExtraInfo,
+  serializeMessage,
+  Transport,
+} from '@modelcontextprotocol/client';
 import { ProbeBudget } from './probe-budget';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';

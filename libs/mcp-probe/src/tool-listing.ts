@@ -1,7 +1,12 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { ErrorCode, McpError, PaginatedResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  Client,
+  MAX_CACHE_TTL_MS,
+  ProtocolError,
+  ProtocolErrorCode,
+  RequestOptions,
+  StandardSchemaV1,
+} from '@modelcontextprotocol/client';
 import { ProbeFailure } from './probe-failure.error';
 import type { ProbeServerInfo, ProbeTool } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
@@ -16,26 +21,48 @@ const MAX_TOOL_PAGES = 50;
 // Checking and redacting thousands of tools is CPU work: let other requests in between batches.
 const TOOLS_PER_TURN = 250;
 
+/** A page as the server sent it: checked field by field below, not by the SDK's schema. */
+type RawPage = Record<string, unknown>;
+const RAW_PAGE: StandardSchemaV1<unknown, RawPage> = {
+  '~standard': {
+    version: 1,
+    vendor: 'mcp-registry',
+    validate: (value) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? { value: value as RawPage }
+        : { issues: [{ message: 'the result is not an object' }] },
+  },
+};
+
+export interface ToolListing {
+  tools: ProbeTool[];
+  /** The smallest freshness hint (`ttlMs`) of a modern server's pages, capped; else null. */
+  ttlMs: number | null;
+}
+
 /**
  * Every page of `tools/list` (bounded in pages and tools), each tool cut to the stored limits and
  * cleared of the probe's secrets: a server's answer is stored and shown to every viewer. Pages are
  * checked here, tool by tool, rather than by the SDK's schema, which would validate a page of a
- * hundred thousand tools in one go while every other request waits.
+ * hundred thousand tools in one go while every other request waits. Both eras page the same way
+ * (`nextCursor`); only a modern result carries caching hints.
  */
 export async function listAllTools(
   client: Client,
   options: RequestOptions,
   redactor: SecretRedactor,
-): Promise<ProbeTool[]> {
+): Promise<ToolListing> {
   const tools: ProbeTool[] = [];
+  const modern = client.getProtocolEra() === 'modern';
+  let ttlMs: number | null = null;
   const seenCursors = new Set<string>();
   let cursor: string | undefined;
   for (let page = 0; page < MAX_TOOL_PAGES && tools.length < MAX_TOOLS; page++) {
-    let result;
+    let result: RawPage;
     try {
       result = await client.request(
         { method: 'tools/list', params: cursor === undefined ? undefined : { cursor } },
-        PaginatedResultSchema,
+        RAW_PAGE,
         options,
       );
     } catch (error) {
@@ -44,13 +71,14 @@ export async function listAllTools(
       if (
         page === 0 &&
         !offersTools &&
-        error instanceof McpError &&
-        error.code === ErrorCode.MethodNotFound
+        error instanceof ProtocolError &&
+        error.code === ProtocolErrorCode.MethodNotFound
       ) {
-        return [];
+        return { tools: [], ttlMs: null };
       }
       throw error;
     }
+    if (modern) ttlMs = smallerTtl(ttlMs, result.ttlMs);
     const listed: unknown = result.tools;
     if (!Array.isArray(listed)) throw malformed();
     for (let i = 0; i < listed.length && tools.length < MAX_TOOLS; i++) {
@@ -62,7 +90,14 @@ export async function listAllTools(
     if (!cursor || seenCursors.has(cursor)) break;
     seenCursors.add(cursor);
   }
-  return tools;
+  return { tools, ttlMs: ttlMs || null };
+}
+
+/** `ttlMs` of 0 or less (or none) means "stale at once": no page of the list may be reused. */
+function smallerTtl(current: number | null, hint: unknown): number | null {
+  if (typeof hint !== 'number' || !Number.isFinite(hint) || hint <= 0) return 0;
+  const capped = Math.min(Math.floor(hint), MAX_CACHE_TTL_MS);
+  return current === null ? capped : Math.min(current, capped);
 }
 
 function checkedTool(tool: unknown, redactor: SecretRedactor): ProbeTool {
