@@ -5,6 +5,8 @@ export {
   UNSAFE_HEADER_VALUE,
 } from './credential-headers.util';
 export { McpProber } from './mcp.prober';
+export { staticCredentials } from './probe-credentials';
+export type { ProbeCredentials } from './probe-credentials';
 export { OAuthTokenClient } from './oauth/token-client';
 export type { OAuthTokenClientOptions } from './oauth/token-client';
 export { OAUTH_GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from './oauth/oauth-grant';

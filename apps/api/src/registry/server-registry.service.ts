@@ -109,12 +109,15 @@ export class ServerRegistryService {
         status: 'unknown',
         lastHealthCheck: null,
         healthCheckError: null,
+        healthCheckErrorKind: null,
         toolCount: null,
         latencyMs: null,
         consecutiveFailures: 0,
         discoveredTools: null,
         claimOwner: null,
         claimExpiresAt: null,
+        credentialsRefreshOwner: null,
+        credentialsRefreshUntil: null,
       };
       await this.servers.insert(scope, server, input.accessGroups, manager);
       await this.audit.record(

@@ -33,6 +33,9 @@ export type McpServerView = Omit<
   | 'nextCheckAt'
   | 'claimOwner'
   | 'claimExpiresAt'
+  | 'credentialsRefreshOwner'
+  | 'credentialsRefreshUntil'
+  | 'healthCheckErrorKind'
 >;
 
 export interface ServerTeam {
@@ -94,6 +97,10 @@ export type McpServerChanges = Omit<
   | 'discoveredTools'
   | 'claimOwner'
   | 'claimExpiresAt'
+  | 'healthCheckErrorKind'
+  // The refresh lease belongs to the ciphertext it was taken on; a new one makes it moot.
+  | 'credentialsRefreshOwner'
+  | 'credentialsRefreshUntil'
 >;
 
 export type McpServerConflictField = 'server_id' | 'server_name' | 'alias';
