@@ -5,6 +5,7 @@ import {
   HealthCheckConfigurationRepository,
   HealthCheckRepository,
   McpConfigurationEntity,
+  McpServerClaimRepository,
   McpServerEntity,
 } from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
@@ -28,6 +29,7 @@ export class HealthCheckerModule {
       providers: [
         { provide: HEALTH_CHECKER_OPTIONS, useValue: options },
         HealthCheckRepository,
+        McpServerClaimRepository,
         HealthCheckConfigurationRepository,
         HealthMetrics,
         ProbeRunner,
@@ -39,6 +41,7 @@ export class HealthCheckerModule {
       exports: [
         OAuthCredentialsRefresher,
         HealthCheckRepository,
+        McpServerClaimRepository,
         HealthCheckConfigurationRepository,
         HealthMetrics,
         ProbeRunner,

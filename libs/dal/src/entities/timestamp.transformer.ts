@@ -12,8 +12,3 @@ export const utcDate: ValueTransformer = {
     return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
   },
 };
-
-/** An instant as a raw SQL parameter, in the format TypeORM writes (MySQL parses it, SQLite compares it). */
-export function sqlInstant(value: Date): string {
-  return value.toISOString().replace('T', ' ').replace('Z', '');
-}

@@ -6,7 +6,8 @@ import type { OneOrganization } from '@app/core';
 import { AuditEventEntity } from '../entities/audit-event.entity';
 import { McpConfigurationEntity } from '../entities/mcp-configuration.entity';
 import { McpServerEntity } from '../entities/mcp-server.entity';
-import { sqlInstant, utcDate } from '../entities/timestamp.transformer';
+import { runInTurn, sqlInstant } from '../dialect';
+import { utcDate } from '../entities/timestamp.transformer';
 
 /** The rows whose sealed credentials can hold OAuth tokens that renew themselves. */
 export type RefreshableCredentialsKind = 'mcp_server' | 'mcp_configuration';
@@ -175,10 +176,6 @@ export class CredentialsRefreshRepository {
         .execute();
       return (result.affected ?? 0) > 0;
     };
-    if (manager) return run(manager);
-    // SQLite: one shared connection, so writes take turns as transactions (as elsewhere).
-    return this.dataSource.options.type === 'better-sqlite3'
-      ? this.dataSource.transaction(run)
-      : run(this.dataSource.manager);
+    return manager ? run(manager) : runInTurn(this.dataSource, run);
   }
 }
