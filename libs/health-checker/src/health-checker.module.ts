@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import {
+  CredentialsRefreshRepository,
   HealthCheckConfigurationRepository,
   HealthCheckRepository,
   McpServerClaimRepository,
@@ -7,6 +8,7 @@ import {
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
+import { OAuthCredentialsRefresher } from './oauth/oauth-credentials.refresher';
 import { ProbeRunner } from './probe-runner';
 import { ServerProbeService } from './server-probe.service';
 
@@ -27,10 +29,13 @@ export class HealthCheckerModule {
         HealthCheckConfigurationRepository,
         HealthMetrics,
         ProbeRunner,
+        CredentialsRefreshRepository,
+        OAuthCredentialsRefresher,
         ServerProbeService,
         HealthCheckerService,
       ],
       exports: [
+        OAuthCredentialsRefresher,
         HealthCheckRepository,
         McpServerClaimRepository,
         HealthCheckConfigurationRepository,
