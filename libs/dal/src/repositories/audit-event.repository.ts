@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditEventEntity } from '../entities/audit-event.entity';
 import type { OrganizationScope } from '@app/core';
 import { applyKeyset, KeysetPage } from './keyset';
@@ -13,6 +13,21 @@ export interface AuditEventFilters {
   resourceId?: string;
 }
 
+/** Appends one audit event on `manager` (repositories recording their own writes use it too). */
+export async function appendAuditEvent(
+  manager: EntityManager,
+  event: AuditEventEntity,
+): Promise<void> {
+  // updateEntity(false): the row is complete as written, so no read-back after the INSERT.
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(AuditEventEntity)
+    .values(event)
+    .updateEntity(false)
+    .execute();
+}
+
 /** The audit trail: appended by AuditService (with the write it records), read scoped. */
 @Injectable()
 export class AuditEventRepository {
@@ -20,14 +35,7 @@ export class AuditEventRepository {
 
   /** Appends one event; inside the unit of work of the write it records, it commits with it. */
   async insert(event: AuditEventEntity, tx?: Transaction): Promise<void> {
-    // updateEntity(false): the row is complete as written, so no read-back after the INSERT.
-    await managerOf(tx, this.dataSource)
-      .createQueryBuilder()
-      .insert()
-      .into(AuditEventEntity)
-      .values(event)
-      .updateEntity(false)
-      .execute();
+    await appendAuditEvent(managerOf(tx, this.dataSource), event);
   }
 
   /** Newest first; `limit + 1` rows. */
