@@ -53,6 +53,7 @@ describe('CI gate on the background checker (GET /v1/health/mcp?fail_on_unhealth
       healthy: 2,
       unhealthy: 0,
       unknown: 0,
+      auth_failures: 0,
       unhealthy_servers: [],
     });
 
@@ -70,12 +71,14 @@ describe('CI gate on the background checker (GET /v1/health/mcp?fail_on_unhealth
         healthy: 1,
         unhealthy: 1,
         unknown: 0,
+        auth_failures: 0,
         unhealthy_servers: [
           {
             server_id: flaky.server_id,
             server_name: flaky.server_name,
             organization_id: organizationId,
             health_check_error: 'connection refused',
+            health_check_error_kind: 'unreachable',
             last_health_check: expect.stringMatching(/Z$/),
           },
         ],

@@ -67,6 +67,7 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
             status: 'healthy',
             last_health_check: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
             health_check_error: null,
+            health_check_error_kind: null,
             latency_ms: expect.any(Number),
             tool_count: 3,
             consecutive_failures: 0,
