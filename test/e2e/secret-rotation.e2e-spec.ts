@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SecretBox } from '@app/crypto';
 import { SecretRotationJob } from '@app/crypto/rotation';
-import { SEALED_COLUMNS } from '@app/dal';
+import { SEALED_COLUMNS, SealedValueRepository, UnitOfWork } from '@app/dal';
 import { rotateSecrets } from '../../apps/api/src/rotate-secrets';
 import { createKey, createOrg } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -161,11 +160,9 @@ describe('credential key rotation', () => {
     expect(await readAll(second, admin.key, ids)).toEqual(expected);
 
     // Idempotent: a second run (in-process against the app's own DataSource) changes nothing.
-    const again = await new SecretRotationJob(
-      second.app.get<DataSource>(getDataSourceToken()),
-      second.app.get(SecretBox),
-      { logger: quietLogger() },
-    ).run(SEALED_COLUMNS);
+    const again = await new SecretRotationJob(sealedValueStore(second), second.app.get(SecretBox), {
+      logger: quietLogger(),
+    }).run(SEALED_COLUMNS);
     expect(again.columns.find((c) => c.table === 'mcp_configurations')).toMatchObject({
       scanned: ROWS,
       rotated: 0,
@@ -208,7 +205,7 @@ describe('credential key rotation', () => {
       [sealed.get(ids[1]), ids[0]],
     );
     const logger = quietLogger();
-    const report = await new SecretRotationJob(app.dataSource, app.app.get(SecretBox), {
+    const report = await new SecretRotationJob(sealedValueStore(app), app.app.get(SecretBox), {
       logger,
     }).run(SEALED_COLUMNS);
     expect(report.failed).toBeGreaterThanOrEqual(1);
@@ -218,3 +215,8 @@ describe('credential key rotation', () => {
     await stop(app);
   });
 });
+
+/** The rotation job's store on a running app's own database. */
+function sealedValueStore(app: TestApp): SealedValueRepository {
+  return new SealedValueRepository(app.dataSource, app.app.get(UnitOfWork));
+}

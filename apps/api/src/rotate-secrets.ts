@@ -1,12 +1,10 @@
 import 'reflect-metadata';
 import { LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AppConfigModule, AppConfigOptions, ConfigValidationError } from '@app/core';
 import { SecretBox, SecretBoxModule } from '@app/crypto';
 import { RotationReport, SecretRotationJob, SecretRotationOptions } from '@app/crypto/rotation';
-import { DatabaseModule, SEALED_COLUMNS } from '@app/dal';
+import { DatabaseModule, SEALED_COLUMNS, SealedValueRepository } from '@app/dal';
 
 export interface RotateSecretsOptions extends AppConfigOptions {
   batchSize?: number;
@@ -33,7 +31,10 @@ function stderrLogger(): LoggerService {
 export async function rotateSecrets(options: RotateSecretsOptions = {}): Promise<RotationReport> {
   const { module: configModule } = await AppConfigModule.load(options);
 
-  @Module({ imports: [configModule, DatabaseModule, SecretBoxModule] })
+  @Module({
+    imports: [configModule, DatabaseModule, SecretBoxModule],
+    providers: [SealedValueRepository],
+  })
   class RotateSecretsModule {}
 
   const contextLogger = stderrLogger();
@@ -42,15 +43,11 @@ export async function rotateSecrets(options: RotateSecretsOptions = {}): Promise
     abortOnError: false,
   });
   try {
-    const job = new SecretRotationJob(
-      context.get<DataSource>(getDataSourceToken()),
-      context.get(SecretBox),
-      {
-        batchSize: options.batchSize,
-        logger: options.logger ?? contextLogger,
-        onBatch: options.onBatch,
-      },
-    );
+    const job = new SecretRotationJob(context.get(SealedValueRepository), context.get(SecretBox), {
+      batchSize: options.batchSize,
+      logger: options.logger ?? contextLogger,
+      onBatch: options.onBatch,
+    });
     return await job.run(SEALED_COLUMNS);
   } finally {
     await context.close();

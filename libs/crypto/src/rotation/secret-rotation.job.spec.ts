@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { SealedValueRepository, UnitOfWork } from '@app/dal';
 import { parseKeyring } from '../keyring.parser';
 import { SecretBox } from '../secret-box';
 import { SecretRotationJob } from './secret-rotation.job';
@@ -27,12 +28,14 @@ const quietLogger = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn() }
 
 describe('SecretRotationJob', () => {
   let dataSource: DataSource;
+  let store: SealedValueRepository;
 
   beforeEach(async () => {
     dataSource = await new DataSource({
       type: 'better-sqlite3',
       database: ':memory:',
     }).initialize();
+    store = new SealedValueRepository(dataSource, new UnitOfWork(dataSource));
     await dataSource.query(
       'CREATE TABLE things (id varchar(64) PRIMARY KEY, org_id varchar(64), secret_sealed text)',
     );
@@ -65,7 +68,7 @@ describe('SecretRotationJob', () => {
     await insert('thing_empty', null);
 
     const logger = quietLogger();
-    const job = new SecretRotationJob(dataSource, rotatingBox, { batchSize: 5, logger });
+    const job = new SecretRotationJob(store, rotatingBox, { batchSize: 5, logger });
     const first = await job.run([spec]);
     expect(first.activeKeyId).toBe('k2');
     expect(first.columns).toEqual([
@@ -92,7 +95,7 @@ describe('SecretRotationJob', () => {
     await insert('thing_d', oldBox.sealJson({ token: 'secret-d' }, aadOf('thing_d')), null);
 
     const logger = quietLogger();
-    const report = await new SecretRotationJob(dataSource, rotatingBox, { logger }).run([spec]);
+    const report = await new SecretRotationJob(store, rotatingBox, { logger }).run([spec]);
     expect(report.columns[0]).toMatchObject({ scanned: 4, rotated: 2, failed: 2 });
     expect(report.failed).toBe(2);
     const logged = JSON.stringify(logger.error.mock.calls);
@@ -104,7 +107,7 @@ describe('SecretRotationJob', () => {
 
   it('never overwrites a value written concurrently: it re-reads the row instead', async () => {
     await insert('thing_a', oldBox.sealJson({ token: 'old' }, aadOf('thing_a')));
-    const job = new SecretRotationJob(dataSource, rotatingBox, { logger: quietLogger() });
+    const job = new SecretRotationJob(store, rotatingBox, { logger: quietLogger() });
     const newer = rotatingBox.sealJson({ token: 'newer' }, aadOf('thing_a'));
     // The API's write lands between the job's read and its compare-and-set.
     const originalReseal = rotatingBox.reseal.bind(rotatingBox);
@@ -123,9 +126,9 @@ describe('SecretRotationJob', () => {
   });
 
   it('refuses identifiers that are not plain names', async () => {
-    const job = new SecretRotationJob(dataSource, rotatingBox, { logger: quietLogger() });
+    const job = new SecretRotationJob(store, rotatingBox, { logger: quietLogger() });
     await expect(job.run([{ ...spec, table: 'things; DROP TABLE things' }])).rejects.toThrow(
-      /invalid identifier/,
+      /invalid SQL identifier/,
     );
   });
 });

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { setImmediate as nextTick } from 'node:timers/promises';
-import type { DataSource } from 'typeorm';
 import { SecretBox } from '../secret-box';
 import { SecretDecryptionError } from '../secret-decryption.error';
 import type { ColumnRotationReport, RotationReport } from './rotation-report.interface';
 import type { SealedColumnSpec } from './sealed-column-spec.interface';
+import type { SealedRow, SealedValueStore } from './sealed-value-store.interface';
 
 export interface SecretRotationOptions {
   /** Rows read per query; each row is still written on its own. */
@@ -17,13 +17,6 @@ export interface SecretRotationOptions {
 const DEFAULT_BATCH_SIZE = 200;
 /** A row rewritten this often while we try to rotate it is left to the next run. */
 const MAX_ATTEMPTS_PER_ROW = 5;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-
-interface SealedRow {
-  id: string;
-  organizationId: string | null;
-  sealed: string;
-}
 
 type RowOutcome = 'rotated' | 'skipped' | 'failed';
 
@@ -40,7 +33,7 @@ export class SecretRotationJob {
   private readonly onBatch: (progress: ColumnRotationReport) => void;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: SealedValueStore,
     private readonly box: SecretBox,
     options: SecretRotationOptions = {},
   ) {
@@ -66,10 +59,6 @@ export class SecretRotationJob {
   }
 
   async rotateColumn(spec: SealedColumnSpec): Promise<ColumnRotationReport> {
-    for (const name of [spec.table, spec.idColumn, spec.organizationColumn, spec.column]) {
-      // Identifiers are interpolated into SQL; they come from code, but a typo must not run.
-      if (!IDENTIFIER.test(name)) throw new Error(`invalid identifier in sealed column spec`);
-    }
     const report: ColumnRotationReport = {
       table: spec.table,
       column: spec.column,
@@ -80,7 +69,7 @@ export class SecretRotationJob {
     };
     let after: SealedRow | undefined;
     for (;;) {
-      const rows = await this.readBatch(spec, after);
+      const rows = await this.store.readBatch(spec, after, this.batchSize);
       if (rows.length === 0) break;
       for (const row of rows) {
         report.scanned += 1;
@@ -121,89 +110,12 @@ export class SecretRotationJob {
         return 'failed';
       }
       if (resealed === row.sealed) return 'skipped';
-      if (await this.compareAndSet(spec, row, resealed)) return 'rotated';
-      row = await this.readRow(spec, row.id, organizationId);
+      if (await this.store.replaceIfUnchanged(spec, row, resealed)) return 'rotated';
+      row = await this.store.readRow(spec, row.id, organizationId);
     }
     if (row === null) return 'skipped';
     if (this.box.isSealedWithActiveKey(row.sealed)) return 'skipped';
     this.logger.warn(`Row ${row.id} of ${spec.table} kept changing during rotation; run again`);
     return 'failed';
   }
-
-  private quote(name: string): string {
-    return this.dataSource.driver.escape(name);
-  }
-
-  private selectRows(spec: SealedColumnSpec) {
-    const q = (name: string) => `t.${this.quote(name)}`;
-    return this.dataSource
-      .createQueryBuilder()
-      .select(q(spec.idColumn), 'id')
-      .addSelect(q(spec.organizationColumn), 'organization_id')
-      .addSelect(q(spec.column), 'sealed')
-      .from(spec.table, 't')
-      .where(`${q(spec.column)} IS NOT NULL`);
-  }
-
-  private async readBatch(
-    spec: SealedColumnSpec,
-    after: SealedRow | undefined,
-  ): Promise<SealedRow[]> {
-    const query = this.selectRows(spec);
-    const id = `t.${this.quote(spec.idColumn)}`;
-    // A row without an organization sorts first and is reported as failed; '' stands for it.
-    const organization = `COALESCE(t.${this.quote(spec.organizationColumn)}, '')`;
-    if (after !== undefined) {
-      query.andWhere(
-        `(${id} > :afterId OR (${id} = :afterId AND ${organization} > :afterOrganization))`,
-        { afterId: after.id, afterOrganization: after.organizationId ?? '' },
-      );
-    }
-    const raw = await query
-      .orderBy(id, 'ASC')
-      .addOrderBy(organization, 'ASC')
-      .limit(this.batchSize)
-      .getRawMany<{ id: string; organization_id: string | null; sealed: string }>();
-    return raw.map(toSealedRow);
-  }
-
-  private async readRow(
-    spec: SealedColumnSpec,
-    id: string,
-    organizationId: string,
-  ): Promise<SealedRow | null> {
-    const raw = await this.selectRows(spec)
-      .andWhere(`t.${this.quote(spec.idColumn)} = :id`, { id })
-      .andWhere(`t.${this.quote(spec.organizationColumn)} = :organizationId`, { organizationId })
-      .getRawOne<{ id: string; organization_id: string | null; sealed: string }>();
-    return raw ? toSealedRow(raw) : null;
-  }
-
-  private async compareAndSet(
-    spec: SealedColumnSpec,
-    row: SealedRow,
-    resealed: string,
-  ): Promise<boolean> {
-    // Raw SQL: the table may or may not have an entity, and only its column names are known.
-    const sql =
-      `UPDATE ${this.quote(spec.table)} SET ${this.quote(spec.column)} = ? ` +
-      `WHERE ${this.quote(spec.idColumn)} = ? AND ${this.quote(spec.organizationColumn)} = ?` +
-      ` AND ${this.quote(spec.column)} = ?`;
-    const runner = this.dataSource.createQueryRunner();
-    let result: { affected?: number };
-    try {
-      result = await runner.query(sql, [resealed, row.id, row.organizationId, row.sealed], true);
-    } finally {
-      await runner.release();
-    }
-    return result.affected === 1;
-  }
-}
-
-function toSealedRow(raw: {
-  id: string;
-  organization_id: string | null;
-  sealed: string;
-}): SealedRow {
-  return { id: String(raw.id), organizationId: raw.organization_id, sealed: String(raw.sealed) };
 }

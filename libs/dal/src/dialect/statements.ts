@@ -3,8 +3,11 @@ import { Dialect, dialectOfConnection } from './dialect';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
-function identifiers(...names: string[]): void {
-  // Names are interpolated into SQL; they come from code, but a typo must not run.
+/**
+ * Refuses a name that is not a plain SQL identifier. Names interpolated into SQL come from
+ * code, but a typo (or a spec that names `t; DROP TABLE t`) must not run.
+ */
+export function assertIdentifiers(...names: string[]): void {
   for (const name of names) {
     if (!IDENTIFIER.test(name)) throw new Error(`invalid SQL identifier: ${name}`);
   }
@@ -30,7 +33,7 @@ export function insertOrIncrementSql(
   key: readonly string[],
   counter: string,
 ): string {
-  identifiers(table, counter, ...key);
+  assertIdentifiers(table, counter, ...key);
   const insert =
     `INSERT INTO ${table} (${[...key, counter].join(', ')})` +
     ` VALUES (${key.map(() => '?').join(', ')}, 1)`;
@@ -73,7 +76,7 @@ export async function lockRowForWrite(
   params: readonly unknown[],
   noopColumn: string,
 ): Promise<void> {
-  identifiers(table, noopColumn);
+  assertIdentifiers(table, noopColumn);
   if (dialectOfConnection(manager.connection) === 'mysql') {
     await manager.query(`SELECT 1 FROM ${table} WHERE ${where} FOR UPDATE`, [...params]);
     return;
