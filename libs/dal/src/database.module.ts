@@ -8,6 +8,7 @@ import { ENTITIES } from './entities';
 import { withDatabaseDeadline } from './limits/database-deadline';
 import { runMigrations } from './migrate';
 import { UnitOfWork } from './unit-of-work/unit-of-work';
+import { DatabasePing } from './database-ping';
 
 /** The factory's options carry the limits through to the DataSource it builds. */
 type OptionsWithLimits = DataSourceOptions & { databaseLimits: DatabaseLimits };
@@ -51,7 +52,7 @@ type OptionsWithLimits = DataSourceOptions & { databaseLimits: DatabaseLimits };
       },
     }),
   ],
-  providers: [UnitOfWork],
-  exports: [UnitOfWork],
+  providers: [UnitOfWork, DatabasePing],
+  exports: [UnitOfWork, DatabasePing],
 })
 export class DatabaseModule {}

@@ -32,5 +32,6 @@ export * from './repositories/health-claim.repository';
 export * from './repositories/health-check-configuration.repository';
 export * from './repositories/credentials-refresh.repository';
 export * from './app-data-source';
+export * from './database-ping';
 export * from './limits/database-deadline';
 export * from './limits/guarded-query-runner';
