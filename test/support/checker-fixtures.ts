@@ -130,6 +130,10 @@ export async function insertBulkServers(
       discoveredTools: null,
       nextCheckAt: null,
       claimOwner: null,
+      protocolVersion: null,
+      protocolEra: null,
+      transportDeprecated: false,
+      toolsFreshUntil: null,
       claimExpiresAt: null,
     };
   });

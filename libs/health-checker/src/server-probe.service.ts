@@ -4,7 +4,7 @@ import type { SecretAad } from '@app/crypto';
 import { McpServerProbeTarget, SEALED_RESOURCE_TYPES } from '@app/dal';
 import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
 import { ProbeSource } from './health-metrics';
-import { notProbed } from './probe-outcome';
+import { notProbed, toolsStillFresh } from './probe-outcome';
 import { ProbeRunner } from './probe-runner';
 
 const ENV_RESOURCE = SEALED_RESOURCE_TYPES.serverEnv;
@@ -28,6 +28,10 @@ export class ServerProbeService {
     let target: ProbeTarget;
     try {
       target = this.targetOf(server);
+      // Caching hints only ever spare the background: a probe someone asked for lists anew.
+      if (source === 'checker' && toolsStillFresh(server, new Date())) {
+        target.toolsStillFresh = true;
+      }
     } catch (error) {
       // An unknown key is a rollout in progress, not a broken value: the caller gets a 503 and
       // the checker leaves the server to a replica that has the key (nothing is recorded).

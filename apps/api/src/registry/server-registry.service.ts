@@ -113,6 +113,11 @@ export class ServerRegistryService {
         latencyMs: null,
         consecutiveFailures: 0,
         discoveredTools: null,
+        protocolVersion: null,
+        protocolEra: null,
+        // Probes of an sse server speak the deprecated HTTP+SSE transport: known before the first.
+        transportDeprecated: input.transport === 'sse',
+        toolsFreshUntil: null,
         claimOwner: null,
         claimExpiresAt: null,
       };

@@ -20,6 +20,10 @@ export type McpServerAuthType = (typeof MCP_SERVER_AUTH_TYPES)[number];
 export const MCP_SERVER_STATUSES = ['healthy', 'unhealthy', 'unknown'] as const;
 export type McpServerStatus = (typeof MCP_SERVER_STATUSES)[number];
 
+/** `modern`: 2026-07-28+ (`server/discover`); `legacy`: the 2025 `initialize` handshake. */
+export const MCP_PROTOCOL_ERAS = ['modern', 'legacy'] as const;
+export type McpProtocolEra = (typeof MCP_PROTOCOL_ERAS)[number];
+
 export interface McpServerCostInfo {
   default_cost_per_query: number;
   tool_name_to_cost_per_query: Record<string, number>;
@@ -162,6 +166,27 @@ export class McpServerEntity {
 
   @Column({ name: 'discovered_tools', type: 'text', nullable: true, transformer: mcpServerJson })
   discoveredTools!: DiscoveredTool[] | null;
+
+  /** The protocol version the last probe that got that far agreed on. */
+  @Column({ name: 'protocol_version', type: 'varchar', length: 32, nullable: true })
+  protocolVersion!: string | null;
+
+  @Column({ name: 'protocol_era', type: 'varchar', length: 16, nullable: true })
+  protocolEra!: McpProtocolEra | null;
+
+  /** The last probe spoke the deprecated HTTP+SSE transport. */
+  @Column({ name: 'transport_deprecated', type: 'boolean', default: false })
+  transportDeprecated!: boolean;
+
+  /** A modern server's caching hint for the discovered tools (one background round may skip). */
+  @Column({
+    name: 'tools_fresh_until',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  toolsFreshUntil!: Date | null;
 
   @Column({
     name: 'next_check_at',

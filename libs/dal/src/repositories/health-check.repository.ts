@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsSelect, QueryDeepPartialEntity } from 'typeorm';
-import { DiscoveredTool, McpServerEntity, McpServerStatus } from '../entities/mcp-server.entity';
+import {
+  DiscoveredTool,
+  McpProtocolEra,
+  McpServerEntity,
+  McpServerStatus,
+} from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import type { OneOrganization, OrganizationScope } from '@app/core';
 import { scopeCondition, updateInScope } from './organization-scope';
@@ -22,6 +27,9 @@ export type McpServerProbeTarget = Pick<
   | 'credentialsSealed'
   | 'version'
   | 'nextCheckAt'
+  | 'updatedAt'
+  | 'lastHealthCheck'
+  | 'toolsFreshUntil'
 >;
 
 /** What one probe found, as the health columns store it. */
@@ -32,6 +40,12 @@ export interface McpServerProbeOutcome {
   /** The tools listed; null keeps the last discovered list (the probe listed nothing). */
   tools: DiscoveredTool[] | null;
   checkedAt: Date;
+  /** What the probe agreed on with the server; null keeps the last known (it agreed on nothing). */
+  protocol: { version: string; era: McpProtocolEra } | null;
+  /** Whether the probe spoke HTTP+SSE; null keeps the stored value (the server was not probed). */
+  transportDeprecated: boolean | null;
+  /** Until when the listed tools are fresh by a modern server's hint; null when not reusable. */
+  toolsFreshUntil: Date | null;
 }
 
 export interface McpServerHealthState {
@@ -88,6 +102,9 @@ const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   credentialsSealed: true,
   version: true,
   nextCheckAt: true,
+  updatedAt: true,
+  lastHealthCheck: true,
+  toolsFreshUntil: true,
 };
 
 const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
@@ -378,10 +395,18 @@ function healthColumns(outcome: McpServerProbeOutcome): QueryDeepPartialEntity<M
     healthCheckError: outcome.error,
     latencyMs: outcome.latencyMs,
     lastHealthCheck: outcome.checkedAt,
+    toolsFreshUntil: outcome.toolsFreshUntil,
   };
   if (outcome.tools !== null) {
     columns.discoveredTools = outcome.tools;
     columns.toolCount = outcome.tools.length;
+  }
+  if (outcome.protocol !== null) {
+    columns.protocolVersion = outcome.protocol.version;
+    columns.protocolEra = outcome.protocol.era;
+  }
+  if (outcome.transportDeprecated !== null) {
+    columns.transportDeprecated = outcome.transportDeprecated;
   }
   if (outcome.status === 'healthy') columns.consecutiveFailures = 0;
   else if (outcome.status === 'unhealthy') {

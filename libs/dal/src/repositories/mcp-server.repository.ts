@@ -6,6 +6,7 @@ import { AllOrganizations, ConflictError, OneOrganization, OrganizationScope } f
 import { lockRowForWrite } from '../dialect';
 import {
   DiscoveredTool,
+  McpProtocolEra,
   McpServerEntity,
   McpServerStatus,
   McpServerInfo,
@@ -30,6 +31,7 @@ export type McpServerView = Omit<
   | 'envSealed'
   | 'credentialsSealed'
   | 'discoveredTools'
+  | 'toolsFreshUntil'
   | 'nextCheckAt'
   | 'claimOwner'
   | 'claimExpiresAt'
@@ -92,6 +94,10 @@ export type McpServerChanges = Omit<
   | 'latencyMs'
   | 'consecutiveFailures'
   | 'discoveredTools'
+  | 'protocolVersion'
+  | 'protocolEra'
+  | 'transportDeprecated'
+  | 'toolsFreshUntil'
   | 'claimOwner'
   | 'claimExpiresAt'
 >;
@@ -144,6 +150,9 @@ const VIEW_COLUMNS = [
   'tool_count',
   'latency_ms',
   'consecutive_failures',
+  'protocol_version',
+  'protocol_era',
+  'transport_deprecated',
 ]
   .map((column) => `s.${column}`)
   .join(', ');
@@ -197,6 +206,9 @@ function toView(row: RawRow): McpServerView {
     toolCount: toIntOrNull(row.tool_count),
     latencyMs: toIntOrNull(row.latency_ms),
     consecutiveFailures: Number(row.consecutive_failures ?? 0),
+    protocolVersion: (row.protocol_version as string | null) ?? null,
+    protocolEra: (row.protocol_era as McpProtocolEra | null) ?? null,
+    transportDeprecated: Number(row.transport_deprecated) === 1,
   };
 }
 
@@ -231,6 +243,9 @@ export function viewOfEntity(server: McpServerEntity): McpServerView {
     toolCount: server.toolCount,
     latencyMs: server.latencyMs,
     consecutiveFailures: server.consecutiveFailures,
+    protocolVersion: server.protocolVersion,
+    protocolEra: server.protocolEra,
+    transportDeprecated: server.transportDeprecated,
   };
 }
 
