@@ -16,6 +16,7 @@ import {
 import { ApiKeyAuthenticator } from './api-keys/api-key.authenticator';
 import { ApiKeyCache } from './api-keys/api-key.cache';
 import { ApiKeyHasher } from './api-keys/api-key-hasher';
+import { ApiKeyStrategy, createApiKeyStrategy } from './api-keys/api-key.strategy';
 import { resolveApiKeyPepper } from './api-keys/api-key-pepper.loader';
 import { BootstrapAdminKeyService } from './bootstrap/bootstrap-admin-key.service';
 import { ApiKeyAuthGuard } from './guards/api-key-auth.guard';
@@ -24,8 +25,9 @@ import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler
 import { OrganizationScopeResolver } from './scope/organization-scope.resolver';
 
 /**
- * Authentication, roles and rate limiting for every route (a global guard), the API key cache,
- * the organization scope resolver, and the BOOTSTRAP_ADMIN_KEY handling at start.
+ * Authentication (Passport: this app's API key strategy and its `AuthGuard`, the global guard),
+ * roles and rate limiting for every route, the API key cache, the organization scope resolver,
+ * and the BOOTSTRAP_ADMIN_KEY handling at start.
  */
 @Global()
 @Module({
@@ -62,6 +64,7 @@ import { OrganizationScopeResolver } from './scope/organization-scope.resolver';
     },
     ApiKeyCache,
     ApiKeyAuthenticator,
+    { provide: ApiKeyStrategy, inject: [ApiKeyAuthenticator], useFactory: createApiKeyStrategy },
     ApiKeyThrottlerGuard,
     BootstrapAdminKeyService,
     { provide: APP_GUARD, useClass: ApiKeyAuthGuard },

@@ -22,7 +22,7 @@ export * from './repositories/team.repository';
 export * from './repositories/audit-event.repository';
 export * from './entities/mcp-server.entity';
 export * from './entities/mcp-server-access-group.entity';
-export * from './repositories/mcp-server.repository';
+export * from './repositories/mcp-server';
 export * from './repositories/registry-revision.repository';
 export * from './repositories/health-check.repository';
 export * from './repositories/health-check-configuration.repository';

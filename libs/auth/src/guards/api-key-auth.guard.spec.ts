@@ -2,6 +2,7 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig, AuthenticationError, ForbiddenError } from '@app/core';
 import { ApiKeyAuthenticator } from '../api-keys/api-key.authenticator';
+import { createApiKeyStrategy } from '../api-keys/api-key.strategy';
 import { Public, Roles } from '../decorators/auth.decorators';
 import type { Principal, Role } from '../principal';
 import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
@@ -44,14 +45,23 @@ describe('ApiKeyAuthGuard', () => {
     }),
   };
   const throttler = { canActivate: jest.fn(async () => true) };
-  const guard = new ApiKeyAuthGuard(
-    new Reflector(),
-    throttler as unknown as ApiKeyThrottlerGuard,
-    authenticator as unknown as ApiKeyAuthenticator,
-    { auth: { rateLimitPerMinute: 60 } } as AppConfig,
+  // The real Passport path: the strategy is registered with Passport and the guard authenticates
+  // through it; only the key store behind the authenticator is a table.
+  const strategy = createApiKeyStrategy(authenticator as unknown as ApiKeyAuthenticator);
+  const guardFor = (own = strategy) =>
+    new ApiKeyAuthGuard(
+      own,
+      new Reflector(),
+      throttler as unknown as ApiKeyThrottlerGuard,
+      { auth: { rateLimitPerMinute: 60 } } as AppConfig,
+    );
+  const guard = guardFor();
+
+  afterAll(() =>
+    (strategy as unknown as { onApplicationShutdown(): void }).onApplicationShutdown(),
   );
 
-  function call(handler: keyof Routes, key?: string) {
+  function call(handler: keyof Routes, key?: string, by = guard) {
     const request: Record<string, unknown> = {
       id: 'req_1',
       headers: key ? { 'x-api-key': key } : {},
@@ -62,7 +72,7 @@ describe('ApiKeyAuthGuard', () => {
       getHandler: () => Routes.prototype[handler],
       switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({}) }),
     } as unknown as ExecutionContext;
-    return { request, result: guard.canActivate(context) };
+    return { request, result: by.canActivate(context) };
   }
 
   beforeEach(() => {
@@ -102,5 +112,24 @@ describe('ApiKeyAuthGuard', () => {
       code: 'INVALID_API_KEY',
     });
     expect(throttler.canActivate).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives each app its own Passport strategy: a key is checked by its own app only', async () => {
+    const other = createApiKeyStrategy({
+      authenticate: async () => principalFor('viewer'),
+    } as unknown as ApiKeyAuthenticator);
+    try {
+      expect(other.strategyName).not.toBe(strategy.strategyName);
+      const { request, result } = call('forMembers', 'ak_member', guardFor(other));
+      await expect(result).rejects.toBeInstanceOf(ForbiddenError);
+      expect((request.principal as Principal).role).toBe('viewer');
+      await expect(call('forMembers', 'ak_member').result).resolves.toBe(true);
+    } finally {
+      (other as unknown as { onApplicationShutdown(): void }).onApplicationShutdown();
+    }
+    // Released on shutdown: Passport no longer knows the closed app's strategy.
+    await expect(call('forMembers', 'ak_member', guardFor(other)).result).rejects.toThrow(
+      /Unknown authentication strategy/,
+    );
   });
 });

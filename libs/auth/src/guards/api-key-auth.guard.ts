@@ -1,37 +1,42 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, AppConfig, ForbiddenError } from '@app/core';
-import { ApiKeyAuthenticator, extractApiKeySecret } from '../api-keys/api-key.authenticator';
+import { APP_CONFIG, AppConfig, AuthenticationError, ForbiddenError } from '@app/core';
+import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
 import { IS_PUBLIC, NOT_RATE_LIMITED, ROLES_KEY } from '../decorators/auth.decorators';
 import type { Principal, Role } from '../principal';
 import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
 
-type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+type AuthenticatedRequest = FastifyRequest & { principal: Principal };
 
 /**
- * The one global guard. Routes are closed unless `@Public()`: the API key (X-API-Key or Bearer)
- * becomes the request's Principal, the key's rate limit is applied, then `@Roles(...)` decides.
- * Public routes count against the caller's IP, like failed logins, except those declared
- * `@Public({ rateLimit: false })` (the service's own health).
+ * The one global guard, Nest's Passport `AuthGuard` for this app's API key strategy. Routes are
+ * closed unless `@Public()`: Passport turns the API key into `request.principal`, the key's rate
+ * limit is applied, then `@Roles(...)` decides. Public routes count against the caller's IP, like
+ * failed logins, except those declared `@Public({ rateLimit: false })` (the service's own health).
  * A route that declares neither is refused to everyone, so a forgotten decorator fails closed.
+ *
+ * `AuthGuard()` is taken without a fixed strategy name: the name is this app's own (see
+ * `createApiKeyStrategy`) and is passed as the guard's options, which no PassportModule overrides.
  */
 @Injectable()
-export class ApiKeyAuthGuard implements CanActivate {
+export class ApiKeyAuthGuard extends AuthGuard() {
   private readonly logger = new Logger('AuthGuard');
   private readonly undeclaredReported = new Set<unknown>();
   private readonly rateLimited: boolean;
 
   constructor(
+    strategy: ApiKeyStrategy,
     private readonly reflector: Reflector,
     private readonly throttler: ApiKeyThrottlerGuard,
-    private readonly authenticator: ApiKeyAuthenticator,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    super({ defaultStrategy: strategy.strategyName, property: 'principal', session: false });
     this.rateLimited = config.auth.rateLimitPerMinute > 0;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) {
       if (!this.reflector.getAllAndOverride<boolean | undefined>(NOT_RATE_LIMITED, targets)) {
@@ -39,12 +44,8 @@ export class ApiKeyAuthGuard implements CanActivate {
       }
       return true;
     }
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     try {
-      request.principal = await this.authenticator.authenticate(
-        extractApiKeySecret(request.headers),
-        String(request.id),
-      );
+      await super.canActivate(context);
     } catch (error) {
       // Failed attempts count against the caller's IP, which bounds key guessing.
       await this.rateLimit(context);
@@ -57,9 +58,16 @@ export class ApiKeyAuthGuard implements CanActivate {
       this.reportUndeclared(context);
       throw new ForbiddenError('This route declares no roles and is closed');
     }
-    const { role } = request.principal;
+    const { role } = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
     if (role === 'platform_admin' || roles.includes(role)) return true;
     throw new ForbiddenError();
+  }
+
+  /** Passport's verdict: the authenticator's own 401 (which says why), else an unknown key. */
+  override handleRequest<TUser = Principal>(error: unknown, principal: TUser | false): TUser {
+    if (error) throw error;
+    if (!principal) throw new AuthenticationError('INVALID_API_KEY');
+    return principal;
   }
 
   private async rateLimit(context: ExecutionContext): Promise<void> {

@@ -7,6 +7,7 @@ import {
   McpServerEntity,
   McpServerStatus,
 } from '../entities/mcp-server.entity';
+import { sqlInstant } from '../dialect';
 import { utcDate } from '../entities/timestamp.transformer';
 import type { OneOrganization, OrganizationScope } from '@app/core';
 import { scopeCondition, updateInScope } from './organization-scope';
@@ -122,11 +123,6 @@ const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
 const CANDIDATE_SPREAD = 4;
 
 type RawRow = Record<string, unknown>;
-
-/** The instant format TypeORM writes datetime columns in; MySQL parses it, SQLite compares it. */
-function sqlInstant(value: Date): string {
-  return value.toISOString().replace('T', ' ').replace('Z', '');
-}
 
 function toDate(value: unknown): Date | null {
   return utcDate.from(value as string | Date | null) as Date | null;

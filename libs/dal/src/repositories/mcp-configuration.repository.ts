@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { ConflictError, OneOrganization, OrganizationScope } from '@app/core';
-import { lockRowForWrite } from '../dialect';
+import { isUniqueViolation, lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
 import { applyKeyset, KeysetPage } from './keyset';
 import { scopeCondition, whereInScope } from './organization-scope';
@@ -28,12 +28,6 @@ const NAME_CONFLICT = 'An MCP configuration with this name already exists in the
 /** Names compare case-insensitively; the key is a fixed-width fingerprint of the folded name. */
 export function activeNameKeyOf(name: string): string {
   return createHash('sha256').update(name.normalize('NFC').toLowerCase(), 'utf8').digest('hex');
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = candidate?.driverError?.code ?? candidate?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** The only place queries on `mcp_configurations` live; every method is organization-scoped. */
