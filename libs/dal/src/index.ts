@@ -25,6 +25,7 @@ export * from './entities/mcp-server-access-group.entity';
 export * from './repositories/mcp-server';
 export * from './repositories/registry-revision.repository';
 export * from './repositories/health-check.repository';
+export * from './repositories/health-claim.repository';
 export * from './repositories/health-check-configuration.repository';
 export * from './app-data-source';
 export * from './limits/database-deadline';
