@@ -124,6 +124,7 @@ export async function insertBulkServers(
       status: 'unknown',
       lastHealthCheck: null,
       healthCheckError: null,
+      healthCheckErrorKind: null,
       toolCount: null,
       latencyMs: null,
       consecutiveFailures: 0,
@@ -135,6 +136,8 @@ export async function insertBulkServers(
       transportDeprecated: false,
       toolsFreshUntil: null,
       claimExpiresAt: null,
+      credentialsRefreshOwner: null,
+      credentialsRefreshUntil: null,
     };
   });
   // Taken before inserting: TypeORM may write values back into the entities it inserts.
@@ -144,16 +147,4 @@ export async function insertBulkServers(
     await repository.insert(rows.slice(start, start + 50));
   }
   return ids;
-}
-
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  ms: number,
-  pollMs = 25,
-): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
 }

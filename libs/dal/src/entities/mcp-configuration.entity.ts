@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { utcDate } from './timestamp.transformer';
 
 export const MCP_TRANSPORT_TYPES = ['sse', 'streamable_http'] as const;
@@ -14,6 +14,10 @@ export const MCP_CONNECTION_STATUSES = ['connected', 'disconnected', 'error'] as
 export type McpConnectionStatus = (typeof MCP_CONNECTION_STATUSES)[number];
 
 /** A custom MCP server configuration owned by an organization (API.md §3). */
+@Index('uq_mcp_configurations_org_active_name', ['organizationId', 'activeNameKey'], {
+  unique: true,
+})
+@Index('ix_mcp_configurations_org_created', ['organizationId', 'createdAt', 'id'])
 @Entity('mcp_configurations')
 export class McpConfigurationEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
@@ -53,11 +57,24 @@ export class McpConfigurationEntity {
   @Column({ name: 'credentials_sealed', type: 'text', nullable: true })
   credentialsSealed!: string | null;
 
+  /** Who is refreshing the OAuth token (a lease until `credentialsRefreshUntil`), else null. */
+  @Column({ name: 'credentials_refresh_owner', type: 'varchar', length: 128, nullable: true })
+  credentialsRefreshOwner!: string | null;
+
+  @Column({
+    name: 'credentials_refresh_until',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  credentialsRefreshUntil!: Date | null;
+
   /** JSON `{enabled, allowed_tools}`. */
   @Column({ name: 'tool_configuration', type: 'text' })
   toolConfiguration!: string;
 
-  @Column({ name: 'is_active', type: 'boolean' })
+  @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive!: boolean;
 
   @Column({ name: 'connection_status', type: 'varchar', length: 16 })

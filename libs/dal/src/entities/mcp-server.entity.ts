@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn, ValueTransformer } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, ValueTransformer } from 'typeorm';
 import { utcDate } from './timestamp.transformer';
 
 export const MCP_SERVER_TRANSPORTS = ['sse', 'http', 'streamable_http', 'stdio'] as const;
@@ -55,6 +55,16 @@ export const mcpServerJson: ValueTransformer = {
  * belong to the health checker. The key is (server_id, organization_id): a server_id is unique
  * inside its organization only.
  */
+@Index('uq_mcp_servers_org_server_name_key', ['organizationId', 'serverNameKey'], { unique: true })
+@Index('uq_mcp_servers_org_alias_key', ['organizationId', 'aliasKey'], { unique: true })
+@Index('ix_mcp_servers_org_created', ['organizationId', 'createdAt', 'serverId'])
+@Index('ix_mcp_servers_health_due', ['healthCheckEnabled', 'nextCheckAt'])
+@Index('IDX_mcp_servers_ungrouped_order', [
+  'organizationId',
+  'hasAccessGroups',
+  'createdAt',
+  'serverId',
+])
 @Entity('mcp_servers')
 export class McpServerEntity {
   @PrimaryColumn({ name: 'server_id', type: 'varchar', length: 64 })
@@ -67,7 +77,7 @@ export class McpServerEntity {
   serverName!: string;
 
   /** Folded name backing the per-organization case-insensitive unique index. */
-  @Column({ name: 'server_name_key', type: 'varchar', length: 128 })
+  @Column({ name: 'server_name_key', type: 'varchar', length: 64 })
   serverNameKey!: string;
 
   @Column({ type: 'varchar', length: 64 })
@@ -114,11 +124,24 @@ export class McpServerEntity {
   @Column({ name: 'credentials_sealed', type: 'text', nullable: true })
   credentialsSealed!: string | null;
 
+  /** Who is refreshing the OAuth token (a lease until `credentialsRefreshUntil`), else null. */
+  @Column({ name: 'credentials_refresh_owner', type: 'varchar', length: 128, nullable: true })
+  credentialsRefreshOwner!: string | null;
+
+  @Column({
+    name: 'credentials_refresh_until',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  credentialsRefreshUntil!: Date | null;
+
   @Column({ name: 'allowed_tools', type: 'text', transformer: mcpServerJson })
   allowedTools!: string[];
 
   /** Denormalised "has any row in mcp_server_access_groups", for the visibility query. */
-  @Column({ name: 'has_access_groups', type: 'boolean' })
+  @Column({ name: 'has_access_groups', type: 'boolean', default: false })
   hasAccessGroups!: boolean;
 
   @Column({ name: 'health_check_enabled', type: 'boolean', default: true })
@@ -154,6 +177,10 @@ export class McpServerEntity {
 
   @Column({ name: 'health_check_error', type: 'text', nullable: true })
   healthCheckError!: string | null;
+
+  /** The failure kind of the last probe (README failure kinds), null after a healthy one. */
+  @Column({ name: 'health_check_error_kind', type: 'varchar', length: 32, nullable: true })
+  healthCheckErrorKind!: string | null;
 
   @Column({ name: 'tool_count', type: 'int', nullable: true })
   toolCount!: number | null;

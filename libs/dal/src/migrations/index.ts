@@ -7,7 +7,8 @@ import { AccessGroupOrder1763900500000 } from './1763900500000-access-group-orde
 import { RegistryRevisions1763900600000 } from './1763900600000-registry-revisions';
 import { ServerIdPerOrganization1763900700000 } from './1763900700000-server-id-per-organization';
 import { ConfigurationVersions1763900800000 } from './1763900800000-configuration-versions';
-import { ProbeProtocolEra1763900900000 } from './1763900900000-probe-protocol-era';
+import { OAuthRefresh1763901420000 } from './1763901420000-oauth-refresh';
+import { ProbeProtocolEra1763901500000 } from './1763901500000-probe-protocol-era';
 
 /** Every migration, in order. Both databases run this one list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -19,5 +20,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RegistryRevisions1763900600000,
   ServerIdPerOrganization1763900700000,
   ConfigurationVersions1763900800000,
-  ProbeProtocolEra1763900900000,
+  OAuthRefresh1763901420000,
+  ProbeProtocolEra1763901500000,
 ];

@@ -104,6 +104,7 @@ export class McpServerWriteRepository {
       status: 'unknown',
       lastHealthCheck: null,
       healthCheckError: null,
+      healthCheckErrorKind: null,
       toolCount: null,
       latencyMs: null,
       consecutiveFailures: 0,
@@ -115,6 +116,8 @@ export class McpServerWriteRepository {
       toolsFreshUntil: null,
       claimOwner: null,
       claimExpiresAt: null,
+      credentialsRefreshOwner: null,
+      credentialsRefreshUntil: null,
     };
     // Every column is given, so TypeORM's read-back of defaulted columns is skipped.
     await uniquely(() =>

@@ -7,8 +7,8 @@ import { columnTypes, dialectOf } from '../dialect';
  * deprecated HTTP+SSE transport, and until when a modern server's tool list is fresh by its own
  * caching hint (the next background round may skip listing it once). Existing rows start unknown.
  */
-export class ProbeProtocolEra1763900900000 implements MigrationInterface {
-  name = 'ProbeProtocolEra1763900900000';
+export class ProbeProtocolEra1763901500000 implements MigrationInterface {
+  name = 'ProbeProtocolEra1763901500000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = columnTypes(dialectOf(queryRunner.connection.options.type));
