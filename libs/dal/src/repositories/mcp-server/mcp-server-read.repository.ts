@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AllOrganizations, OneOrganization, OrganizationScope } from '@app/core';
 import type { DiscoveredTool, McpServerStatus } from '../../entities/mcp-server.entity';
 import { utcDate } from '../../entities/timestamp.transformer';
@@ -25,6 +25,7 @@ import {
   ServerReach,
   ServerVisibility,
 } from './mcp-server.types';
+import { managerOf, Transaction } from '../../unit-of-work/transaction';
 
 type RawRow = Record<string, unknown>;
 
@@ -44,13 +45,14 @@ function parseJson<T>(value: unknown, fallback: T): T {
 export class McpServerReadRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The server if the reader may see it (`manager`: read inside a write's transaction). */
+  /** The server if the reader may see it (`tx`: read inside a write's unit of work). */
   async findVisible(
     scope: OneOrganization,
     visibility: ServerVisibility,
     serverId: string,
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<McpServerView | null> {
+    const manager = managerOf(tx, this.dataSource);
     const readable = readableCondition(scope, visibility);
     const rows: RawRow[] = await manager.query(
       `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
@@ -129,8 +131,9 @@ export class McpServerReadRepository {
   async reachOf(
     scope: OrganizationScope,
     serverIds: readonly string[],
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<Map<string, ServerReach>> {
+    const manager = managerOf(tx, this.dataSource);
     const reach = new Map<string, ServerReach>();
     if (serverIds.length === 0) return reach;
     const inScope = scopeCondition(scope, 'g.organization_id');
