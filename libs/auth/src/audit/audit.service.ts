@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { newId } from '@app/core';
 import { AuditEventEntity } from '@app/dal';
 import type { Principal } from '../principal';
@@ -24,23 +25,25 @@ export class AuditService {
     entry: AuditEntry,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
+    const event: AuditEventEntity = {
+      id: newId('evt'),
+      organizationId: entry.organizationId,
+      actorKeyId: principal.keyId,
+      actorUserId: principal.userId,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      requestId: principal.requestId,
+      changes: entry.changes ?? null,
+      createdAt: new Date(),
+    };
     // updateEntity(false): the row is complete as written, so no read-back after the INSERT.
     await manager
       .createQueryBuilder()
       .insert()
       .into(AuditEventEntity)
-      .values({
-        id: newId('evt'),
-        organizationId: entry.organizationId,
-        actorKeyId: principal.keyId,
-        actorUserId: principal.userId,
-        action: entry.action,
-        resourceType: entry.resourceType,
-        resourceId: entry.resourceId,
-        requestId: principal.requestId,
-        changes: entry.changes ? JSON.stringify(entry.changes) : null,
-        createdAt: new Date(),
-      })
+      // The cast: TypeORM's deep-partial type cannot express a JSON document of unknown values.
+      .values(event as QueryDeepPartialEntity<AuditEventEntity>)
       .updateEntity(false)
       .execute();
   }

@@ -36,7 +36,7 @@ export class HealthCheckConfigurationRepository {
       latencyMs: outcome.latencyMs,
     };
     if (outcome.lastConnectedAt) set.lastConnectedAt = outcome.lastConnectedAt;
-    if (outcome.tools) set.discoveredTools = JSON.stringify(outcome.tools);
+    if (outcome.tools) set.discoveredTools = outcome.tools;
     return this.inTurn(async (manager) => {
       const result = await manager
         .createQueryBuilder()

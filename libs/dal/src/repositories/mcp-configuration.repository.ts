@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { ConflictError, OneOrganization, OrganizationScope } from '@app/core';
 import { lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
+import { nameKeyOf } from '../entities/name-key';
 import { applyKeyset, KeysetPage } from './keyset';
 import { scopeCondition, whereInScope } from './organization-scope';
 
@@ -24,11 +24,6 @@ export type McpConfigurationChanges = Partial<
 >;
 
 const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
-
-/** Names compare case-insensitively; the key is a fixed-width fingerprint of the folded name. */
-export function activeNameKeyOf(name: string): string {
-  return createHash('sha256').update(name.normalize('NFC').toLowerCase(), 'utf8').digest('hex');
-}
 
 function isUniqueViolation(error: unknown): boolean {
   const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
@@ -113,7 +108,7 @@ export class McpConfigurationRepository {
     const query = this.repo(manager)
       .createQueryBuilder('c')
       .where('c.organizationId = :organizationId', { organizationId: scope.organizationId })
-      .andWhere('c.activeNameKey = :key', { key: activeNameKeyOf(name) });
+      .andWhere('c.activeNameKey = :key', { key: nameKeyOf(name) });
     if (exceptId !== undefined) query.andWhere('c.id <> :exceptId', { exceptId });
     return (await query.getCount()) > 0;
   }
@@ -128,7 +123,7 @@ export class McpConfigurationRepository {
       await this.repo(manager).insert({
         ...values,
         organizationId: scope.organizationId,
-        activeNameKey: activeNameKeyOf(values.name),
+        activeNameKey: nameKeyOf(values.name),
         deletedAt: null,
       });
     } catch (error) {
@@ -151,7 +146,7 @@ export class McpConfigurationRepository {
     manager?: EntityManager,
   ): Promise<boolean> {
     const set: Partial<McpConfigurationEntity> = { ...changes };
-    if (changes.name !== undefined) set.activeNameKey = activeNameKeyOf(changes.name);
+    if (changes.name !== undefined) set.activeNameKey = nameKeyOf(changes.name);
     try {
       const result = await this.repo(manager)
         .createQueryBuilder()

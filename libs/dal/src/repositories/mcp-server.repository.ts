@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AllOrganizations, ConflictError, OneOrganization, OrganizationScope } from '@app/core';
 import { lockRowForWrite } from '../dialect';
@@ -11,6 +10,7 @@ import {
   McpServerInfo,
 } from '../entities/mcp-server.entity';
 import { McpServerAccessGroupEntity } from '../entities/mcp-server-access-group.entity';
+import { foldName, nameKeyOf } from '../entities/name-key';
 import { utcDate } from '../entities/timestamp.transformer';
 import { keysetCondition, SqlCondition } from './keyset';
 import { scopeCondition } from './organization-scope';
@@ -98,16 +98,14 @@ export type McpServerChanges = Omit<
 
 export type McpServerConflictField = 'server_id' | 'server_name' | 'alias';
 
-/**
- * Server names are unique per organization regardless of case. The key is a digest of the folded
- * name: fixed width, and immune to MySQL's PAD SPACE collations treating "a" and "a " as equal.
- */
+/** Server names are unique per organization regardless of case (`nameKeyOf`, as every name). */
 export function serverNameKeyOf(serverName: string): string {
-  return createHash('sha256').update(serverName.toLowerCase(), 'utf8').digest('hex');
+  return nameKeyOf(serverName);
 }
 
+/** Aliases too; they are short ASCII, so the folded alias itself is the key. */
 export function aliasKeyOf(alias: string): string {
-  return alias.toLowerCase();
+  return foldName(alias);
 }
 
 /** A server's identity: its id is unique inside its organization only. */
