@@ -7,8 +7,8 @@
 #      it is written to) except better-sqlite3, which is a real copy rebuilt for Node 24's ABI
 #      against those headers (the built addon is cached too, keyed by version and ABI). The
 #      checkout's own node_modules keeps its Node 20 build untouched, even if this script dies.
-#   3. Under Node 24: the engines check (no production dependency may warn), the build, the
-#      whole suite on SQLite, and the e2e project on MySQL.
+#   3. Under Node 24: the engines check (no production dependency may warn), the whole suite on
+#      SQLite, and the e2e project on MySQL (dist/ from .ci/run's build, or built here).
 # Env: NODE24_VERSION (pinned below), MYSQL_HOST/MYSQL_PORT, RUN_DB (MySQL database prefix),
 #      NODE24_MYSQL=0 to leave out the MySQL part (never under CI=true).
 set -euo pipefail
@@ -54,6 +54,8 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mcp-registry-node24.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 log "working copy in $WORK"
 tar -C "$ROOT" --exclude=./node_modules --exclude=./dist --exclude=./.git --exclude=./data \
   --exclude=./coverage -cf - . | tar -C "$WORK" -xf -
@@ -90,8 +92,15 @@ fi
 log "engines on $(node -v)"
 node .ci/engines.js --strict
 
-log "build on $(node -v)"
-npm run build
+# dist/ is what tsc made of the same sources (the output does not depend on the Node that ran
+# tsc): reuse .ci/run's build when there is one, build on Node 24 otherwise.
+if [ -f "$ROOT/dist/apps/api/src/main.js" ]; then
+  cp -a "$ROOT/dist" "$WORK/dist"
+  node scripts/ensure-built.js
+else
+  log "build on $(node -v)"
+  npm run build
+fi
 
 log "npm test on SQLite, $(node -v)"
 env -u DATABASE_URL npm test

@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { HealthCheckRepository, utcDate } from '@app/dal';
+import { McpServerClaimRepository, utcDate } from '@app/dal';
 import {
   checkerTiming,
   HealthCheckerService,
@@ -77,7 +77,7 @@ function recordProbes(
 
 /** Records, per server, the instant (the claim's own `now`) each claim an instance won was made. */
 function recordClaims(
-  repository: HealthCheckRepository,
+  repository: McpServerClaimRepository,
   by: string,
   claims: Map<string, { at: number; by: string }[]>,
 ): void {
@@ -141,7 +141,7 @@ describe('background checker shared by replicas', () => {
       ];
       for (const { app, by } of instances) {
         recordProbes(app.get(ProbeRunner), by, probes);
-        recordClaims(app.get(HealthCheckRepository), by, claims);
+        recordClaims(app.get(McpServerClaimRepository), by, claims);
       }
       const org = await createOrg(t);
       const ids = await insertServers(t.dataSource, org.organization_id, (index) => {

@@ -6,5 +6,4 @@ export * from './auth.module';
 export * from './api-keys/api-key.cache';
 export * from './api-keys/api-key-hasher';
 export * from './api-keys/api-key-secret';
-export * from './bootstrap/unique-violation';
 export * from './scope';

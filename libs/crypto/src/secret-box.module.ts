@@ -1,5 +1,6 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/core';
+import { localDataDir } from '@app/dal';
 import { loadOrCreateDevKeyring } from './dev-keyring.loader';
 import { parseKeyring } from './keyring.parser';
 import { SecretBox, SecretBoxOptions } from './secret-box';
@@ -21,8 +22,9 @@ export function createSecretBox(
       options,
     );
   }
-  if (config.database.type === 'sqlite' && config.nodeEnv !== 'production') {
-    const dev = loadOrCreateDevKeyring(config.database.dataDir, log);
+  const dataDir = localDataDir(config.database);
+  if (dataDir !== null && config.nodeEnv !== 'production') {
+    const dev = loadOrCreateDevKeyring(dataDir, log);
     return new SecretBox(
       parseKeyring(dev.spec, config.crypto.activeKeyId ?? dev.activeKeyId),
       options,

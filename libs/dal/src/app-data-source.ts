@@ -7,7 +7,7 @@ import {
 } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { DatabaseLimits, DEFAULT_DATABASE_LIMITS } from '@app/core';
-import { dialectOf } from './dialect';
+import { dialectOfConnection, sharesOneConnection } from './dialect';
 import { databaseDeadline, withDatabaseDeadline } from './limits/database-deadline';
 import { guardQueryRunner } from './limits/guarded-query-runner';
 import { TransactionTurns } from './limits/transaction-turns';
@@ -32,11 +32,7 @@ export class AppDataSource extends DataSource {
   }
 
   override createQueryRunner(mode?: ReplicationMode): QueryRunner {
-    return guardQueryRunner(
-      super.createQueryRunner(mode),
-      this.limits,
-      dialectOf(this.options.type),
-    );
+    return guardQueryRunner(super.createQueryRunner(mode), this.limits, dialectOfConnection(this));
   }
 
   override transaction<T>(work: Work<T>): Promise<T>;
@@ -49,7 +45,7 @@ export class AppDataSource extends DataSource {
           ? super.transaction(levelOrWork)
           : super.transaction(levelOrWork, maybeWork!),
       );
-    if (this.options.type !== 'better-sqlite3') return run();
+    if (!sharesOneConnection(dialectOfConnection(this))) return run();
     return this.turns.run(deadlineAt, run);
   }
 }

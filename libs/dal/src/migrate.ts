@@ -1,11 +1,12 @@
 import { DataSource, MigrationExecutor } from 'typeorm';
+import { dialectOfConnection } from './dialect';
 
 /**
  * Runs pending migrations. On MySQL a named lock serialises replicas that start together, so
  * only one applies each migration; SQLite is single-writer already.
  */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  if (dataSource.options.type !== 'mysql') {
+  if (dialectOfConnection(dataSource) !== 'mysql') {
     return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
   }
   const runner = dataSource.createQueryRunner();

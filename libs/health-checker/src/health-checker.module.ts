@@ -4,6 +4,7 @@ import {
   HealthCheckConfigurationRepository,
   HealthCheckRepository,
   McpConfigurationEntity,
+  McpServerClaimRepository,
   McpServerEntity,
 } from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
@@ -26,6 +27,7 @@ export class HealthCheckerModule {
       providers: [
         { provide: HEALTH_CHECKER_OPTIONS, useValue: options },
         HealthCheckRepository,
+        McpServerClaimRepository,
         HealthCheckConfigurationRepository,
         HealthMetrics,
         ProbeRunner,
@@ -34,6 +36,7 @@ export class HealthCheckerModule {
       ],
       exports: [
         HealthCheckRepository,
+        McpServerClaimRepository,
         HealthCheckConfigurationRepository,
         HealthMetrics,
         ProbeRunner,

@@ -1,6 +1,6 @@
 import type { AppConfig } from '@app/core';
 import type {
-  HealthCheckRepository,
+  McpServerClaimRepository,
   McpServerClaim,
   McpServerProbeTarget,
   McpServerRef,
@@ -115,7 +115,7 @@ function checker(repository: FakeRepository, probes: Partial<ServerProbeService>
   return new HealthCheckerService(
     cfg,
     { background: 'always' },
-    repository as unknown as HealthCheckRepository,
+    repository as unknown as McpServerClaimRepository,
     probes as ServerProbeService,
     new HealthMetrics(),
   );
@@ -248,7 +248,7 @@ describe('HealthCheckerService', () => {
     const service = new HealthCheckerService(
       config({ workerEnabled: false }),
       { background: 'when-enabled' },
-      repository as unknown as HealthCheckRepository,
+      repository as unknown as McpServerClaimRepository,
       { probe: async () => HEALTHY } as unknown as ServerProbeService,
       new HealthMetrics(),
     );

@@ -16,7 +16,7 @@ import {
   shutdownDrainBudgetMs,
   systemPrincipal,
 } from '@app/core';
-import { HealthCheckRepository, McpServerProbeTarget, McpServerRef, serverKey } from '@app/dal';
+import { McpServerClaimRepository, McpServerProbeTarget, McpServerRef, serverKey } from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { checkerTiming } from './checker-timing';
 import { HealthMetrics } from './health-metrics';
@@ -79,7 +79,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(HEALTH_CHECKER_OPTIONS) private readonly options: HealthCheckerOptions,
-    private readonly repository: HealthCheckRepository,
+    private readonly repository: McpServerClaimRepository,
     private readonly probes: ServerProbeService,
     private readonly metrics: HealthMetrics,
   ) {

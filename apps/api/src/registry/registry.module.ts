@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   McpServerAccessGroupEntity,
   McpServerEntity,
-  McpServerRepository,
+  McpServerReadRepository,
+  McpServerWriteRepository,
   RegistryRevisionRepository,
 } from '@app/dal';
 import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
@@ -11,7 +12,10 @@ import { ServerListCache } from './server-list.cache';
 import { ServerProbeController } from './server-probe.controller';
 import { ServerProbeNowService } from './server-probe-now.service';
 import { ServerRegistryController } from './server-registry.controller';
-import { ServerRegistryService } from './server-registry.service';
+import { ServerListRenderer } from './server-list.renderer';
+import { ServerReadsService } from './server-reads.service';
+import { ServerSecrets } from './server-secrets';
+import { ServerWritesService } from './server-writes.service';
 
 /** The server registry (API.md §4), including probe-now of a server. */
 @Module({
@@ -21,10 +25,14 @@ import { ServerRegistryService } from './server-registry.service';
   ],
   controllers: [ServerRegistryController, ServerProbeController],
   providers: [
-    McpServerRepository,
+    McpServerReadRepository,
+    McpServerWriteRepository,
     RegistryRevisionRepository,
     ServerListCache,
-    ServerRegistryService,
+    ServerListRenderer,
+    ServerReadsService,
+    ServerSecrets,
+    ServerWritesService,
     ServerProbeNowService,
   ],
 })

@@ -1,6 +1,6 @@
 import { NotFoundError, OneOrganization, organizationOfRow, ValidationError } from '@app/core';
 import type { OrganizationScopeResolver, Principal } from '@app/auth';
-import type { McpServerRepository } from '@app/dal';
+import type { McpServerReadRepository } from '@app/dal';
 import { SERVER_ID_PATTERN } from './dto/registry-fields';
 
 /** How many organizations the 400 for an ambiguous id names. */
@@ -15,7 +15,7 @@ const NAMED_ORGANIZATIONS = 10;
  */
 export async function resolveServerOrganization(
   scopes: OrganizationScopeResolver,
-  servers: McpServerRepository,
+  servers: McpServerReadRepository,
   principal: Principal,
   serverId: string,
   requested: string | undefined,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
-import { OrganizationScopeResolver, Principal } from '@app/auth';
-import { HealthCheckRepository, McpServerHealthState, McpServerRepository } from '@app/dal';
+import type { Principal } from '@app/auth';
+import { HealthCheckRepository, McpServerHealthState, McpServerReadRepository } from '@app/dal';
 import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
-import { resolveServerOrganization } from './server-owner';
+import { ServerReadsService } from './server-reads.service';
 import { healthVisibilityOf } from './server-visibility';
 
 export interface ServerProbeReport {
@@ -19,10 +19,10 @@ export interface ServerProbeReport {
 @Injectable()
 export class ServerProbeNowService {
   constructor(
-    private readonly servers: McpServerRepository,
+    private readonly servers: McpServerReadRepository,
     private readonly health: HealthCheckRepository,
     private readonly probes: ServerProbeService,
-    private readonly scopes: OrganizationScopeResolver,
+    private readonly registry: ServerReadsService,
   ) {}
 
   async probeNow(
@@ -30,13 +30,7 @@ export class ServerProbeNowService {
     serverId: string,
     organizationId: string | undefined,
   ): Promise<ServerProbeReport> {
-    const owner = await resolveServerOrganization(
-      this.scopes,
-      this.servers,
-      principal,
-      serverId,
-      organizationId,
-    );
+    const owner = await this.registry.ownerOf(principal, serverId, organizationId);
     const visible = await this.servers.findVisible(owner, healthVisibilityOf(principal), serverId);
     if (!visible) throw new NotFoundError('Server');
     const target = await this.health.findProbeTarget(owner, serverId);

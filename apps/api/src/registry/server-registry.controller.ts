@@ -25,7 +25,7 @@ import { AccessGroupsResponseDto } from './dto/access-groups-response.dto';
 import { CreateServerDto } from './dto/create-server.dto';
 import { ListServersQueryDto } from './dto/list-servers-query.dto';
 import { OrganizationQueryDto } from './dto/organization-query.dto';
-import { ServerHealthQueryDto } from './dto/server-health-query.dto';
+import { parseServerIds, ServerHealthQueryDto } from './dto/server-health-query.dto';
 import { ServerHealthDto } from './dto/server-health.dto';
 import { ServerResponseDto } from './dto/server-response.dto';
 import { ServerToolsDto } from './dto/server-tools.dto';
@@ -37,7 +37,9 @@ import {
   toServerResponse,
   toServerTools,
 } from './server-registry.mapper';
-import { ServerRegistryService, ServerWithReach } from './server-registry.service';
+import { ServerListRenderer } from './server-list.renderer';
+import { ServerReadsService, ServerWithReach } from './server-reads.service';
+import { ServerWritesService } from './server-writes.service';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -48,7 +50,11 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 @ApiTags('server registry')
 @Controller('v1/mcp')
 export class ServerRegistryController {
-  constructor(private readonly registry: ServerRegistryService) {}
+  constructor(
+    private readonly reads: ServerReadsService,
+    private readonly writes: ServerWritesService,
+    private readonly lists: ServerListRenderer,
+  ) {}
 
   @Post('server')
   @HttpCode(201)
@@ -64,7 +70,7 @@ export class ServerRegistryController {
     @Body() dto: CreateServerDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    return this.sendServer(principal, await this.registry.create(principal, dto), reply);
+    return this.sendServer(principal, await this.writes.create(principal, dto), reply);
   }
 
   @Put('server')
@@ -83,7 +89,7 @@ export class ServerRegistryController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const result = await this.registry.replace(principal, dto, parseIfMatch(ifMatch));
+    const result = await this.writes.replace(principal, dto, parseIfMatch(ifMatch));
     return this.sendServer(principal, result, reply);
   }
 
@@ -102,7 +108,7 @@ export class ServerRegistryController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer | undefined> {
-    const page = await this.registry.listRendered(principal, query);
+    const page = await this.lists.render(principal, query);
     if (page.nextCursor) reply.header('x-next-cursor', page.nextCursor);
     if (page.total !== null) reply.header('x-total-count', String(page.total));
     return sendCacheable(reply, page.body, page.etag, ifNoneMatch);
@@ -120,7 +126,8 @@ export class ServerRegistryController {
     @Auth() principal: Principal,
     @Query() query: ServerHealthQueryDto,
   ): Promise<ServerHealthDto[]> {
-    const rows = await this.registry.health(principal, query.server_ids, query.organization_id);
+    const serverIds = parseServerIds(query.server_ids);
+    const rows = await this.reads.health(principal, serverIds, query.organization_id);
     return rows.map(toServerHealth);
   }
 
@@ -136,7 +143,7 @@ export class ServerRegistryController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | undefined> {
-    const result = await this.registry.get(principal, serverId, query.organization_id);
+    const result = await this.reads.get(principal, serverId, query.organization_id);
     const body = JSON.stringify(this.toResponse(principal, result));
     return sendCacheable(reply, body, versionEtag(result.server.version, body), ifNoneMatch);
   }
@@ -155,7 +162,7 @@ export class ServerRegistryController {
     @Query() query: OrganizationQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const message = await this.registry.remove(principal, serverId, query.organization_id);
+    const message = await this.writes.remove(principal, serverId, query.organization_id);
     reply.header('content-type', JSON_CONTENT_TYPE);
     return JSON.stringify(message);
   }
@@ -169,7 +176,7 @@ export class ServerRegistryController {
     @Param('server_id') serverId: string,
     @Query() query: OrganizationQueryDto,
   ): Promise<ServerToolsDto> {
-    return toServerTools(await this.registry.tools(principal, serverId, query.organization_id));
+    return toServerTools(await this.reads.tools(principal, serverId, query.organization_id));
   }
 
   @Get('access_groups')
@@ -180,9 +187,7 @@ export class ServerRegistryController {
     @Auth() principal: Principal,
     @Query() query: OrganizationQueryDto,
   ): Promise<AccessGroupsResponseDto> {
-    return toAccessGroupsResponse(
-      await this.registry.accessGroups(principal, query.organization_id),
-    );
+    return toAccessGroupsResponse(await this.reads.accessGroups(principal, query.organization_id));
   }
 
   private toResponse(principal: Principal, result: ServerWithReach): ServerResponseDto {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '@app/core';
+import { localDataDir } from '@app/dal';
 
 export const DEV_PEPPER_FILE = 'api-key-pepper';
 
@@ -38,8 +39,7 @@ function readPepper(file: string): string {
  */
 export function resolveApiKeyPepper(config: AppConfig, log: (message: string) => void): string {
   if (config.auth.apiKeyPepper) return config.auth.apiKeyPepper;
-  const dataDir =
-    config.database.type === 'sqlite' ? config.database.dataDir : path.resolve('data');
+  const dataDir = localDataDir(config.database) ?? path.resolve('data');
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, DEV_PEPPER_FILE);
   if (!fs.existsSync(file) && createExclusively(file, `${randomBytes(32).toString('hex')}\n`)) {

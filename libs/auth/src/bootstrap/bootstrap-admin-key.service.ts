@@ -2,13 +2,12 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, newId } from '@app/core';
-import { ApiKeyEntity, ApiKeyRepository } from '@app/dal';
+import { ApiKeyEntity, ApiKeyRepository, isUniqueViolation } from '@app/dal';
 import { AuditService } from '../audit/audit.service';
 import { ApiKeyCache } from '../api-keys/api-key.cache';
 import { ApiKeyHasher } from '../api-keys/api-key-hasher';
 import { apiKeyPrefixOf, generateApiKeySecret } from '../api-keys/api-key-secret';
 import type { Principal } from '../principal';
-import { isUniqueViolation } from './unique-violation';
 
 /**
  * The generated first key has a fixed id: replicas starting together on an empty database race

@@ -6,3 +6,9 @@
  * existing TEXT columns need no migration. Raw SQL reads (not through an entity) get the text.
  */
 export const JSON_COLUMN = 'simple-json';
+
+/** What `simple-json` does on an entity read, for the rows raw SQL reads. */
+export function fromJsonColumn<T>(raw: unknown): T | null {
+  if (raw === null || raw === undefined) return null;
+  return (typeof raw === 'string' ? JSON.parse(raw) : raw) as T;
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { foldName, nameKeyOf } from './name-key';
-import { aliasKeyOf, serverNameKeyOf } from '../repositories/mcp-server.repository';
+import { aliasKeyOf, serverNameKeyOf } from '../repositories/mcp-server/mcp-server.types';
 
 describe('name keys', () => {
   it('folds case and Unicode composition the same way for every name', () => {

@@ -4,6 +4,7 @@ import {
   isDatabaseUnavailableError,
   WriteOutcome,
 } from '@app/core';
+import { driverErrorCode, isSqliteBusy } from '../dialect';
 import type { StatementKind } from './statement-kind';
 
 /** Whether the failed statement may have reached the database. */
@@ -37,25 +38,14 @@ export function databaseTimeout(
   );
 }
 
-function codeOf(error: unknown): string | undefined {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | null;
-  const code = candidate?.driverError?.code ?? candidate?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 function reasonOf(error: unknown): DatabaseFailureReason | null {
   const message = (error as Error | null)?.message ?? '';
   if (/Queue limit reached/i.test(message)) return 'pool_queue_full';
   if (!isDatabaseUnavailableError(error)) return null;
-  const code = codeOf(error);
+  const code = driverErrorCode(error);
   return code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT'
     ? 'database_timeout'
     : 'database_unavailable';
-}
-
-/** SQLite's "another connection holds the lock": the statement did not run. */
-export function isSqliteBusy(error: unknown): boolean {
-  return /^SQLITE_BUSY/.test(codeOf(error) ?? '');
 }
 
 /**

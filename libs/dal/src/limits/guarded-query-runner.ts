@@ -1,13 +1,8 @@
 import type { QueryRunner } from 'typeorm';
 import { DatabaseLimits, DatabaseUnavailableError, noteCommittedWrite } from '@app/core';
-import { Dialect } from '../dialect';
+import { Dialect, isSqliteBusy } from '../dialect';
 import { databaseDeadline, raceDeadline } from './database-deadline';
-import {
-  classifyDatabaseError,
-  databaseTimeout,
-  FailurePhase,
-  isSqliteBusy,
-} from './database-failure';
+import { classifyDatabaseError, databaseTimeout, FailurePhase } from './database-failure';
 import { StatementKind, statementKind } from './statement-kind';
 
 type Query = (sql: string, parameters?: unknown[], structured?: boolean) => Promise<unknown>;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { runInTurn } from '../dialect';
 import type { OneOrganization } from '@app/core';
 import { McpConfigurationEntity, McpConnectionStatus } from '../entities/mcp-configuration.entity';
 import type { DiscoveredTool } from '../entities/mcp-server.entity';
@@ -37,7 +38,7 @@ export class HealthCheckConfigurationRepository {
     };
     if (outcome.lastConnectedAt) set.lastConnectedAt = outcome.lastConnectedAt;
     if (outcome.tools) set.discoveredTools = outcome.tools;
-    return this.inTurn(async (manager) => {
+    return runInTurn(this.dataSource, async (manager) => {
       const result = await manager
         .createQueryBuilder()
         .update(McpConfigurationEntity)
@@ -49,12 +50,5 @@ export class HealthCheckConfigurationRepository {
         .execute();
       return (result.affected ?? 0) > 0;
     });
-  }
-
-  /** SQLite: one shared connection, so writes run as turn-taking transactions (see HealthCheckRepository). */
-  private inTurn<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.options.type === 'better-sqlite3'
-      ? this.dataSource.transaction(work)
-      : work(this.dataSource.manager);
   }
 }

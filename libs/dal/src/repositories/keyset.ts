@@ -16,26 +16,40 @@ export interface SqlCondition {
 
 /**
  * Rows after `values` in the lexicographic order of `columns`, e.g. for (a, b):
- * ` AND (a > ? OR (a = ? AND b > ?))`. The one rendering of "after the cursor" for every list.
+ * `(a > ? OR (a = ? AND b > ?))`, each value written by `param` (which returns its placeholder).
+ * The one rendering of "after the cursor" for every list.
  */
+function afterValues(
+  columns: readonly string[],
+  values: readonly unknown[],
+  direction: 'ASC' | 'DESC',
+  param: (value: unknown) => string,
+): string {
+  const op = direction === 'ASC' ? '>' : '<';
+  const after = (index: number): string => {
+    const column = columns[index];
+    const value = values[index];
+    if (index === columns.length - 1) return `${column} ${op} ${param(value)}`;
+    // Placeholders are taken in reading order: the two of this column, then the rest.
+    const greater = `${column} ${op} ${param(value)}`;
+    const equal = `${column} = ${param(value)}`;
+    return `(${greater} OR (${equal} AND ${after(index + 1)}))`;
+  };
+  return after(0);
+}
+
+/** "After the cursor" for raw SQL: ` AND (...)` with `?` placeholders. */
 export function keysetCondition(
   columns: readonly string[],
   values: readonly unknown[],
   direction: 'ASC' | 'DESC' = 'ASC',
 ): SqlCondition {
-  const op = direction === 'ASC' ? '>' : '<';
-  const after = (index: number): SqlCondition => {
-    const column = columns[index];
-    const value = values[index];
-    if (index === columns.length - 1) return { sql: `${column} ${op} ?`, params: [value] };
-    const rest = after(index + 1);
-    return {
-      sql: `(${column} ${op} ? OR (${column} = ? AND ${rest.sql}))`,
-      params: [value, value, ...rest.params],
-    };
-  };
-  const condition = after(0);
-  return { sql: ` AND ${condition.sql}`, params: condition.params };
+  const params: unknown[] = [];
+  const sql = afterValues(columns, values, direction, (value) => {
+    params.push(value);
+    return '?';
+  });
+  return { sql: ` AND ${sql}`, params };
 }
 
 /** Orders by (created_at, id) and starts after the cursor; fetches `limit + 1` rows. */
@@ -46,18 +60,18 @@ export function applyKeyset<T extends ObjectLiteral>(
   direction: 'ASC' | 'DESC' = 'ASC',
 ): SelectQueryBuilder<T> {
   if (page.after) {
-    const { sql, params } = keysetCondition(
+    // Query builders take named parameters.
+    const named: Record<string, unknown> = {};
+    const where = afterValues(
       [`${alias}.created_at`, `${alias}.id`],
       [page.after.createdAt, page.after.id],
       direction,
+      (value) => {
+        const name = `keyset_${Object.keys(named).length}`;
+        named[name] = value;
+        return `:${name}`;
+      },
     );
-    // Query builders take named parameters: `?` number i becomes `:keyset_i`.
-    let index = 0;
-    const named: Record<string, unknown> = {};
-    const where = sql.slice(' AND '.length).replace(/\?/g, () => {
-      named[`keyset_${index}`] = params[index];
-      return `:keyset_${index++}`;
-    });
     query.andWhere(where, named);
   }
   return query

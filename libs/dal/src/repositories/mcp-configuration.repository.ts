@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { ConflictError, OneOrganization, OrganizationScope } from '@app/core';
-import { lockRowForWrite } from '../dialect';
+import { isUniqueViolation, lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
 import { nameKeyOf } from '../entities/name-key';
 import { applyKeyset, KeysetPage } from './keyset';
@@ -24,12 +24,6 @@ export type McpConfigurationChanges = Partial<
 >;
 
 const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
-
-function isUniqueViolation(error: unknown): boolean {
-  const candidate = error as { code?: unknown; driverError?: { code?: unknown } };
-  const code = candidate?.driverError?.code ?? candidate?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /** The only place queries on `mcp_configurations` live; every method is organization-scoped. */
 @Injectable()

@@ -19,11 +19,12 @@ import type { ApiKeyRepository } from './api-key.repository';
 import type { AuditEventRepository } from './audit-event.repository';
 import type { HealthCheckRepository } from './health-check.repository';
 import type { McpConfigurationRepository } from './mcp-configuration.repository';
-import type { McpServerRepository } from './mcp-server.repository';
+import type { McpServerReadRepository, McpServerWriteRepository } from './mcp-server';
 import type { RegistryRevisionRepository } from './registry-revision.repository';
 import type { TeamRepository } from './team.repository';
 
-declare const servers: McpServerRepository;
+declare const servers: McpServerReadRepository;
+declare const serverWrites: McpServerWriteRepository;
 declare const configurations: McpConfigurationRepository;
 declare const keys: ApiKeyRepository;
 declare const teams: TeamRepository;
@@ -44,9 +45,9 @@ export async function rawStringsAreNotScopes(): Promise<void> {
   // @ts-expect-error a raw organization id is not a scope
   await servers.listVisible('org_abc', whole, {}, page);
   // @ts-expect-error a raw organization id is not a scope
-  await servers.findForWrite('org_abc', 'srv', manager);
+  await serverWrites.findForWrite('org_abc', 'srv', manager);
   // @ts-expect-error a raw organization id is not a scope
-  await servers.delete('org_abc', 'srv', manager);
+  await serverWrites.delete('org_abc', 'srv', manager);
   // @ts-expect-error a raw organization id is not a scope
   await configurations.list('org_abc', {}, page);
   // @ts-expect-error a raw organization id is not a scope
@@ -88,6 +89,6 @@ export async function scopesThatMayBeMade(): Promise<void> {
   // @ts-expect-error looking a server id up across organizations needs every organization
   await servers.organizationsOfServerId(own, 'srv', 2);
   // @ts-expect-error writes name one organization, never all of them
-  await servers.findForWrite(all, 'srv', manager);
+  await serverWrites.findForWrite(all, 'srv', manager);
   void namedOrganization(platformAdmin, requested);
 }

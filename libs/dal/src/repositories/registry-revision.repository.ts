@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomInt } from 'node:crypto';
 import type { OneOrganization } from '@app/core';
-import { dialectOf } from '../dialect';
+import { insertOrIncrement } from '../dialect';
 
 /**
  * Rows the counter is spread over. Every committed bump adds one to some row, so the sum counts
@@ -20,13 +20,12 @@ export async function bumpRegistryRevision(
   manager: EntityManager,
   scope: OneOrganization,
 ): Promise<void> {
-  const upsert =
-    dialectOf(manager.connection.options.type) === 'mysql'
-      ? 'INSERT INTO registry_revisions (organization_id, shard, revision) VALUES (?, ?, 1)' +
-        ' ON DUPLICATE KEY UPDATE revision = revision + 1'
-      : 'INSERT INTO registry_revisions (organization_id, shard, revision) VALUES (?, ?, 1)' +
-        ' ON CONFLICT (organization_id, shard) DO UPDATE SET revision = revision + 1';
-  await manager.query(upsert, [scope.organizationId, randomInt(REVISION_SHARDS)]);
+  await insertOrIncrement(
+    manager,
+    'registry_revisions',
+    { organization_id: scope.organizationId, shard: randomInt(REVISION_SHARDS) },
+    'revision',
+  );
 }
 
 /** Reads the per-organization registry revision (see bumpRegistryRevision). */

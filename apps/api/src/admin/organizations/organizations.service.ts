@@ -11,8 +11,8 @@ import {
   PageQueryDto,
   toPage,
 } from '@app/core';
-import { ApiKeyCache, AuditService, isUniqueViolation, Principal } from '@app/auth';
-import { OrganizationEntity, OrganizationRepository } from '@app/dal';
+import { ApiKeyCache, AuditService, Principal } from '@app/auth';
+import { isUniqueViolation, OrganizationEntity, OrganizationRepository } from '@app/dal';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
 
 const ORGANIZATION_EXISTS = 'An organization with this organization_id already exists';

@@ -12,14 +12,8 @@ import {
   toPage,
   ValidationError,
 } from '@app/core';
-import {
-  ApiKeyCache,
-  AuditService,
-  isUniqueViolation,
-  OrganizationScopeResolver,
-  Principal,
-} from '@app/auth';
-import { TeamEntity, TeamRepository, TeamWithGroups } from '@app/dal';
+import { ApiKeyCache, AuditService, OrganizationScopeResolver, Principal } from '@app/auth';
+import { isUniqueViolation, TeamEntity, TeamRepository, TeamWithGroups } from '@app/dal';
 import { normalizeNames } from '../dto/access-group-list.decorator';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
 import { CreateTeamDto } from './dto/create-team.dto';

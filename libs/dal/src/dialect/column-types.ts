@@ -1,6 +1,5 @@
-import { EntityManager, TableColumnOptions, TableForeignKey } from 'typeorm';
-
-export type Dialect = 'mysql' | 'sqlite';
+import { TableColumnOptions, TableForeignKey } from 'typeorm';
+import type { Dialect } from './dialect';
 
 /**
  * The few column types that differ between MySQL and SQLite, in one place, so one migration set
@@ -54,10 +53,6 @@ export function columnTypes(dialect: Dialect) {
   };
 }
 
-export function dialectOf(driverType: string): Dialect {
-  return driverType === 'mysql' || driverType === 'mariadb' ? 'mysql' : 'sqlite';
-}
-
 /** A foreign key from `column` to `table`.`ref` whose rows go when the referenced row goes. */
 export function cascadeTo(column: string, table: string, ref = 'id'): TableForeignKey {
   return new TableForeignKey({
@@ -66,27 +61,4 @@ export function cascadeTo(column: string, table: string, ref = 'id'): TableForei
     referencedColumnNames: [ref],
     onDelete: 'CASCADE',
   });
-}
-
-/**
- * Makes the calling transaction the one writer of a row before it reads it, so what it reads is
- * what it overwrites: MySQL locks the row (`SELECT … FOR UPDATE`, held to commit). SQLite has
- * one writer per database and no row locks; a no-op UPDATE as the transaction's first statement
- * takes the database write lock at once (waiting out busy_timeout), as `BEGIN IMMEDIATE` would,
- * and other processes' writes wait until commit. `where` is SQL on the table's own columns.
- */
-export async function lockRowForWrite(
-  manager: EntityManager,
-  table: string,
-  where: string,
-  params: readonly unknown[],
-  noopColumn: string,
-): Promise<void> {
-  if (dialectOf(manager.connection.options.type) === 'mysql') {
-    await manager.query(`SELECT 1 FROM ${table} WHERE ${where} FOR UPDATE`, [...params]);
-    return;
-  }
-  await manager.query(`UPDATE ${table} SET ${noopColumn} = ${noopColumn} WHERE ${where}`, [
-    ...params,
-  ]);
 }

@@ -1,0 +1,4 @@
+export * from './dialect';
+export * from './column-types';
+export * from './driver-errors';
+export * from './statements';

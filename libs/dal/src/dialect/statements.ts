@@ -1,0 +1,99 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { Dialect, dialectOfConnection, sharesOneConnection } from './dialect';
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+function identifiers(...names: string[]): void {
+  // Names are interpolated into SQL; they come from code, but a typo must not run.
+  for (const name of names) {
+    if (!IDENTIFIER.test(name)) throw new Error(`invalid SQL identifier: ${name}`);
+  }
+}
+
+/**
+ * The instant format TypeORM writes datetime columns in (UTC, milliseconds, no zone): MySQL
+ * parses it into DATETIME(3), SQLite stores and compares it as text. Raw SQL comparing a
+ * datetime column binds this, never a Date (the drivers would render a Date differently).
+ */
+export function sqlInstant(value: Date): string {
+  return value.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * An INSERT of one row whose `counter` column starts at 1, or, when a row with the same `key`
+ * (a primary or unique key) exists, an increment of its `counter` instead, atomically.
+ * Parameters: the key columns' values in order.
+ */
+export function insertOrIncrementSql(
+  dialect: Dialect,
+  table: string,
+  key: readonly string[],
+  counter: string,
+): string {
+  identifiers(table, counter, ...key);
+  const insert =
+    `INSERT INTO ${table} (${[...key, counter].join(', ')})` +
+    ` VALUES (${key.map(() => '?').join(', ')}, 1)`;
+  return dialect === 'mysql'
+    ? `${insert} ON DUPLICATE KEY UPDATE ${counter} = ${counter} + 1`
+    : `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${counter} = ${counter} + 1`;
+}
+
+/** Runs insertOrIncrementSql on `manager` with the values of the key columns. */
+export async function insertOrIncrement(
+  manager: EntityManager,
+  table: string,
+  key: Readonly<Record<string, string | number>>,
+  counter: string,
+): Promise<void> {
+  const columns = Object.keys(key);
+  const sql = insertOrIncrementSql(
+    dialectOfConnection(manager.connection),
+    table,
+    columns,
+    counter,
+  );
+  await manager.query(
+    sql,
+    columns.map((column) => key[column]),
+  );
+}
+
+/**
+ * Makes the calling transaction the one writer of a row before it reads it, so what it reads is
+ * what it overwrites: MySQL locks the row (`SELECT … FOR UPDATE`, held to commit). SQLite has
+ * one writer per database and no row locks; a no-op UPDATE as the transaction's first statement
+ * takes the database write lock at once (waiting out busy_timeout), as `BEGIN IMMEDIATE` would,
+ * and other processes' writes wait until commit. `where` is SQL on the table's own columns.
+ */
+export async function lockRowForWrite(
+  manager: EntityManager,
+  table: string,
+  where: string,
+  params: readonly unknown[],
+  noopColumn: string,
+): Promise<void> {
+  identifiers(table, noopColumn);
+  if (dialectOfConnection(manager.connection) === 'mysql') {
+    await manager.query(`SELECT 1 FROM ${table} WHERE ${where} FOR UPDATE`, [...params]);
+    return;
+  }
+  await manager.query(`UPDATE ${table} SET ${noopColumn} = ${noopColumn} WHERE ${where}`, [
+    ...params,
+  ]);
+}
+
+/**
+ * Runs writes that need no atomicity of their own (the checker's claims and results) in turn with
+ * the app's transactions where all statements share one connection (see sharesOneConnection),
+ * and as they are elsewhere: there, each statement is correct on its own, and the checker's
+ * throughput is bound by these round trips.
+ */
+export function runInTurn<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  return sharesOneConnection(dialectOfConnection(dataSource))
+    ? dataSource.transaction(work)
+    : work(dataSource.manager);
+}
