@@ -1,7 +1,6 @@
 import { createKey, createOrg, createTeam } from '../support/factories';
+import { TestClock } from '../support/clock';
 import { startTestApp, TestApp } from '../support/test-app';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('authentication', () => {
   let t: TestApp;
@@ -113,9 +112,11 @@ describe('authentication', () => {
 });
 
 describe('API key lifecycle', () => {
+  /** Moved forward by the expiry test only (no other key of this block has an expires_at). */
+  const clock = new TestClock();
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, { clock });
   });
   afterAll(async () => {
     await t.close();
@@ -201,14 +202,17 @@ describe('API key lifecycle', () => {
 
   it('expires: a key past its expires_at answers 401 API_KEY_EXPIRED', async () => {
     const org = await createOrg(t);
+    const expiresAt = new Date(clock.now() + 60_000);
     const key = await createKey(t, {
       organizationId: org.organization_id,
       role: 'member',
-      expiresAt: new Date(Date.now() + 1_000),
+      expiresAt,
     });
-    expect(key.expires_at).not.toBeNull();
+    expect(key.expires_at).toBe(expiresAt.toISOString());
     expect((await t.request('GET', '/v1/me', { key: key.key })).status).toBe(200);
-    await sleep(1_200);
+    clock.advance(30_000);
+    expect((await t.request('GET', '/v1/me', { key: key.key })).status).toBe(200);
+    clock.advance(30_000);
     const res = await t.request('GET', '/v1/me', { key: key.key });
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('API_KEY_EXPIRED');
@@ -576,7 +580,8 @@ describe('key cache', () => {
   });
 
   it('with a TTL serves a cached key until the entry expires (as another replica would)', async () => {
-    const t = await startTestApp({ API_KEY_CACHE_TTL_MS: '700' });
+    const clock = new TestClock();
+    const t = await startTestApp({ API_KEY_CACHE_TTL_MS: '60000' }, { clock });
     try {
       const org = await createOrg(t);
       const key = await createKey(t, { organizationId: org.organization_id, role: 'member' });
@@ -587,7 +592,9 @@ describe('key cache', () => {
       ]);
       const cached = await t.request('GET', '/v1/me', { key: key.key });
       expect(cached.status).toBe(200);
-      await sleep(800);
+      clock.advance(59_000);
+      expect((await t.request('GET', '/v1/me', { key: key.key })).status).toBe(200);
+      clock.advance(1_001);
       const expired = await t.request('GET', '/v1/me', { key: key.key });
       expect(expired.status).toBe(401);
       expect(expired.body.error.code).toBe('API_KEY_DEACTIVATED');

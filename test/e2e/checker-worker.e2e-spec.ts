@@ -1,8 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createKey, createOrg } from '../support/factories';
+import { createServer, orgWithKey } from '../support/factories';
 import {
   HangingServer,
   RunningMcpServer,
@@ -10,6 +9,7 @@ import {
   startMcpServer,
 } from '../support/mcp-servers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 jest.setTimeout(30_000);
 
@@ -36,14 +36,6 @@ function runWorker(env: Record<string, string>): WorkerProcess {
   return { child, output: () => output, exit };
 }
 
-async function waitUntil(check: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('the health worker app (npm run start:worker, built)', () => {
   let t: TestApp;
   let healthy: RunningMcpServer;
@@ -66,26 +58,13 @@ describe('the health worker app (npm run start:worker, built)', () => {
   });
 
   it('checks servers on its own and, on SIGTERM, lets the running probe finish and record before exiting 0', async () => {
-    const org = await createOrg(t);
-    const admin = (await createKey(t, { organizationId: org.organization_id, role: 'org_admin' }))
-      .key;
+    const { key: admin } = await orgWithKey(t);
     const ids: Record<string, string> = {};
     for (const [name, url] of [
       ['healthy', healthy.url],
       ['hanging', hanging.url],
     ]) {
-      const suffix = randomBytes(3).toString('hex');
-      const res = await t.request('POST', '/v1/mcp/server', {
-        key: admin,
-        body: {
-          server_name: `Worker ${name} ${suffix}`,
-          alias: `worker_${name}_${suffix}`,
-          transport: 'streamable_http',
-          url,
-        },
-      });
-      expect(res.status).toBe(201);
-      ids[name] = res.body.server_id;
+      ids[name] = (await createServer(t, admin, { transport: 'streamable_http', url })).server_id;
     }
     const statusOf = async (id: string) =>
       (await t.request('GET', `/v1/mcp/server/${id}`, { key: admin })).body;
@@ -101,8 +80,8 @@ describe('the health worker app (npm run start:worker, built)', () => {
       HEALTH_CHECK_INTERVAL_S: '60',
       HEALTH_CHECK_TIMEOUT_MS: String(TIMEOUT_MS),
     });
-    await waitUntil(async () => (await statusOf(ids.healthy)).status === 'healthy', 10_000);
-    await waitUntil(() => hanging.connections > 0, 5_000);
+    await waitFor(async () => (await statusOf(ids.healthy)).status === 'healthy', 10_000);
+    await waitFor(() => hanging.connections > 0, 5_000);
     expect((await statusOf(ids.hanging)).status).toBe('unknown');
 
     const stopped = Date.now();
@@ -120,6 +99,6 @@ describe('the health worker app (npm run start:worker, built)', () => {
       'SELECT COUNT(*) AS n FROM mcp_servers WHERE claim_owner IS NOT NULL',
     );
     expect(Number(claims[0].n)).toBe(0);
-    await waitUntil(() => hanging.openSockets() === 0, 1_000);
+    await waitFor(() => hanging.openSockets() === 0, 1_000);
   });
 });

@@ -15,15 +15,11 @@ import {
 import type { ProbeResult } from '@app/mcp-probe';
 import { createHealthWorker } from '../../apps/health-worker/src/health-worker.factory';
 import { HealthWorkerModule } from '../../apps/health-worker/src/health-worker.module';
-import {
-  CountingProxy,
-  insertBulkServers,
-  startCountingProxy,
-  waitUntil,
-} from '../support/checker-fixtures';
+import { CountingProxy, insertBulkServers, startCountingProxy } from '../support/checker-fixtures';
 import { createOrg } from '../support/factories';
 import { MultiPathMcpServer, startMultiPathMcpServer } from '../support/mcp-servers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 const SERVERS = 200;
 const INTERVAL_S = 2;
@@ -151,7 +147,9 @@ describe('background checker shared by replicas', () => {
       const probesOf = (index: number) => probes.get(upstream.urls[index]) ?? [];
       const indexes = Array.from({ length: SERVERS }, (_, index) => index);
 
-      await waitUntil(() => indexes.every((index) => claimsOf(index).length >= 2), 100_000, 100);
+      await waitFor(() => indexes.every((index) => claimsOf(index).length >= 2), 100_000, {
+        pollMs: 100,
+      });
       // Both checkers stop (running probes finish and record); the tables are then still.
       for (const { app } of instances) await app.get(HealthCheckerService).stop();
 
@@ -224,7 +222,7 @@ describe('background checker shared by replicas', () => {
       const org = await createOrg(t);
       const ids = await insertServers(t.dataSource, org.organization_id, proxy.url);
       await doomed.init();
-      await waitUntil(() => hung.length === CONCURRENCY, 3000);
+      await waitFor(() => hung.length === CONCURRENCY, 3000);
       const claimed: { server_id: string; claim_owner: string; claim_expires_at: Date | string }[] =
         await t.dataSource.query(
           'SELECT server_id, claim_owner, claim_expires_at FROM mcp_servers' +
@@ -256,7 +254,7 @@ describe('background checker shared by replicas', () => {
         })
       ).app;
       const orphans = claimed.map((row) => ids.indexOf(row.server_id));
-      await waitUntil(() => orphans.every((index) => proxy.probesOf(index).length >= 1), 20_000);
+      await waitFor(() => orphans.every((index) => proxy.probesOf(index).length >= 1), 20_000);
       for (const index of orphans) {
         const [first] = proxy.probesOf(index);
         // Not before the dead replica's claims lapse, and within the next poll after (a fresh
@@ -266,7 +264,7 @@ describe('background checker shared by replicas', () => {
       }
       const owners = [...new Set(claimed.map((row) => row.claim_owner))];
       const orphanIds = orphans.map((index) => ids[index]);
-      await waitUntil(async () => {
+      await waitFor(async () => {
         const rows: { n: number }[] = await t.dataSource.query(
           "SELECT COUNT(*) AS n FROM mcp_servers WHERE status = 'healthy' AND server_id IN" +
             ` (${orphanIds.map(() => '?').join(', ')})`,

@@ -1,10 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { createKey, createOrg } from '../support/factories';
+import { createKey, createOrg, unique } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
-
-function unique(): string {
-  return randomBytes(4).toString('hex');
-}
 
 type Case = [name: string, authType: string, credentials: Record<string, unknown>];
 

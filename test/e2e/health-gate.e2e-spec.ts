@@ -1,36 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { createKey, createOrg } from '../support/factories';
+import { createConfiguration, createKey, createOrg, createServer } from '../support/factories';
 import { RunningMcpServer, startMcpServer, startPlainHttpServer } from '../support/mcp-servers';
 import { TcpProxy } from '../support/tcp-proxy';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 jest.setTimeout(30_000);
-
-function unique(): string {
-  return randomBytes(4).toString('hex');
-}
-
-async function waitUntil(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-async function register(
-  t: TestApp,
-  adminKey: string,
-  body: Record<string, unknown>,
-): Promise<{ server_id: string; server_name: string }> {
-  const suffix = unique();
-  const res = await t.request('POST', '/v1/mcp/server', {
-    key: adminKey,
-    body: { server_name: `Gate ${suffix}`, alias: `gate_${suffix}`, ...body },
-  });
-  expect(res.status).toBe(201);
-  return res.body;
-}
 
 async function deadUrl(): Promise<string> {
   const web = await startPlainHttpServer();
@@ -64,14 +38,14 @@ describe('CI gate on the background checker (GET /v1/health/mcp?fail_on_unhealth
     const organizationId = org.organization_id;
     const admin = (await createKey(t, { organizationId, role: 'org_admin' })).key;
     const monitor = (await createKey(t, { organizationId, role: 'health_monitor' })).key;
-    const flaky = await register(t, admin, {
+    const flaky = await createServer(t, admin, {
       transport: 'streamable_http',
       url: `http://127.0.0.1:${proxy.port}/mcp`,
     });
-    await register(t, admin, { transport: 'sse', url: (await startSse()).url });
+    await createServer(t, admin, { transport: 'sse', url: (await startSse()).url });
     const gate = () => t.request('GET', '/v1/health/mcp?fail_on_unhealthy=true', { key: monitor });
 
-    await waitUntil(async () => (await gate()).body.healthy === 2, 5000);
+    await waitFor(async () => (await gate()).body.healthy === 2, 5000);
     const green = await gate();
     expect(green.status).toBe(200);
     expect(green.body).toEqual({
@@ -79,11 +53,12 @@ describe('CI gate on the background checker (GET /v1/health/mcp?fail_on_unhealth
       healthy: 2,
       unhealthy: 0,
       unknown: 0,
+      auth_failures: 0,
       unhealthy_servers: [],
     });
 
     await proxy.stop();
-    await waitUntil(async () => (await gate()).status === 503, 5000);
+    await waitFor(async () => (await gate()).status === 503, 5000);
     const red = await gate();
     expect(red.body.success).toBe(false);
     expect(red.body.error).toMatchObject({
@@ -96,12 +71,14 @@ describe('CI gate on the background checker (GET /v1/health/mcp?fail_on_unhealth
         healthy: 1,
         unhealthy: 1,
         unknown: 0,
+        auth_failures: 0,
         unhealthy_servers: [
           {
             server_id: flaky.server_id,
             server_name: flaky.server_name,
             organization_id: organizationId,
             health_check_error: 'connection refused',
+            health_check_error_kind: 'unreachable',
             last_health_check: expect.stringMatching(/Z$/),
           },
         ],
@@ -114,7 +91,7 @@ describe('CI gate on the background checker (GET /v1/health/mcp?fail_on_unhealth
     expect(report.body.unhealthy).toBe(1);
 
     await proxy.start(proxy.port);
-    await waitUntil(async () => (await gate()).status === 200, 5000);
+    await waitFor(async () => (await gate()).status === 200, 5000);
     expect((await gate()).body).toMatchObject({ total: 2, healthy: 2, unhealthy: 0 });
   });
 
@@ -149,17 +126,17 @@ describe('health summary scope and metrics', () => {
     const ids: string[] = [];
     for (let i = 0; i < healthy; i++) {
       ids.push(
-        (await register(t, admin, { transport: 'streamable_http', url: mcp.url })).server_id,
+        (await createServer(t, admin, { transport: 'streamable_http', url: mcp.url })).server_id,
       );
     }
     for (let i = 0; i < unhealthy; i++) {
       ids.push(
-        (await register(t, admin, { transport: 'streamable_http', url: await deadUrl() }))
+        (await createServer(t, admin, { transport: 'streamable_http', url: await deadUrl() }))
           .server_id,
       );
     }
     for (let i = 0; i < disabled; i++) {
-      await register(t, admin, {
+      await createServer(t, admin, {
         transport: 'streamable_http',
         url: await deadUrl(),
         health_check_enabled: false,
@@ -220,18 +197,12 @@ describe('health summary scope and metrics', () => {
     expect((await t.request('GET', '/metrics', { key: member })).status).toBe(403);
     await t.request('GET', '/v1/mcp/server/does-not-exist', { key: admin });
     // A connection test of a custom configuration counts in the same metrics as registry probes.
-    const configuration = await t.request('POST', '/v1/mcp-configurations', {
-      key: admin,
-      body: {
-        name: `Gate ${unique()}`,
-        server_url: (await deadUrl()).replace(/^http:/, 'https:'),
-        transport_type: 'streamable_http',
-        auth_type: 'none',
-        organization_id: organizationId,
-      },
+    const configuration = await createConfiguration(t, admin, organizationId, {
+      server_url: (await deadUrl()).replace(/^http:/, 'https:'),
+      auth_type: 'none',
+      credentials: undefined,
     });
-    expect(configuration.status).toBe(201);
-    const tested = await t.request('POST', `/v1/mcp-configurations/${configuration.body.id}/test`, {
+    const tested = await t.request('POST', `/v1/mcp-configurations/${configuration.id}/test`, {
       key: admin,
     });
     expect(tested.status).toBe(200);

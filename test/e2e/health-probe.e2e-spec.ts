@@ -2,37 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createKey, createOrg } from '../support/factories';
+import { createKey, createOrg, createServer, unique } from '../support/factories';
 import { startHangingServer, startMcpServer, startPlainHttpServer } from '../support/mcp-servers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
+import { isAlive } from '../support/processes';
 
 const STDIO_SERVER = resolve(__dirname, '../support/stdio-mcp-server.js');
 const TIMEOUT_MS = 1000;
-
-function unique(): string {
-  return randomBytes(4).toString('hex');
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  return check();
-}
-
-/** Alive and not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => {
   let t: TestApp;
@@ -61,19 +38,12 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
   }
 
   async function register(adminKey: string, body: Record<string, unknown>): Promise<string> {
-    const suffix = unique();
     const stdio = body.transport === 'stdio';
-    const res = await t.request('POST', '/v1/mcp/server', {
-      key: stdio ? t.adminKey : adminKey,
-      body: {
-        server_name: `Probe ${suffix}`,
-        alias: `probe_${suffix}`,
-        ...(stdio ? { organization_id: organizationOfKey.get(adminKey) } : {}),
-        ...body,
-      },
+    const server = await createServer(t, stdio ? null : adminKey, {
+      ...(stdio ? { organization_id: organizationOfKey.get(adminKey) } : {}),
+      ...body,
     });
-    expect(res.status).toBe(201);
-    return res.body.server_id;
+    return server.server_id;
   }
 
   async function probe(adminKey: string, serverId: string) {
@@ -97,6 +67,7 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
             status: 'healthy',
             last_health_check: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
             health_check_error: null,
+            health_check_error_kind: null,
             latency_ms: expect.any(Number),
             tool_count: 3,
             consecutive_failures: 0,
@@ -197,7 +168,7 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
         expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS);
         expect(elapsed).toBeLessThan(TIMEOUT_MS + 2000);
         expect(hanging.connections).toBeGreaterThan(0);
-        expect(await waitFor(() => hanging.openSockets() === 0, 1000)).toBe(true);
+        await waitFor(() => hanging.openSockets() === 0, 1000, { what: 'no socket open' });
       } finally {
         await hanging.close();
       }
@@ -221,7 +192,7 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
       });
       expect(existsSync(pidFile)).toBe(true);
       const pid = Number(readFileSync(pidFile, 'utf8'));
-      expect(await waitFor(() => !isAlive(pid), 2000)).toBe(true);
+      await waitFor(() => !isAlive(pid), 2000, { what: 'the stdio child gone' });
     });
 
     it('reports a plain web server as not an MCP server', async () => {

@@ -1,4 +1,10 @@
-import { createKey, createOrg, createTeam } from '../support/factories';
+import {
+  createConfiguration,
+  createKey,
+  createOrg,
+  createServer,
+  createTeam,
+} from '../support/factories';
 import { ROUTE_EXPECTATIONS } from '../support/route-expectations';
 import { registeredRoutes } from '../support/routes';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -58,32 +64,21 @@ describe('cross-organization isolation on every route', () => {
     a.teamId = (await createTeam(t, orgA.organization_id, ['shared'])).team_id;
     const aKey = await createKey(t, { organizationId: orgA.organization_id, role: 'org_admin' });
     a.keyId = aKey.key_id;
-    const config = await t.request('POST', '/v1/mcp-configurations', {
-      key: aKey.key,
-      body: {
-        name: 'A config',
-        server_url: 'https://mcp.a.example.com',
-        transport_type: 'sse',
-        auth_type: 'bearer_token',
-        organization_id: orgA.organization_id,
-        credentials: { type: 'bearer', token: 'a-secret-token-123' },
-      },
+    const config = await createConfiguration(t, aKey.key, orgA.organization_id, {
+      name: 'A config',
+      server_url: 'https://mcp.a.example.com',
+      transport_type: 'sse',
+      credentials: { type: 'bearer', token: 'a-secret-token-123' },
     });
-    expect(config.status).toBe(201);
-    a.configurationId = config.body.id;
-    const server = await t.request('POST', '/v1/mcp/server', {
-      key: aKey.key,
-      body: {
-        server_id: `a-server-${Date.now()}`,
-        server_name: 'A server',
-        transport: 'sse',
-        url: 'https://mcp.a.example.com/sse',
-        mcp_access_groups: ['shared'],
-        env: { TOKEN: 'a-env-secret' },
-      },
+    a.configurationId = config.id;
+    const server = await createServer(t, aKey.key, {
+      server_id: `a-server-${Date.now()}`,
+      server_name: 'A server',
+      url: 'https://mcp.a.example.com/sse',
+      mcp_access_groups: ['shared'],
+      env: { TOKEN: 'a-env-secret' },
     });
-    expect(server.status).toBe(201);
-    a.server_id = server.body.server_id;
+    a.server_id = server.server_id;
 
     bAdmin = (await createKey(t, { organizationId: orgB.organization_id, role: 'org_admin' })).key;
     bService = (await createKey(t, { organizationId: orgB.organization_id, role: 'service' })).key;
@@ -197,7 +192,7 @@ describe('cross-organization isolation on every route', () => {
       },
     });
     expect(createConfig.status).toBe(403);
-    const createServer = await t.request('POST', '/v1/mcp/server', {
+    const intruder = await t.request('POST', '/v1/mcp/server', {
       key: bAdmin,
       body: {
         server_name: 'Intruder',
@@ -206,7 +201,8 @@ describe('cross-organization isolation on every route', () => {
         organization_id: a.organizationId,
       },
     });
-    expect([403, 400]).toContain(createServer.status);
+    expect(intruder.status).toBe(403);
+    expect(intruder.body.error.code).toBe('INSUFFICIENT_PERMISSIONS');
     const stillThere = await t.request('GET', `/v1/mcp/server/${a.server_id}`);
     expect(stillThere.body.server_name).toBe('A server');
   });

@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createKey, createOrg } from '../support/factories';
+import { createConfiguration, createKey, orgWithKey, unique } from '../support/factories';
 import { RunningMcpServer, startMcpServer, testTls } from '../support/mcp-servers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 jest.setTimeout(30_000);
-
-function unique(): string {
-  return randomBytes(4).toString('hex');
-}
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -38,37 +34,25 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
     await withApiKey.close();
   });
 
-  async function setup() {
-    const org = await createOrg(t);
-    const organizationId = org.organization_id;
-    const admin = await createKey(t, { organizationId, role: 'org_admin' });
-    return { organizationId, admin: admin.key };
-  }
-
-  async function createConfiguration(
+  /** A configuration of the GitHub-like server, with its bearer token unless overridden. */
+  async function createGithubLike(
     key: string,
     organizationId: string,
     overrides: Record<string, unknown> = {},
   ): Promise<string> {
-    const res = await t.request('POST', '/v1/mcp-configurations', {
-      key,
-      body: {
-        name: `Production GitHub ${unique()}`,
-        server_url: secured.url,
-        transport_type: 'sse',
-        auth_type: 'bearer_token',
-        organization_id: organizationId,
-        credentials: { type: 'bearer', token },
-        ...overrides,
-      },
+    const created = await createConfiguration(t, key, organizationId, {
+      name: `Production GitHub ${unique()}`,
+      server_url: secured.url,
+      transport_type: 'sse',
+      credentials: { type: 'bearer', token },
+      ...overrides,
     });
-    expect(res.status).toBe(201);
-    return res.body.id;
+    return created.id;
   }
 
   it('connects with the stored bearer token, returns server info and tools, and records the connection', async () => {
-    const { organizationId, admin } = await setup();
-    const id = await createConfiguration(admin, organizationId);
+    const { organizationId, key: admin } = await orgWithKey(t);
+    const id = await createGithubLike(admin, organizationId);
 
     const res = await t.request('POST', `/v1/mcp-configurations/${id}/test`, { key: admin });
     expect(res.status).toBe(200);
@@ -99,8 +83,8 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
   });
 
   it('sends an api_key credential in its own header', async () => {
-    const { organizationId, admin } = await setup();
-    const id = await createConfiguration(admin, organizationId, {
+    const { organizationId, key: admin } = await orgWithKey(t);
+    const id = await createGithubLike(admin, organizationId, {
       server_url: withApiKey.url,
       transport_type: 'streamable_http',
       auth_type: 'api_key',
@@ -112,8 +96,8 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
   });
 
   it('says the credentials were rejected for a wrong token, keeping the last successful connection and its tools', async () => {
-    const { organizationId, admin } = await setup();
-    const id = await createConfiguration(admin, organizationId);
+    const { organizationId, key: admin } = await orgWithKey(t);
+    const id = await createGithubLike(admin, organizationId);
     const ok = await t.request('POST', `/v1/mcp-configurations/${id}/test`, { key: admin });
     expect(ok.body.connectionStatus).toBe('connected');
 
@@ -143,10 +127,10 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
   });
 
   it('reports a server that is gone as disconnected', async () => {
-    const { organizationId, admin } = await setup();
+    const { organizationId, key: admin } = await orgWithKey(t);
     const gone = await startMcpServer({ transport: 'sse', tls: { key: tls.key, cert: tls.cert } });
     await gone.close();
-    const id = await createConfiguration(admin, organizationId, {
+    const id = await createGithubLike(admin, organizationId, {
       server_url: gone.url,
       auth_type: 'none',
       credentials: undefined,
@@ -160,8 +144,8 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
   });
 
   it('lists the discovered tools, only the allowed ones while the tool configuration is enabled', async () => {
-    const { organizationId, admin } = await setup();
-    const id = await createConfiguration(admin, organizationId, {
+    const { organizationId, key: admin } = await orgWithKey(t);
+    const id = await createGithubLike(admin, organizationId, {
       tool_configuration: { enabled: true, allowed_tools: ['now', 'echo', 'not_offered'] },
     });
     const before = await t.request('GET', `/v1/mcp-configurations/${id}/tools`, { key: admin });
@@ -192,12 +176,12 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
   });
 
   it('follows the configuration rules: other organizations get 404, members test only their own, viewers only read', async () => {
-    const { organizationId, admin } = await setup();
+    const { organizationId, key: admin } = await orgWithKey(t);
     const owner = await createKey(t, { organizationId, role: 'member' });
     const otherMember = (await createKey(t, { organizationId, role: 'member' })).key;
     const viewer = (await createKey(t, { organizationId, role: 'viewer' })).key;
     const service = (await createKey(t, { organizationId, role: 'service' })).key;
-    const id = await createConfiguration(owner.key, organizationId);
+    const id = await createGithubLike(owner.key, organizationId);
     const test = (key: string) => t.request('POST', `/v1/mcp-configurations/${id}/test`, { key });
     const tools = (key: string) => t.request('GET', `/v1/mcp-configurations/${id}/tools`, { key });
 
@@ -212,8 +196,8 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
       expect((await tools(key)).status).toBe(200);
     }
 
-    const stranger = await setup();
-    for (const res of [await test(stranger.admin), await tools(stranger.admin)]) {
+    const stranger = await orgWithKey(t);
+    for (const res of [await test(stranger.key), await tools(stranger.key)]) {
       expect(res.status).toBe(404);
       expect(res.body.error.code).toBe('NOT_FOUND');
     }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { createKey, createOrg } from '../support/factories';
+import { createServer, orgWithKey } from '../support/factories';
 import { startMcpServer } from '../support/mcp-servers';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -19,28 +18,20 @@ describe('probe target policy (MCP_ALLOW_LOOPBACK=false, stdio disabled)', () =>
       STDIO_ENABLED: 'false',
       HEALTH_CHECK_TIMEOUT_MS: '1000',
     });
-    const org = await createOrg(t);
-    orgId = org.organization_id;
-    admin = (await createKey(t, { organizationId: orgId, role: 'org_admin' })).key;
+    ({ organizationId: orgId, key: admin } = await orgWithKey(t));
   });
   afterAll(async () => {
     await t.close();
   });
 
   async function registerAndProbe(body: Record<string, unknown>) {
-    const suffix = randomBytes(4).toString('hex');
     // stdio servers are defined by platform admins; the org admin still probes them.
-    const created = await t.request('POST', '/v1/mcp/server', {
-      key: body.transport === 'stdio' ? t.adminKey : admin,
-      body: {
-        server_name: `Policy ${suffix}`,
-        alias: `policy_${suffix}`,
-        ...(body.transport === 'stdio' ? { organization_id: orgId } : {}),
-        ...body,
-      },
+    const stdio = body.transport === 'stdio';
+    const created = await createServer(t, stdio ? null : admin, {
+      ...(stdio ? { organization_id: orgId } : {}),
+      ...body,
     });
-    expect(created.status).toBe(201);
-    return t.request('POST', `/v1/mcp/server/${created.body.server_id}/health`, { key: admin });
+    return t.request('POST', `/v1/mcp/server/${created.server_id}/health`, { key: admin });
   }
 
   it('refuses a loopback server without connecting to it', async () => {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { createKey, createOrg, createTeam } from '../support/factories';
+import { createKey, createOrg, createServer, createTeam } from '../support/factories';
 import { startMcpServer } from '../support/mcp-servers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 /**
  * GET /v1/mcp/server reuses rendered pages while the organization's registry revision holds.
@@ -17,10 +17,6 @@ describe('registry list cache', () => {
     await t.close();
   });
 
-  function unique(): string {
-    return randomBytes(4).toString('hex');
-  }
-
   async function orgWithKeys() {
     const org = await createOrg(t);
     const organizationId = org.organization_id;
@@ -28,21 +24,6 @@ describe('registry list cache', () => {
     const member = (await createKey(t, { organizationId, role: 'member', accessGroups: ['ops'] }))
       .key;
     return { organizationId, admin, member };
-  }
-
-  async function register(key: string, body: Record<string, unknown> = {}, app = t) {
-    const suffix = unique();
-    const res = await app.request('POST', '/v1/mcp/server', {
-      key,
-      body: {
-        server_name: `Cached ${suffix}`,
-        transport: 'sse',
-        url: 'https://mcp.example.com/sse',
-        ...body,
-      },
-    });
-    expect(res.status).toBe(201);
-    return res.body as { server_id: string; server_name: string };
   }
 
   async function list(key: string, query = '', app = t) {
@@ -58,7 +39,7 @@ describe('registry list cache', () => {
 
   it('serves a repeated page from the cache (a write outside the app is not seen until a registry write)', async () => {
     const { admin } = await orgWithKeys();
-    const server = await register(admin, { description: 'before' });
+    const server = await createServer(t, admin, { description: 'before' });
     expect((await list(admin))[0].description).toBe('before');
     // Changed behind the app's back: no revision bump, so the rendered page stands.
     await t.dataSource.query('UPDATE mcp_servers SET description = ? WHERE server_id = ?', [
@@ -67,17 +48,17 @@ describe('registry list cache', () => {
     ]);
     expect((await list(admin))[0].description).toBe('before');
     // Any registry write of the organization renders the page again.
-    await register(admin);
+    await createServer(t, admin);
     expect((await list(admin))[0].description).toBe('outside');
   });
 
   it('shows creates, replaces and deletes at once', async () => {
     const { admin, member } = await orgWithKeys();
-    const first = await register(admin);
+    const first = await createServer(t, admin);
     expect((await list(admin)).map((s) => s.server_id)).toEqual([first.server_id]);
     expect(await list(member)).toHaveLength(1);
 
-    const second = await register(admin, { mcp_access_groups: ['ops'] });
+    const second = await createServer(t, admin, { mcp_access_groups: ['ops'] });
     expect((await list(admin)).map((s) => s.server_id)).toEqual([
       first.server_id,
       second.server_id,
@@ -108,7 +89,7 @@ describe('registry list cache', () => {
 
   it('shows team changes (the teams a server lists) at once', async () => {
     const { organizationId, admin } = await orgWithKeys();
-    await register(admin, { mcp_access_groups: ['ops'] });
+    await createServer(t, admin, { mcp_access_groups: ['ops'] });
     expect((await list(admin))[0].teams).toEqual([]);
 
     const team = await createTeam(t, organizationId, ['ops'], 'Operators');
@@ -128,7 +109,7 @@ describe('registry list cache', () => {
     const { admin } = await orgWithKeys();
     const mcp = await startMcpServer({ transport: 'streamable_http' });
     try {
-      const server = await register(admin, { transport: 'streamable_http', url: mcp.url });
+      const server = await createServer(t, admin, { transport: 'streamable_http', url: mcp.url });
       expect((await list(admin))[0].status).toBe('unknown');
       const probe = await t.request('POST', `/v1/mcp/server/${server.server_id}/health`, {
         key: admin,
@@ -143,8 +124,8 @@ describe('registry list cache', () => {
   it('keeps organizations, roles and queries apart', async () => {
     const a = await orgWithKeys();
     const b = await orgWithKeys();
-    const inA = await register(a.admin, { mcp_access_groups: ['finance'] });
-    const inB = await register(b.admin);
+    const inA = await createServer(t, a.admin, { mcp_access_groups: ['finance'] });
+    const inB = await createServer(t, b.admin);
     expect((await list(a.admin)).map((s) => s.server_id)).toEqual([inA.server_id]);
     expect((await list(b.admin)).map((s) => s.server_id)).toEqual([inB.server_id]);
     expect(await list(a.member)).toEqual([]);
@@ -173,17 +154,17 @@ describe('registry list cache', () => {
     );
     try {
       expect(await list(admin)).toEqual([]);
-      const server = await register(admin, { transport: 'streamable_http', url: mcp.url }, other);
+      const server = await createServer(other, admin, {
+        transport: 'streamable_http',
+        url: mcp.url,
+      });
       const seen = await list(admin);
       expect(seen.map((s) => s.server_id)).toEqual([server.server_id]);
       expect(seen[0].status).toBe('unknown');
-      const until = Date.now() + 15_000;
-      let status = seen[0].status;
-      while (status !== 'healthy' && Date.now() < until) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        status = (await list(admin))[0].status;
-      }
-      expect(status).toBe('healthy');
+      await waitFor(async () => (await list(admin))[0].status === 'healthy', 15_000, {
+        pollMs: 100,
+        what: "the other replica's check shown",
+      });
     } finally {
       await other.close();
       await mcp.close();

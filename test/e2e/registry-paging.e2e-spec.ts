@@ -1,4 +1,4 @@
-import { createKey, createOrg } from '../support/factories';
+import { createKey, createOrg, createServer } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('registry list paging by visibility', () => {
@@ -42,17 +42,11 @@ describe('registry list paging by visibility', () => {
     const created: { id: string; groups: string[] }[] = [];
     for (let i = 0; i < 31; i += 1) {
       const id = `page-${org.organization_id.slice(4, 12)}-${String(i).padStart(2, '0')}`;
-      const res = await t.request('POST', '/v1/mcp/server', {
-        key: admin.key,
-        body: {
-          server_id: id,
-          server_name: `Paged ${i}`,
-          transport: 'sse',
-          url: 'https://mcp.example.com/sse',
-          mcp_access_groups: groupsFor(i),
-        },
+      await createServer(t, admin.key, {
+        server_id: id,
+        server_name: `Paged ${i}`,
+        mcp_access_groups: groupsFor(i),
       });
-      expect(res.status).toBe(201);
       created.push({ id, groups: groupsFor(i) });
     }
     const visible = created

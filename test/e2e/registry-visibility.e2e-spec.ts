@@ -1,4 +1,4 @@
-import { createKey, createOrg, createTeam } from '../support/factories';
+import { createKey, createOrg, createServer, createTeam } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface Fixture {
@@ -45,20 +45,16 @@ async function buildFixture(t: TestApp): Promise<Fixture> {
   };
   const create = async (name: string, groups: string[]) => {
     // stdio servers are defined by platform admins; org admins and the rest still see them.
-    const res = await t.request('POST', '/v1/mcp/server', {
-      key: t.adminKey,
-      body: {
-        organization_id: orgId,
-        server_name: name,
-        transport: 'stdio',
-        command: 'npx',
-        args: ['-y', name],
-        env: { TOKEN: 'value' },
-        mcp_access_groups: groups,
-      },
+    const server = await createServer(t, null, {
+      organization_id: orgId,
+      server_name: name,
+      transport: 'stdio',
+      command: 'npx',
+      args: ['-y', name],
+      env: { TOKEN: 'value' },
+      mcp_access_groups: groups,
     });
-    if (res.status !== 201) throw new Error(`creating ${name}: ${res.status} ${res.text}`);
-    return res.body.server_id as string;
+    return server.server_id;
   };
   return {
     orgId,
@@ -263,8 +259,9 @@ describe('server registry visibility (API.md §2)', () => {
     });
     expect(badFlag.status).toBe(400);
     expect(badFlag.body.error.details.fields[0].field).toBe('include_total');
+    // Opaque, but URL-safe: a client puts it into the next query as it is.
     const cursor = first.headers.get('x-next-cursor');
-    expect(cursor).toBeTruthy();
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     const second = await t.request('GET', `/v1/mcp/server?limit=2&cursor=${cursor}`, {
       key: f.keys.orgAdmin,
     });

@@ -1,4 +1,4 @@
-import { createKey, createOrg, createTeam } from '../support/factories';
+import { createKey, createOrg, createTeam, unique } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** The seed's example response (004), whose every field a response must carry with its type. */
@@ -121,12 +121,6 @@ function seedStdioBody(suffix: string) {
     args: ['-y', '@modelcontextprotocol/server-everything'],
     env: { DEBUG: '1' },
   };
-}
-
-let counter = 0;
-function unique(): string {
-  counter += 1;
-  return `${Date.now().toString(36)}${counter}`;
 }
 
 describe('server registry (seed 004)', () => {

@@ -2,16 +2,18 @@ import * as fs from 'node:fs';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createSuiteDatabase, suiteDatabaseKind } from '../support/test-database';
 import { TcpProxy } from '../support/tcp-proxy';
+import { waitFor } from '../support/wait';
 
-async function waitForStatus(t: TestApp, path: string, status: number, withinMs: number) {
-  const started = Date.now();
-  let last = 0;
-  while (Date.now() - started < withinMs) {
-    last = (await t.request('GET', path, { key: null })).status;
-    if (last === status) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${path} stayed ${last}, expected ${status} within ${withinMs} ms`);
+/** Milliseconds until `path` answers `status`. */
+function waitForStatus(t: TestApp, path: string, status: number, withinMs: number) {
+  return waitFor(
+    async () => (await t.request('GET', path, { key: null })).status === status,
+    withinMs,
+    {
+      pollMs: 100,
+      what: `${path} answering ${status}`,
+    },
+  );
 }
 
 describe('service health', () => {

@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startHangingServer } from '../support/mcp-servers';
+import { waitFor } from '../support/wait';
 
 const root = path.resolve(__dirname, '../..');
 const mainJs = path.join(root, 'dist/apps/api/src/main.js');
@@ -31,6 +32,27 @@ function run(
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, out: () => stdout, err: () => stderr, exit };
+}
+
+async function isReady(port: number): Promise<boolean> {
+  return fetch(`http://127.0.0.1:${port}/health/ready`).then(
+    (r) => r.status === 200,
+    () => false,
+  );
+}
+
+/** Opens (and at once closes) a new TCP connection: whether anything still listens on `port`. */
+function dial(port: number): Promise<'accepted' | 'refused'> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('accepted');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      resolve(error.code === 'ECONNREFUSED' ? 'refused' : 'accepted');
+    });
+  });
 }
 
 describe('process start-up and shutdown (built app)', () => {
@@ -64,15 +86,10 @@ describe('process start-up and shutdown (built app)', () => {
       HOST: '127.0.0.1',
       DATABASE_URL: `sqlite:${dir}/db/registry.sqlite`,
     });
-    let status = 0;
-    while (Date.now() - started < 10_000 && status !== 200) {
-      status = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(status).toBe(200);
+    await waitFor(() => isReady(port), 10_000 - (Date.now() - started), {
+      pollMs: 100,
+      what: '/health/ready answering 200',
+    });
     expect(fs.existsSync(`${dir}/db/registry.sqlite`)).toBe(true);
     proc.child.kill('SIGTERM');
     expect(await proc.exit).toBe(0);
@@ -101,15 +118,7 @@ describe('process start-up and shutdown (built app)', () => {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     try {
-      const started = Date.now();
-      while (Date.now() - started < 10_000) {
-        const ok = await fetch(`${base}/health/ready`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (ok) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitFor(() => isReady(port), 10_000, { pollMs: 100, what: 'the app ready' });
       expect(
         (
           await call('POST', '/v1/organizations', {
@@ -128,15 +137,17 @@ describe('process start-up and shutdown (built app)', () => {
       expect(created.status).toBe(201);
 
       // A probe of a server that never answers keeps this request in flight for ~1.5 s.
-      const inFlight = call('POST', '/v1/mcp/server/slow/health', {});
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      let settled = false;
+      const inFlight = call('POST', '/v1/mcp/server/slow/health', {}).finally(() => {
+        settled = true;
+      });
+      await waitFor(() => hanging.connections > 0, 5_000, { what: 'the probe under way' });
       proc.child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const late = await fetch(`${base}/health/live`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      expect([0, 503]).toContain(late);
+      // A new connection is refused (the listener is closed) while the probe still runs.
+      await waitFor(async () => (await dial(port)) === 'refused', 1_000, {
+        what: 'new connections refused',
+      });
+      expect(settled).toBe(false);
 
       const finished = await inFlight;
       expect(finished.status).toBe(200);

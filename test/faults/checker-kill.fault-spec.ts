@@ -1,15 +1,11 @@
 import { utcDate } from '@app/dal';
 import { checkerTiming } from '@app/health-checker';
 import { sleep } from '../support/app-process';
-import {
-  CountingProxy,
-  insertBulkServers,
-  startCountingProxy,
-  waitUntil,
-} from '../support/checker-fixtures';
+import { CountingProxy, insertBulkServers, startCountingProxy } from '../support/checker-fixtures';
 import { createOrg } from '../support/factories';
 import { MultiPathMcpServer, startMultiPathMcpServer } from '../support/mcp-servers';
 import { createSuiteDatabase, SuiteDatabase } from '../support/test-database';
+import { waitFor } from '../support/wait';
 import { startTestApp, TestApp } from '../support/test-app';
 import { startWorkerProcess, WorkerProcess } from '../support/worker-process';
 
@@ -83,19 +79,19 @@ describe('a checker killed mid-round (SIGKILL)', () => {
     const [victim, survivor] = workers;
 
     // Round one: every server checked once.
-    await waitUntil(
+    await waitFor(
       async () => (await rows()).every((row) => row.last_health_check !== null),
       30_000,
-      100,
+      { pollMs: 100 },
     );
     // Round two: the victim has claimed its share and is probing it; halfway through, it dies.
-    await waitUntil(
+    await waitFor(
       async () =>
         (await rows()).some(
           (row) => claimedBy(row, victim) && instant(row.last_health_check)! < Date.now() - 3_000,
         ),
       INTERVAL_S * 2_000,
-      20,
+      { pollMs: 20 },
     );
     await sleep(SLOW_MS / 2);
     victim.child.kill('SIGKILL');
@@ -108,7 +104,7 @@ describe('a checker killed mid-round (SIGKILL)', () => {
     const indexOf = (row: ServerRow) => ids.indexOf(row.server_id);
     const reprobeOf = (row: ServerRow) =>
       proxy.probesOf(indexOf(row)).find((at) => at > killedAt) ?? null;
-    await waitUntil(() => orphans.every((row) => reprobeOf(row) !== null), INTERVAL_S * 2_000);
+    await waitFor(() => orphans.every((row) => reprobeOf(row) !== null), INTERVAL_S * 2_000);
     const delays = orphans.map((row) => reprobeOf(row)! - instant(row.next_check_at)!);
     const { leaseMs, pollMs } = checkerTiming(INTERVAL_S * 1000, TIMEOUT_MS);
     console.log(
@@ -119,7 +115,7 @@ describe('a checker killed mid-round (SIGKILL)', () => {
     for (const delay of delays) expect(delay).toBeLessThanOrEqual(INTERVAL_S * 1000);
 
     // The survivor records their results and the dead replica's claims are gone.
-    await waitUntil(
+    await waitFor(
       async () => {
         const now = await rows();
         return orphans.every((orphan) => {
@@ -128,7 +124,7 @@ describe('a checker killed mid-round (SIGKILL)', () => {
         });
       },
       TIMEOUT_MS + 5_000,
-      50,
+      { pollMs: 50 },
     );
     expect(survivor.child.exitCode).toBeNull();
   }, 120_000);

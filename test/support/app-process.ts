@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HttpResult, RequestOptions } from './test-app';
 import { testKeyringSpec } from './test-app';
+import { sleep } from './wait';
 
 const ROOT = path.resolve(__dirname, '../..');
 /**
@@ -75,9 +76,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export { sleep };
 
 let built = false;
 /** Builds dist/ when it is missing or older than the sources (the `pretest` step does the same). */

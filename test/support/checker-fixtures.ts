@@ -141,15 +141,3 @@ export async function insertBulkServers(
   }
   return ids;
 }
-
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  ms: number,
-  pollMs = 25,
-): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-  }
-}

@@ -37,6 +37,11 @@ export interface McpServerOptions {
   requireBearer?: string;
   /** Requests without this exact header value get 401 (e.g. an API key header). */
   requireHeader?: { name: string; value: string };
+  /**
+   * Requests whose `Authorization: Bearer <token>` this refuses get 401 with an RFC 6750
+   * `invalid_token` challenge (e.g. an OAuth server's `isValid`).
+   */
+  acceptBearer?: (token: string) => boolean;
   name?: string;
   /** Streamable HTTP with sessions (Mcp-Session-Id) instead of the stateless default. */
   stateful?: boolean;
@@ -123,6 +128,17 @@ export async function startMcpServer(options: McpServerOptions): Promise<Running
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
       res.end(JSON.stringify({ error: 'unauthorized' }));
       return;
+    }
+    if (options.acceptBearer) {
+      const [scheme, token] = (req.headers.authorization ?? '').split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token || !options.acceptBearer(token)) {
+        res.writeHead(401, {
+          'content-type': 'application/json',
+          'www-authenticate': 'Bearer error="invalid_token"',
+        });
+        res.end(JSON.stringify({ error: 'invalid_token' }));
+        return;
+      }
     }
     const path = (req.url ?? '/').split('?')[0];
     const handled =

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import * as path from 'node:path';
 import type { DataSource } from 'typeorm';
-import type { AppConfig } from '@app/core';
+import type { AppConfig, Clock } from '@app/core';
 import { createApp } from '../../apps/api/src/app.factory';
 import { createSuiteDatabase, SuiteDatabase } from './test-database';
 
@@ -50,11 +50,12 @@ export function testKeyringSpec(): string {
 
 /**
  * Starts the real app (same factory as production) on a random loopback port, over a database
- * of its own. `env` overrides any default below.
+ * of its own. `env` overrides any default below; `options.clock` (a TestClock) moves the time
+ * key expiry and the key cache read.
  */
 export async function startTestApp(
   env: Record<string, string | undefined> = {},
-  options: { database?: SuiteDatabase } = {},
+  options: { database?: SuiteDatabase; clock?: Clock } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createSuiteDatabase());
   const adminKey = `ak_${randomBytes(30).toString('base64url')}`;
@@ -86,6 +87,7 @@ export async function startTestApp(
       ...env,
     },
     logDestination: destination as never,
+    clock: options.clock,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();

@@ -17,3 +17,4 @@ export * from './logging/request-logging';
 export * from './logging/trace-context';
 export * from './process/process-lifecycle';
 export * from './scope/organization-scope';
+export * from './time/clock';

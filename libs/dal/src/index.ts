@@ -27,6 +27,7 @@ export * from './repositories/registry-revision.repository';
 export * from './repositories/health-check.repository';
 export * from './repositories/health-claim.repository';
 export * from './repositories/health-check-configuration.repository';
+export * from './repositories/credentials-refresh.repository';
 export * from './app-data-source';
 export * from './limits/database-deadline';
 export * from './limits/guarded-query-runner';

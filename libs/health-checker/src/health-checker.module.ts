@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
+  CredentialsRefreshRepository,
   HealthCheckConfigurationRepository,
   HealthCheckRepository,
   McpConfigurationEntity,
@@ -10,6 +11,7 @@ import {
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
+import { OAuthCredentialsRefresher } from './oauth/oauth-credentials.refresher';
 import { ProbeRunner } from './probe-runner';
 import { ServerProbeService } from './server-probe.service';
 
@@ -31,10 +33,13 @@ export class HealthCheckerModule {
         HealthCheckConfigurationRepository,
         HealthMetrics,
         ProbeRunner,
+        CredentialsRefreshRepository,
+        OAuthCredentialsRefresher,
         ServerProbeService,
         HealthCheckerService,
       ],
       exports: [
+        OAuthCredentialsRefresher,
         HealthCheckRepository,
         McpServerClaimRepository,
         HealthCheckConfigurationRepository,

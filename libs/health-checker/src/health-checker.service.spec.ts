@@ -121,12 +121,36 @@ function checker(repository: FakeRepository, probes: Partial<ServerProbeService>
   );
 }
 
-async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * The checker both reads the time and sleeps on timers (polls, lease renewals, the stop budget),
+ * so these tests run it on Jest's fake timers, which move Date and every timer together: no test
+ * waits for real time, and instants are exact.
+ */
+beforeEach(() => {
+  jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00.000Z') });
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+/** Moves the fake time forward in `stepMs` steps until `check` holds (at most `maxMs`). */
+async function advanceUntil(check: () => boolean, maxMs = 10_000, stepMs = 10): Promise<void> {
+  for (let elapsed = 0; !check(); elapsed += stepMs) {
+    if (elapsed > maxMs) throw new Error(`not met within ${maxMs} ms of fake time`);
+    await jest.advanceTimersByTimeAsync(stepMs);
   }
+}
+
+/** Stops the checker while the fake time runs on; resolves with the fake milliseconds it took. */
+async function stop(service: HealthCheckerService): Promise<number> {
+  const started = Date.now();
+  let stopped = false;
+  const stopping = service.stop().finally(() => {
+    stopped = true;
+  });
+  await advanceUntil(() => stopped, 60_000, 1);
+  await stopping;
+  return Date.now() - started;
 }
 
 describe('HealthCheckerService', () => {
@@ -144,15 +168,18 @@ describe('HealthCheckerService', () => {
         return HEALTHY;
       },
     });
+    const started = Date.now();
     service.start();
-    await waitFor(() => repository.completed.length === ids.length);
-    await service.stop();
+    await advanceUntil(() => repository.completed.length === ids.length);
+    await stop(service);
 
     expect(peak).toBe(3);
     expect(repository.completed.map((entry) => entry.serverId).sort()).toEqual([...ids].sort());
     expect(repository.claims.size).toBe(0);
+    // Due again one interval after its claim (all claimed within the first fake second).
     for (const entry of repository.completed) {
-      expect(entry.next.getTime()).toBeGreaterThan(Date.now() + 55_000);
+      expect(entry.next.getTime() - started).toBeGreaterThanOrEqual(60_000);
+      expect(entry.next.getTime() - started).toBeLessThanOrEqual(61_000);
     }
   });
 
@@ -162,12 +189,15 @@ describe('HealthCheckerService', () => {
       probe: () => new Promise((resolve) => setTimeout(() => resolve(HEALTHY), 50)),
     });
     service.start();
-    await waitFor(() => repository.claims.size === 2);
-    await service.stop();
+    await advanceUntil(() => repository.claims.size === 2);
+    expect(repository.completed).toEqual([]);
+    expect(await stop(service)).toBeLessThanOrEqual(50);
     expect(repository.completed.map((entry) => entry.serverId).sort()).toEqual(['a', 'b']);
-    const claimsBefore = repository.completed.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(repository.completed.length).toBe(claimsBefore);
+    expect(jest.getTimerCount()).toBe(0);
+    repository.addDue('c');
+    await jest.advanceTimersByTimeAsync(120_000);
+    expect(repository.completed).toHaveLength(2);
+    expect(repository.claims.size).toBe(0);
   });
 
   it('releases the claims of probes still running when the stop budget runs out', async () => {
@@ -176,16 +206,17 @@ describe('HealthCheckerService', () => {
     const service = checker(
       repository,
       { probe: () => new Promise<ProbeResult>((resolve) => (finish = resolve)) },
+      // The budget: the timeout plus 1.5 s, within half of SHUTDOWN_TIMEOUT_MS (1 s here).
       config({ timeoutMs: 100 }, 2_000),
     );
     service.start();
-    await waitFor(() => repository.claims.size === 1);
-    const started = Date.now();
-    await service.stop();
-    expect(Date.now() - started).toBeLessThan(1_500);
+    await advanceUntil(() => repository.claims.size === 1);
+    const took = await stop(service);
+    expect(took).toBeGreaterThanOrEqual(1_000);
+    expect(took).toBeLessThanOrEqual(1_001);
     expect(repository.released).toEqual(['stuck']);
     finish(HEALTHY);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await jest.advanceTimersByTimeAsync(0);
     expect(repository.completed).toEqual([]);
   });
 
@@ -199,20 +230,27 @@ describe('HealthCheckerService', () => {
       config({ timeoutMs: 1_000, intervalS: 2 }),
     );
     service.start();
-    await waitFor(() => repository.claims.size === 1);
+    await advanceUntil(() => repository.claims.size === 1, 1_000, 1);
     const claimedAt = Date.now();
-    await waitFor(() => Date.now() - claimedAt > 3_000, 4_000);
+    await jest.advanceTimersByTimeAsync(3_000);
     const renewed = repository.renewals.filter((renewal) => renewal.serverIds.includes('slow'));
-    // Renewed every third of a lease while the probe ran, each time for one lease ahead.
-    expect(renewed.length).toBeGreaterThanOrEqual(10);
-    for (const renewal of renewed) {
-      expect(renewal.expiresAt - renewal.at).toBeGreaterThanOrEqual(490);
-      expect(renewal.expiresAt - renewal.at).toBeLessThanOrEqual(510);
+    // Every 166 ms while the probe ran, each time for one lease (500 ms) ahead...
+    expect(renewed.length).toBeGreaterThanOrEqual(14);
+    for (const [index, renewal] of renewed.entries()) {
+      expect(renewal.expiresAt - renewal.at).toBe(500);
+      if (index > 0) expect(renewal.at - renewed[index - 1].at).toBe(166);
     }
-    // Not past the probe's timeout plus its slack (1.5 s): a hung probe lets its server go.
-    expect(Math.max(...renewed.map((renewal) => renewal.at)) - claimedAt).toBeLessThan(2_700);
+    // ...and no longer than the probe's timeout plus its slack (1.5 s): a hung probe lets its
+    // server go.
+    const last = Math.max(...renewed.map((renewal) => renewal.at)) - claimedAt;
+    expect(last).toBeLessThan(2_500);
+    expect(last).toBeGreaterThanOrEqual(2_500 - 166);
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(repository.renewals.filter((r) => r.serverIds.includes('slow'))).toHaveLength(
+      renewed.length,
+    );
     finish(HEALTHY);
-    await service.stop();
+    await stop(service);
   });
 
   it('keeps claiming servers that fall due while a slow probe of the round still runs', async () => {
@@ -234,13 +272,14 @@ describe('HealthCheckerService', () => {
       config({ timeoutMs: 1_000, intervalS: 2 }),
     );
     service.start();
-    await waitFor(() => probed.length === 1);
+    await advanceUntil(() => probed.length === 1);
     const fellDue = Date.now();
     repository.addDue('late');
-    await waitFor(() => probed.some((probe) => probe.id === 'late'), 1_000);
-    expect(probed.find((probe) => probe.id === 'late')!.at - fellDue).toBeLessThan(400);
+    await advanceUntil(() => probed.some((probe) => probe.id === 'late'), 1_000, 1);
+    // Claimed at the next poll, not after the slow probe.
+    expect(probed.find((probe) => probe.id === 'late')!.at - fellDue).toBeLessThanOrEqual(250);
     finish(HEALTHY);
-    await service.stop();
+    await stop(service);
   });
 
   it('does not start when HEALTH_WORKER_ENABLED is false in the API', async () => {
@@ -253,7 +292,8 @@ describe('HealthCheckerService', () => {
       new HealthMetrics(),
     );
     service.onApplicationBootstrap();
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(jest.getTimerCount()).toBe(0);
+    await jest.advanceTimersByTimeAsync(120_000);
     expect(repository.claims.size + repository.completed.length).toBe(0);
     await service.stop();
   });

@@ -6,3 +6,5 @@ export * from './health-metrics';
 export * from './probe-outcome';
 export * from './probe-runner';
 export * from './server-probe.service';
+export * from './oauth/oauth-credentials.refresher';
+export * from './oauth/oauth-probe-credentials';

@@ -50,6 +50,7 @@ describe('serverOutcomeOf', () => {
     expect(serverOutcomeOf(healthy(), at)).toEqual({
       status: 'healthy',
       error: null,
+      errorKind: null,
       latencyMs: 42,
       tools: [{ name: 'echo', description: null }],
       checkedAt: at,
@@ -60,6 +61,7 @@ describe('serverOutcomeOf', () => {
     expect(serverOutcomeOf(failed('credentials_rejected'), at)).toEqual({
       status: 'unhealthy',
       error: 'failed: credentials_rejected',
+      errorKind: 'credentials_rejected',
       latencyMs: null,
       tools: null,
       checkedAt: at,

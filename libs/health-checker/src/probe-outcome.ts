@@ -14,6 +14,7 @@ export function serverOutcomeOf(result: ProbeResult, checkedAt: Date): McpServer
   return {
     status: result.status,
     error: result.ok ? null : (result.error ?? 'the probe failed'),
+    errorKind: result.ok ? null : result.error_kind,
     latencyMs: result.ok ? result.latency_ms : null,
     tools: result.ok ? result.tools : null,
     checkedAt,

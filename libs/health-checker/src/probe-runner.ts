@@ -32,10 +32,17 @@ export class ProbeRunner {
     this.prober = new McpProber(probePolicyOf(config));
   }
 
-  /** Never throws; answers within HEALTH_CHECK_TIMEOUT_MS plus the prober's cleanup slack. */
-  async probe(target: ProbeTarget, source: ProbeSource): Promise<ProbeResult> {
+  /**
+   * Never throws; answers within HEALTH_CHECK_TIMEOUT_MS plus the prober's cleanup slack.
+   * `verdict` rewrites the result before it is counted (OAuth credentials name their failures).
+   */
+  async probe(
+    target: ProbeTarget,
+    source: ProbeSource,
+    verdict: (result: ProbeResult) => ProbeResult = (result) => result,
+  ): Promise<ProbeResult> {
     const started = performance.now();
-    const result = await this.prober.probe(target);
+    const result = verdict(await this.prober.probe(target));
     this.metrics.recordProbe(
       source,
       target.transport,

@@ -1,14 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { allOrganizations, organizationOfRow, systemPrincipal } from '@app/core';
 import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import type { SecretAad } from '@app/crypto';
 import { McpServerProbeTarget, SEALED_RESOURCE_TYPES } from '@app/dal';
 import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
 import { ProbeSource } from './health-metrics';
+import { OAuthCredentialsRefresher } from './oauth/oauth-credentials.refresher';
+import type { OAuthProbeCredentials } from './oauth/oauth-probe-credentials';
 import { notProbed } from './probe-outcome';
 import { ProbeRunner } from './probe-runner';
 
 const ENV_RESOURCE = SEALED_RESOURCE_TYPES.serverEnv;
 const CREDENTIALS_RESOURCE = SEALED_RESOURCE_TYPES.serverCredentials;
+/** Refreshed tokens are written back by the checker acting as the system, whoever probed. */
+const EVERY_ORGANIZATION = allOrganizations(systemPrincipal('health-checker'));
 
 /**
  * Probes a registry server with its own transport and secrets: http(s) servers get their stored
@@ -22,12 +27,15 @@ export class ServerProbeService {
   constructor(
     private readonly runner: ProbeRunner,
     private readonly secretBox: SecretBox,
+    private readonly oauth: OAuthCredentialsRefresher,
   ) {}
 
   async probe(server: McpServerProbeTarget, source: ProbeSource): Promise<ProbeResult> {
     let target: ProbeTarget;
+    let oauth: OAuthProbeCredentials | null = null;
     try {
       target = this.targetOf(server);
+      oauth = this.oauthOf(server, target, source);
     } catch (error) {
       // An unknown key is a rollout in progress, not a broken value: the caller gets a 503 and
       // the checker leaves the server to a replica that has the key (nothing is recorded).
@@ -42,7 +50,39 @@ export class ServerProbeService {
         'the stored secrets of this server could not be decrypted; it was not probed',
       );
     }
-    return this.runner.probe(target, source);
+    if (!oauth) return this.runner.probe(target, source);
+    const credentials = oauth;
+    return this.runner.probe({ ...target, headers: undefined, credentials }, source, (result) =>
+      credentials.verdictOf(result),
+    );
+  }
+
+  /** OAuth credentials of a network server renew themselves (see OAuthCredentialsRefresher). */
+  private oauthOf(
+    server: McpServerProbeTarget,
+    target: ProbeTarget,
+    source: ProbeSource,
+  ): OAuthProbeCredentials | null {
+    if (server.authType !== 'oauth' || target.transport === 'stdio' || !server.credentialsSealed) {
+      return null;
+    }
+    const aadOf = aad(CREDENTIALS_RESOURCE, server);
+    return this.oauth.credentialsFor(
+      {
+        ref: {
+          kind: 'mcp_server',
+          scope: organizationOfRow(EVERY_ORGANIZATION, server),
+          id: server.serverId,
+        },
+        aad: aadOf,
+        sealed: server.credentialsSealed,
+        credentials: this.secretBox.openJson<Record<string, unknown>>(
+          server.credentialsSealed,
+          aadOf,
+        ),
+      },
+      source,
+    );
   }
 
   private targetOf(server: McpServerProbeTarget): ProbeTarget {

@@ -5,6 +5,18 @@ export {
   UNSAFE_HEADER_VALUE,
 } from './credential-headers.util';
 export { McpProber } from './mcp.prober';
+export { staticCredentials } from './probe-credentials';
+export type { ProbeCredentials } from './probe-credentials';
+export { OAuthTokenClient } from './oauth/token-client';
+export type { OAuthTokenClientOptions } from './oauth/token-client';
+export { OAUTH_GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from './oauth/oauth-grant';
+export type {
+  IssuedToken,
+  OAuthGrantType,
+  TokenEndpointAuthMethod,
+  TokenRequest,
+} from './oauth/oauth-grant';
+export { ProbeFailure } from './probe-failure.error';
 export { DEFAULT_PROBE_LIMITS } from './probe-budget';
 export type { ProbeLimits } from './probe-budget';
 export { SecretRedactor } from './secret-redactor';

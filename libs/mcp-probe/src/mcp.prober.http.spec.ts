@@ -12,6 +12,7 @@ import {
 import { credentialHeaders } from './credential-headers.util';
 import { McpProber } from './mcp.prober';
 import { ProbePolicy, ProbeResult } from './probe.types';
+import { waitFor } from '../../../test/support/wait';
 
 const policy: ProbePolicy = {
   timeoutMs: 2_000,
@@ -44,12 +45,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  return check();
 }
 
 describe('McpProber over HTTP (real servers on loopback)', () => {
@@ -101,7 +96,7 @@ describe('McpProber over HTTP (real servers on loopback)', () => {
     expectHealthy(result);
     expect(result.tools).toHaveLength(3);
     // The probe said goodbye with DELETE, so the server holds no session for it.
-    expect(await waitFor(() => server.openSessions === 0, 200)).toBe(true);
+    await waitFor(() => server.openSessions === 0, 200, { pollMs: 10 });
   });
 
   it('probes every endpoint of the multi-path benchmark server', async () => {
@@ -187,7 +182,7 @@ describe('McpProber over HTTP (real servers on loopback)', () => {
       expect(elapsed).toBeLessThan(timeoutMs + 500);
       expect(hanging.connections).toBeGreaterThanOrEqual(1);
       // The server notices the client's close a moment after the probe returns.
-      expect(await waitFor(() => hanging.openSockets() === 0, 300)).toBe(true);
+      await waitFor(() => hanging.openSockets() === 0, 300, { pollMs: 10 });
     },
   );
 

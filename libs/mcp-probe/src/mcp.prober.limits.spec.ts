@@ -6,6 +6,8 @@ import { McpProber } from './mcp.prober';
 import { ProbePolicy, ProbeResult } from './probe.types';
 import { REDACTED } from './secret-redactor';
 import { MAX_TOOL_DESCRIPTION_LENGTH, MAX_TOOL_NAME_LENGTH, MAX_TOOLS } from './tool-listing';
+import { waitFor } from '../../../test/support/wait';
+import { isAlive } from '../../../test/support/processes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS test server
 const { startHostileServer } = require('../../../test/support/hostile-mcp-server.js') as {
@@ -61,7 +63,7 @@ describe('McpProber read limits (a hostile server on loopback)', () => {
     expect(ms).toBeLessThan(5_000);
     const stat = server.stats()['/huge-initialize'];
     // The socket was cut: the server managed to write little more than the limit and its buffers.
-    expect(await waitFor(() => stat.cutShort === 1, 1_000)).toBe(true);
+    await waitFor(() => stat.cutShort === 1, 1_000, { pollMs: 10 });
     expect(stat.bytes).toBeLessThan(4 * MiB + 8 * MiB);
   });
 
@@ -75,7 +77,7 @@ describe('McpProber read limits (a hostile server on loopback)', () => {
     const { result, ms } = await timedProbe(`${server.url}/endless-sse`);
     expectTooLarge(result, /a message was larger than 4194304 bytes/);
     expect(ms).toBeLessThan(5_000);
-    expect(await waitFor(() => server.stats()['/endless-sse'].cutShort === 1, 1_000)).toBe(true);
+    await waitFor(() => server.stats()['/endless-sse'].cutShort === 1, 1_000, { pollMs: 10 });
   });
 
   it('fails an endless stream of small SSE events on the message count', async () => {
@@ -192,18 +194,3 @@ describe('McpProber read limits (a hostile server on loopback)', () => {
     });
   });
 });
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  return check();
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -5,6 +5,8 @@ import { McpProber } from './mcp.prober';
 import { ProbeObservations } from './probe-observations';
 import { ProbePolicy } from './probe.types';
 import { StdioProcessTransport } from './stdio-process.transport';
+import { waitFor } from '../../../test/support/wait';
+import { isAlive } from '../../../test/support/processes';
 
 const SERVER_SCRIPT = resolve(__dirname, '../../../test/support/stdio-mcp-server.js');
 
@@ -31,25 +33,6 @@ function readPid(file: string): number {
 }
 
 /** Alive and not a zombie (an orphan may wait for a non-reaping init in containers). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  return check();
-}
 
 describe('McpProber over stdio (real child processes)', () => {
   const prober = new McpProber(policy);
@@ -134,7 +117,7 @@ describe('McpProber over stdio (real child processes)', () => {
     expect(isAlive(readPid(pidFile))).toBe(false);
     // The orphaned grandchild is reaped by init, which may take a moment after SIGKILL.
     const grandchild = readPid(grandchildFile);
-    expect(await waitFor(() => !isAlive(grandchild), 300)).toBe(true);
+    await waitFor(() => !isAlive(grandchild), 300, { pollMs: 10 });
   });
 
   it('reports a command that exits at once as unreachable', async () => {

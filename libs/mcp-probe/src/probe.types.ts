@@ -43,7 +43,11 @@ export type ProbeErrorKind =
   | 'stdio_disabled'
   | 'protocol_error'
   /** The server sent more than the probe reads (PROBE_MAX_* limits). */
-  | 'response_too_large';
+  | 'response_too_large'
+  /** OAuth: the grant was refused, or the server still refused the token after a refresh. */
+  | 'auth_failed'
+  /** OAuth: the access token expired and nothing stored can renew it. */
+  | 'auth_expired';
 
 export type ProbeStatus = 'healthy' | 'unhealthy' | 'unknown';
 

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { createKey, createOrg } from '../../support/factories';
+import { createConfiguration, createServer, orgWithKey } from '../../support/factories';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 jest.setTimeout(60_000);
@@ -37,27 +36,19 @@ describe('attack: probe targets written as IPv6 forms that embed a refused IPv4 
       HEALTH_CHECK_TIMEOUT_MS: '3000',
       HEALTH_WORKER_ENABLED: 'false',
     });
-    organizationId = (await createOrg(t)).organization_id;
-    admin = (await createKey(t, { organizationId, role: 'org_admin' })).key;
+    ({ organizationId, key: admin } = await orgWithKey(t));
   });
   afterAll(async () => {
     await t.close();
   });
 
   it.each(FORMS)('refuses %s [%s] on a registry probe', async (_form, host, embedded) => {
-    const suffix = randomBytes(4).toString('hex');
-    const created = await t.request('POST', '/v1/mcp/server', {
-      key: admin,
-      body: {
-        server_name: `Embedded ${suffix}`,
-        alias: `embedded_${suffix}`,
-        transport: 'streamable_http',
-        url: `http://[${host}]:8080/mcp`,
-      },
+    const created = await createServer(t, admin, {
+      transport: 'streamable_http',
+      url: `http://[${host}]:8080/mcp`,
     });
-    expect(created.status).toBe(201);
     const started = performance.now();
-    const res = await t.request('POST', `/v1/mcp/server/${created.body.server_id}/health`, {
+    const res = await t.request('POST', `/v1/mcp/server/${created.server_id}/health`, {
       key: admin,
     });
     // Refused before dialling: well within the timeout, and never a network error.
@@ -68,18 +59,12 @@ describe('attack: probe targets written as IPv6 forms that embed a refused IPv4 
   });
 
   it.each(FORMS)('refuses %s [%s] on a configuration test', async (_form, host, embedded) => {
-    const created = await t.request('POST', '/v1/mcp-configurations', {
-      key: admin,
-      body: {
-        name: `Embedded ${randomBytes(4).toString('hex')}`,
-        server_url: `https://[${host}]/mcp`,
-        transport_type: 'streamable_http',
-        auth_type: 'none',
-        organization_id: organizationId,
-      },
+    const created = await createConfiguration(t, admin, organizationId, {
+      server_url: `https://[${host}]/mcp`,
+      auth_type: 'none',
+      credentials: undefined,
     });
-    expect(created.status).toBe(201);
-    const res = await t.request('POST', `/v1/mcp-configurations/${created.body.id}/test`, {
+    const res = await t.request('POST', `/v1/mcp-configurations/${created.id}/test`, {
       key: admin,
     });
     expect(res.body.connectionStatus).toBe('error');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createKey, createOrg } from '../../support/factories';
+import { createConfiguration, createKey, createOrg } from '../../support/factories';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 const TOKEN = `ghp_${randomBytes(16).toString('hex')}`;
@@ -28,19 +28,13 @@ describe('attack: probing for decrypted credentials leaves a trail', () => {
     victimOrg = (await createOrg(t)).organization_id;
     attackerOrg = (await createOrg(t)).organization_id;
     const owner = await createKey(t, { organizationId: victimOrg, role: 'member' });
-    const created = await t.request('POST', '/v1/mcp-configurations', {
-      key: owner.key,
-      body: {
-        name: 'GitHub',
-        organization_id: victimOrg,
-        server_url: 'https://mcp.github.example.com',
-        transport_type: 'sse',
-        auth_type: 'bearer_token',
-        credentials: { token: TOKEN },
-      },
+    const created = await createConfiguration(t, owner.key, victimOrg, {
+      name: 'GitHub',
+      server_url: 'https://mcp.github.example.com',
+      transport_type: 'sse',
+      credentials: { token: TOKEN },
     });
-    expect(created.status).toBe(201);
-    configurationId = created.body.id;
+    configurationId = created.id;
   });
   afterAll(async () => {
     await t.close();

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createKey, createOrg } from '../../support/factories';
 import { testTls } from '../../support/mcp-servers';
 import { startTestApp, TestApp } from '../../support/test-app';
+import { isAlive } from '../../support/processes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS test server
 const { startHostileServer } = require('../../support/hostile-mcp-server.js') as {
@@ -217,12 +218,3 @@ describe('attack: a hostile MCP server against the prober', () => {
     });
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -103,7 +103,7 @@ describe('attack: moving a masked secret to a server the attacker controls', () 
     ],
   ])('refuses a masked password moved %s (400 naming the field)', async (_what, change) => {
     const server = await serverWithStoredPassword();
-    const moved = { ...asRequest(server), ...change() };
+    const moved: Record<string, unknown> = { ...asRequest(server), ...change() };
     const res = await t.request('PUT', '/v1/mcp/server', { key: orgAdmin, body: moved });
     // Probed before anything is asserted: whatever the PUT did, the recorder must get nothing.
     const probed = await probe(server.server_id);

@@ -1,6 +1,7 @@
 import { createKey, createOrg } from '../../support/factories';
 import { RunningMcpServer, startMcpServer } from '../../support/mcp-servers';
 import { startTestApp, TestApp } from '../../support/test-app';
+import { waitFor } from '../../support/wait';
 
 /**
  * Issue 11, item 6. A hostile org_admin probes for other tenants' server ids: before, a 409 on
@@ -31,14 +32,6 @@ describe('attack: server_id existence across organizations', () => {
       credentials: { token },
       env: { REGION: `${name}-region` },
     };
-  }
-
-  async function waitFor(check: () => Promise<boolean>, ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 
   beforeAll(async () => {
@@ -145,18 +138,22 @@ describe('attack: server_id existence across organizations', () => {
   });
 
   it('checks both servers in the background, each with its own credentials', async () => {
-    await waitFor(async () => {
-      const [a, b] = await Promise.all([
-        t.request('GET', `/v1/mcp/server/${sharedId}`, { key: adminA }),
-        t.request('GET', `/v1/mcp/server/${sharedId}`, { key: adminB }),
-      ]);
-      // A was never probed on demand; B is due again since its replace.
-      return (
-        a.body.status === 'healthy' &&
-        b.body.status === 'healthy' &&
-        Date.parse(b.body.last_health_check) >= replacedAt
-      );
-    }, 15_000);
+    await waitFor(
+      async () => {
+        const [a, b] = await Promise.all([
+          t.request('GET', `/v1/mcp/server/${sharedId}`, { key: adminA }),
+          t.request('GET', `/v1/mcp/server/${sharedId}`, { key: adminB }),
+        ]);
+        // A was never probed on demand; B is due again since its replace.
+        return (
+          a.body.status === 'healthy' &&
+          b.body.status === 'healthy' &&
+          Date.parse(b.body.last_health_check) >= replacedAt
+        );
+      },
+      15_000,
+      { pollMs: 100 },
+    );
     const toolsA = await t.request('GET', `/v1/mcp/server/${sharedId}/tools`, { key: adminA });
     expect(toolsA.body.tools.map((tool: { name: string }) => tool.name)).toEqual(['a_tool']);
   });

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '@app/core';
+import type { OneOrganization } from '@app/core';
 import type { Principal } from '@app/auth';
 import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import {
@@ -7,7 +8,12 @@ import {
   HealthCheckConfigurationRepository,
   McpConfigurationEntity,
 } from '@app/dal';
-import { configurationOutcomeOf, notProbed, ProbeRunner } from '@app/health-checker';
+import {
+  configurationOutcomeOf,
+  notProbed,
+  OAuthCredentialsRefresher,
+  ProbeRunner,
+} from '@app/health-checker';
 import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
 import { configurationCredentialsAad } from './configuration-secrets';
 import { McpConfigurationsService } from './mcp-configurations.service';
@@ -31,12 +37,13 @@ export class ConfigurationProbeService {
     private readonly tests: HealthCheckConfigurationRepository,
     private readonly runner: ProbeRunner,
     private readonly secretBox: SecretBox,
+    private readonly oauth: OAuthCredentialsRefresher,
   ) {}
 
   async test(principal: Principal, id: string): Promise<ConfigurationTestReport> {
     const { row, owner } = await this.configurations.getOwned(principal, id);
     assertMayTest(principal, row);
-    const result = await this.probe(row);
+    const result = await this.probe(row, owner);
     const outcome = configurationOutcomeOf(result, new Date());
     if (!(await this.tests.recordTest(owner, row.id, outcome))) {
       throw new NotFoundError('MCP configuration');
@@ -66,7 +73,7 @@ export class ConfigurationProbeService {
     return { configuration, tools: discovered.filter((tool) => allowed.has(tool.name)) };
   }
 
-  private async probe(row: McpConfigurationEntity): Promise<ProbeResult> {
+  private async probe(row: McpConfigurationEntity, owner: OneOrganization): Promise<ProbeResult> {
     let credentials: Record<string, unknown> | null = null;
     if (row.credentialsSealed !== null) {
       try {
@@ -91,12 +98,24 @@ export class ConfigurationProbeService {
         );
       }
     }
+    const target = { transport: row.transportType, url: row.serverUrl };
+    if (row.authType === 'oauth' && credentials !== null && row.credentialsSealed !== null) {
+      // The same renewing OAuth credentials as registry servers (refresh, client_credentials).
+      const oauth = this.oauth.credentialsFor(
+        {
+          ref: { kind: 'mcp_configuration', scope: owner, id: row.id },
+          aad: configurationCredentialsAad(row.id, row.organizationId),
+          sealed: row.credentialsSealed,
+          credentials,
+        },
+        'configuration_test',
+      );
+      return this.runner.probe({ ...target, credentials: oauth }, 'configuration_test', (result) =>
+        oauth.verdictOf(result),
+      );
+    }
     return this.runner.probe(
-      {
-        transport: row.transportType,
-        url: row.serverUrl,
-        headers: credentialHeaders(row.authType, credentials),
-      },
+      { ...target, headers: credentialHeaders(row.authType, credentials) },
       'configuration_test',
     );
   }

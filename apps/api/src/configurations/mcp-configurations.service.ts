@@ -91,6 +91,8 @@ export class McpConfigurationsService {
       credentialsSealed: credentials
         ? this.secretBox.sealJson(credentials, configurationCredentialsAad(id, organizationId))
         : null,
+      credentialsRefreshOwner: null,
+      credentialsRefreshUntil: null,
       toolConfiguration,
       isActive: true,
       connectionStatus: 'disconnected',

@@ -34,7 +34,9 @@ export class McpHealthSummaryController {
     @Query() query: McpHealthSummaryQueryDto,
   ): Promise<McpHealthSummaryResponseDto> {
     const summary = toMcpHealthSummaryResponse(
-      await this.summaries.summary(principal, query.organization_id),
+      await this.summaries.summary(principal, query.organization_id, {
+        ignoreAuthFailures: query.auth_failures === 'ignore',
+      }),
     );
     if (query.fail_on_unhealthy === true && summary.unhealthy > 0) {
       throw new UnhealthyServersError(summary);

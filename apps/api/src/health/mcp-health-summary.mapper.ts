@@ -7,11 +7,13 @@ export function toMcpHealthSummaryResponse(summary: McpHealthSummary): McpHealth
     healthy: summary.healthy,
     unhealthy: summary.unhealthy,
     unknown: summary.unknown,
+    auth_failures: summary.authFailures,
     unhealthy_servers: summary.unhealthyServers.map((server) => ({
       server_id: server.serverId,
       server_name: server.serverName,
       organization_id: server.organizationId,
       health_check_error: server.healthCheckError,
+      health_check_error_kind: server.healthCheckErrorKind,
       last_health_check: server.lastHealthCheck?.toISOString() ?? null,
     })),
   };

@@ -15,8 +15,9 @@ export class McpHealthSummaryService {
   async summary(
     principal: Principal,
     organizationId: string | undefined,
+    options: { ignoreAuthFailures?: boolean } = {},
   ): Promise<McpHealthSummary> {
     const scope = await this.scopes.listScope(principal, organizationId);
-    return this.health.summary(scope, UNHEALTHY_LISTED);
+    return this.health.summary(scope, UNHEALTHY_LISTED, options);
   }
 }

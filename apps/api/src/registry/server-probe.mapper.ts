@@ -14,6 +14,7 @@ export function toServerProbeResponse(
       ? state.lastHealthCheck.toISOString()
       : new Date().toISOString(),
     health_check_error: state.healthCheckError,
+    health_check_error_kind: result.ok ? null : result.error_kind,
     latency_ms: state.latencyMs,
     tool_count: result.ok ? result.tools.length : null,
     consecutive_failures: state.consecutiveFailures,

@@ -1,4 +1,5 @@
 import { AppConfig } from '@app/core';
+import { TestClock } from '../../../../test/support/clock';
 import type { ApiKeyCredential, ApiKeyRepository } from '@app/dal';
 import { ApiKeyAuthenticator, extractApiKeySecret } from './api-key.authenticator';
 import { ApiKeyCache } from './api-key.cache';
@@ -11,11 +12,14 @@ function setup(ttlMs = 5_000) {
   const repository = {
     findCredentialByHash: jest.fn(async (hash: string) => rows.get(hash) ?? null),
   };
-  const cache = new ApiKeyCache({ auth: { keyCacheTtlMs: ttlMs, keyCacheMax: 100 } } as AppConfig);
+  const clock = new TestClock();
+  const config = { auth: { keyCacheTtlMs: ttlMs, keyCacheMax: 100 } } as AppConfig;
+  const cache = new ApiKeyCache(config, clock);
   const authenticator = new ApiKeyAuthenticator(
     repository as unknown as ApiKeyRepository,
     hasher,
     cache,
+    clock,
   );
   const secret = generateApiKeySecret();
   const credential: ApiKeyCredential = {
@@ -29,7 +33,7 @@ function setup(ttlMs = 5_000) {
     teamIds: ['team_1'],
   };
   rows.set(hasher.hash(secret), credential);
-  return { authenticator, repository, cache, secret, credential };
+  return { authenticator, repository, cache, clock, secret, credential };
 }
 
 describe('extractApiKeySecret', () => {
@@ -88,19 +92,41 @@ describe('ApiKeyAuthenticator', () => {
     const { authenticator, cache, secret, credential } = setup();
     await authenticator.authenticate(secret, 'req');
     credential.revokedAt = new Date();
-    await expect(authenticator.authenticate(secret, 'req')).resolves.toBeDefined();
+    await expect(authenticator.authenticate(secret, 'req')).resolves.toMatchObject({
+      keyId: 'key_1',
+    });
     cache.evictKey('key_1');
     await expect(authenticator.authenticate(secret, 'req')).rejects.toMatchObject({
       code: 'API_KEY_DEACTIVATED',
     });
 
     const other = setup();
-    other.credential.expiresAt = new Date(Date.now() + 30);
+    other.credential.expiresAt = new Date(other.clock.now() + 1_000);
     await other.authenticator.authenticate(other.secret, 'req');
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    other.clock.advance(900);
+    await expect(other.authenticator.authenticate(other.secret, 'req')).resolves.toMatchObject({
+      keyId: 'key_1',
+    });
+    other.clock.advance(100);
     await expect(other.authenticator.authenticate(other.secret, 'req')).rejects.toMatchObject({
       code: 'API_KEY_EXPIRED',
     });
+    expect(other.repository.findCredentialByHash).toHaveBeenCalledTimes(1);
+  });
+
+  it('serves a key from the cache for the TTL, then reads it again (a revocation elsewhere shows)', async () => {
+    const { authenticator, repository, clock, secret, credential } = setup(5_000);
+    await authenticator.authenticate(secret, 'req');
+    credential.revokedAt = new Date();
+    clock.advance(4_900);
+    await expect(authenticator.authenticate(secret, 'req')).resolves.toMatchObject({
+      keyId: 'key_1',
+    });
+    clock.advance(101);
+    await expect(authenticator.authenticate(secret, 'req')).rejects.toMatchObject({
+      code: 'API_KEY_DEACTIVATED',
+    });
+    expect(repository.findCredentialByHash).toHaveBeenCalledTimes(2);
   });
 
   it('does not cache a lookup that raced an eviction', async () => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthenticationError } from '@app/core';
+import { AuthenticationError, Clock, SYSTEM_CLOCK } from '@app/core';
 import { ApiKeyCredential, ApiKeyRepository } from '@app/dal';
 import { Principal, Role, ROLES } from '../principal';
 import { ApiKeyCache, CachedApiKey } from './api-key.cache';
@@ -51,6 +51,7 @@ export class ApiKeyAuthenticator {
     private readonly keys: ApiKeyRepository,
     private readonly hasher: ApiKeyHasher,
     private readonly cache: ApiKeyCache,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {}
 
   async authenticate(secret: string | undefined, requestId: string): Promise<Principal> {
@@ -61,7 +62,7 @@ export class ApiKeyAuthenticator {
     if (key === undefined) key = await this.load(keyHash);
     if (key === null) throw new AuthenticationError('INVALID_API_KEY');
     if (key.revoked) throw new AuthenticationError('API_KEY_DEACTIVATED');
-    if (key.expiresAtMs !== null && key.expiresAtMs <= Date.now()) {
+    if (key.expiresAtMs !== null && key.expiresAtMs <= this.clock.now()) {
       throw new AuthenticationError('API_KEY_EXPIRED');
     }
     return {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { APP_CONFIG, AppConfig } from '@app/core';
+import { APP_CONFIG, AppConfig, Clock, SYSTEM_CLOCK } from '@app/core';
 import type { Role } from '../principal';
 
 /** What a successful key lookup leaves in the cache: everything a principal is built from. */
@@ -34,11 +34,13 @@ export class ApiKeyCache {
    */
   private generationCounter = 0;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, clock: Clock = SYSTEM_CLOCK) {
     const { keyCacheTtlMs: ttl, keyCacheMax: max } = config.auth;
     if (ttl > 0 && max > 0) {
-      this.known = new LRUCache({ max, ttl });
-      this.unknown = new LRUCache({ max, ttl: Math.min(ttl, NEGATIVE_TTL_CAP_MS) });
+      // Entries age by the injected clock, read on every lookup (no 1 ms reuse of a reading).
+      const timing = { perf: clock, ttlResolution: 0 };
+      this.known = new LRUCache({ max, ttl, ...timing });
+      this.unknown = new LRUCache({ max, ttl: Math.min(ttl, NEGATIVE_TTL_CAP_MS), ...timing });
     }
   }
 

@@ -25,25 +25,24 @@ export class AuditService {
     entry: AuditEntry,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<void> {
-    const event: AuditEventEntity = {
-      id: newId('evt'),
-      organizationId: entry.organizationId,
-      actorKeyId: principal.keyId,
-      actorUserId: principal.userId,
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId,
-      requestId: principal.requestId,
-      changes: entry.changes ?? null,
-      createdAt: new Date(),
-    };
     // updateEntity(false): the row is complete as written, so no read-back after the INSERT.
     await manager
       .createQueryBuilder()
       .insert()
       .into(AuditEventEntity)
-      // The cast: TypeORM's deep-partial type cannot express a JSON document of unknown values.
-      .values(event as QueryDeepPartialEntity<AuditEventEntity>)
+      .values({
+        id: newId('evt'),
+        organizationId: entry.organizationId,
+        actorKeyId: principal.keyId,
+        actorUserId: principal.userId,
+        action: entry.action,
+        resourceType: entry.resourceType,
+        resourceId: entry.resourceId,
+        requestId: principal.requestId,
+        // A JSON column; TypeORM's deep-partial type cannot express a document of unknown values.
+        changes: (entry.changes ?? null) as QueryDeepPartialEntity<AuditEventEntity>['changes'],
+        createdAt: new Date(),
+      })
       .updateEntity(false)
       .execute();
   }

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Clock, SYSTEM_CLOCK } from '../time/clock';
 import { AppConfig, parseEnv } from './app-config';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -9,12 +10,14 @@ export interface AppConfigOptions {
   env?: Record<string, string | undefined>;
   /** Skip reading .env (tests: the suite decides every value). */
   ignoreEnvFile?: boolean;
+  /** The time key expiry and the key cache read (tests move it); the system clock by default. */
+  clock?: Clock;
 }
 
 /**
  * Loads .env through @nestjs/config, then parses and validates every variable once into a typed
  * AppConfig. An invalid value throws ConfigValidationError while the module is being built,
- * before anything listens.
+ * before anything listens. It also provides the Clock (global, like the config).
  */
 @Global()
 @Module({})
@@ -43,8 +46,9 @@ export class AppConfigModule {
           useFactory: (service: ConfigService<{ app: AppConfig }, true>) =>
             service.get('app', { infer: true }),
         },
+        { provide: Clock, useValue: options.clock ?? SYSTEM_CLOCK },
       ],
-      exports: [APP_CONFIG],
+      exports: [APP_CONFIG, Clock],
     };
     return { module, config };
   }

@@ -61,6 +61,19 @@ export class McpConfigurationEntity {
   @Column({ name: 'credentials_sealed', type: 'text', nullable: true })
   credentialsSealed!: string | null;
 
+  /** Who is refreshing the OAuth token (a lease until `credentialsRefreshUntil`), else null. */
+  @Column({ name: 'credentials_refresh_owner', type: 'varchar', length: 128, nullable: true })
+  credentialsRefreshOwner!: string | null;
+
+  @Column({
+    name: 'credentials_refresh_until',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  credentialsRefreshUntil!: Date | null;
+
   @Column({ name: 'tool_configuration', type: JSON_COLUMN })
   toolConfiguration!: ToolConfiguration;
 

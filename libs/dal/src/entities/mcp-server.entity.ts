@@ -104,6 +104,19 @@ export class McpServerEntity {
   @Column({ name: 'credentials_sealed', type: 'text', nullable: true })
   credentialsSealed!: string | null;
 
+  /** Who is refreshing the OAuth token (a lease until `credentialsRefreshUntil`), else null. */
+  @Column({ name: 'credentials_refresh_owner', type: 'varchar', length: 128, nullable: true })
+  credentialsRefreshOwner!: string | null;
+
+  @Column({
+    name: 'credentials_refresh_until',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  credentialsRefreshUntil!: Date | null;
+
   @Column({ name: 'allowed_tools', type: JSON_COLUMN })
   allowedTools!: string[];
 
@@ -144,6 +157,10 @@ export class McpServerEntity {
 
   @Column({ name: 'health_check_error', type: 'text', nullable: true })
   healthCheckError!: string | null;
+
+  /** The failure kind of the last probe (README failure kinds), null after a healthy one. */
+  @Column({ name: 'health_check_error_kind', type: 'varchar', length: 32, nullable: true })
+  healthCheckErrorKind!: string | null;
 
   @Column({ name: 'tool_count', type: 'int', nullable: true })
   toolCount!: number | null;

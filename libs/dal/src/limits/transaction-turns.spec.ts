@@ -1,8 +1,7 @@
 import { DatabaseUnavailableError } from '@app/core';
 import { raceDeadline } from './database-deadline';
 import { TransactionTurns } from './transaction-turns';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../../../../test/support/wait';
 
 describe('TransactionTurns', () => {
   it('runs transactions one after another, in order', async () => {

@@ -7,6 +7,7 @@ import { AccessGroupOrder1763900500000 } from './1763900500000-access-group-orde
 import { RegistryRevisions1763900600000 } from './1763900600000-registry-revisions';
 import { ServerIdPerOrganization1763900700000 } from './1763900700000-server-id-per-organization';
 import { ConfigurationVersions1763900800000 } from './1763900800000-configuration-versions';
+import { OAuthRefresh1763901420000 } from './1763901420000-oauth-refresh';
 
 /** Every migration, in order. Both databases run this one list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   RegistryRevisions1763900600000,
   ServerIdPerOrganization1763900700000,
   ConfigurationVersions1763900800000,
+  OAuthRefresh1763901420000,
 ];

@@ -29,6 +29,8 @@ export type McpServerProbeTarget = Pick<
 export interface McpServerProbeOutcome {
   status: McpServerStatus;
   error: string | null;
+  /** The failure kind (README failure kinds); null after a healthy probe. */
+  errorKind: string | null;
   latencyMs: number | null;
   /** The tools listed; null keeps the last discovered list (the probe listed nothing). */
   tools: DiscoveredTool[] | null;
@@ -65,16 +67,24 @@ export interface McpUnhealthyServer {
   organizationId: string;
   serverName: string;
   healthCheckError: string | null;
+  healthCheckErrorKind: string | null;
   lastHealthCheck: Date | null;
 }
 
 export interface McpHealthSummary {
   total: number;
   healthy: number;
+  /** Without `ignoreAuthFailures`, the auth failures are counted (and listed) here too. */
   unhealthy: number;
   unknown: number;
+  /** Unhealthy because OAuth failed or expired (AUTH_FAILURE_KINDS). */
+  authFailures: number;
   unhealthyServers: McpUnhealthyServer[];
 }
+
+/** Failure kinds that say the server's authorization failed, not the server itself. */
+export const AUTH_FAILURE_KINDS = ['auth_failed', 'auth_expired'] as const;
+const AUTH_FAILURE_SQL = `s.health_check_error_kind IN ('${AUTH_FAILURE_KINDS.join("', '")}')`;
 
 export const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   serverId: true,
@@ -161,12 +171,20 @@ export class HealthCheckRepository {
     });
   }
 
-  /** Status counts of the servers whose checks are enabled, and the unhealthy ones by name. */
-  async summary(scope: OrganizationScope, unhealthyLimit: number): Promise<McpHealthSummary> {
+  /**
+   * Status counts of the servers whose checks are enabled, and the unhealthy ones by name. With
+   * `ignoreAuthFailures`, servers unhealthy for an OAuth failure count only in `authFailures`.
+   */
+  async summary(
+    scope: OrganizationScope,
+    unhealthyLimit: number,
+    options: { ignoreAuthFailures?: boolean } = {},
+  ): Promise<McpHealthSummary> {
     const inScope = scopeCondition(scope, 's.organization_id');
     const counts: RawRow[] = await this.dataSource.query(
-      'SELECT s.status, COUNT(*) AS n FROM mcp_servers s' +
-        ` WHERE ${inScope.sql} AND s.health_check_enabled = 1 GROUP BY s.status`,
+      `SELECT s.status, CASE WHEN ${AUTH_FAILURE_SQL} THEN 1 ELSE 0 END AS auth, COUNT(*) AS n` +
+        ` FROM mcp_servers s WHERE ${inScope.sql} AND s.health_check_enabled = 1` +
+        ' GROUP BY s.status, auth',
       inScope.params,
     );
     const summary: McpHealthSummary = {
@@ -174,19 +192,26 @@ export class HealthCheckRepository {
       healthy: 0,
       unhealthy: 0,
       unknown: 0,
+      authFailures: 0,
       unhealthyServers: [],
     };
     for (const row of counts) {
       const n = Number(row.n);
       summary.total += n;
+      const authFailure = row.status === 'unhealthy' && Number(row.auth) === 1;
+      if (authFailure) summary.authFailures += n;
+      if (authFailure && options.ignoreAuthFailures) continue;
       if (row.status === 'healthy' || row.status === 'unhealthy') summary[row.status] += n;
       else summary.unknown += n;
     }
     if (summary.unhealthy === 0) return summary;
+    const notAuth = options.ignoreAuthFailures
+      ? ` AND (s.health_check_error_kind IS NULL OR NOT ${AUTH_FAILURE_SQL})`
+      : '';
     const unhealthy: RawRow[] = await this.dataSource.query(
       'SELECT s.server_id, s.organization_id, s.server_name, s.health_check_error,' +
-        ' s.last_health_check FROM mcp_servers s' +
-        ` WHERE ${inScope.sql} AND s.health_check_enabled = 1 AND s.status = 'unhealthy'` +
+        ' s.health_check_error_kind, s.last_health_check FROM mcp_servers s' +
+        ` WHERE ${inScope.sql} AND s.health_check_enabled = 1 AND s.status = 'unhealthy'${notAuth}` +
         ' ORDER BY s.server_name, s.server_id LIMIT ?',
       [...inScope.params, unhealthyLimit],
     );
@@ -195,6 +220,7 @@ export class HealthCheckRepository {
       organizationId: String(row.organization_id),
       serverName: String(row.server_name),
       healthCheckError: (row.health_check_error as string | null) ?? null,
+      healthCheckErrorKind: (row.health_check_error_kind as string | null) ?? null,
       lastHealthCheck: toDate(row.last_health_check),
     }));
     return summary;
@@ -207,6 +233,7 @@ export function healthColumns(
   const columns: QueryDeepPartialEntity<McpServerEntity> = {
     status: outcome.status,
     healthCheckError: outcome.error,
+    healthCheckErrorKind: outcome.errorKind,
     latencyMs: outcome.latencyMs,
     lastHealthCheck: outcome.checkedAt,
   };

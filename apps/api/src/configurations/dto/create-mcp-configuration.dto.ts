@@ -36,8 +36,10 @@ export class CreateMcpConfigurationDto {
   @ApiPropertyOptional({
     description:
       'By auth_type: bearer_token `{type?:"bearer", token}`; api_key `{type?:"api_key", api_key, ' +
-      'header_name? = "X-API-Key"}`; oauth `{type?:"oauth", access_token, refresh_token?, expires_at?, ' +
-      'token_url?, client_id?, client_secret?, scopes?[]}`; none: absent or `{}`. Encrypted at rest, never returned.',
+      'header_name? = "X-API-Key"}`; oauth `{type?:"oauth", grant_type?:"refresh_token"|"client_credentials", ' +
+      'access_token (not with client_credentials), refresh_token?, expires_at?, token_url?, client_id?, client_secret?, ' +
+      'token_endpoint_auth_method?, scopes?[] (or scope), audience?, resource?}` (tokens are renewed at token_url, see README); ' +
+      'none: absent or `{}`. Encrypted at rest, never returned.',
     type: 'object',
     additionalProperties: true,
     writeOnly: true,

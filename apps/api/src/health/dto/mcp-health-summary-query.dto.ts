@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { ORGANIZATION_ID_PATTERN } from '@app/core';
 
 export class McpHealthSummaryQueryDto {
@@ -23,4 +23,14 @@ export class McpHealthSummaryQueryDto {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'must be true or false' })
   fail_on_unhealthy?: boolean;
+
+  @ApiPropertyOptional({
+    enum: ['count', 'ignore'],
+    default: 'count',
+    description:
+      'ignore: servers unhealthy only because their OAuth authorization failed or expired (auth_failed, auth_expired) count in auth_failures alone, not as unhealthy, and never fail the gate',
+  })
+  @IsOptional()
+  @IsIn(['count', 'ignore'], { message: 'must be count or ignore' })
+  auth_failures?: 'count' | 'ignore';
 }

@@ -11,6 +11,11 @@ export class McpHealthSummaryResponseDto {
   })
   unknown!: number;
   @ApiProperty({
+    description:
+      'Unhealthy because OAuth failed (auth_failed) or expired (auth_expired): part of unhealthy, or with auth_failures=ignore counted here only',
+  })
+  auth_failures!: number;
+  @ApiProperty({
     type: [UnhealthyServerDto],
     description: 'The unhealthy servers by name (at most 500; the counts are always complete)',
   })

@@ -146,8 +146,10 @@ export class ServerBodyDto {
   @ApiPropertyOptional({
     description:
       'By auth_type: api_key `{type?:"api_key", api_key, header_name?="X-API-Key"}`; bearer_token `{type?:"bearer", token}`; ' +
-      'basic `{type?:"basic", username, password}`; authorization `{type?:"authorization", value}`; oauth `{type?:"oauth", access_token, ' +
-      'refresh_token?, expires_at?, token_url?, client_id?, client_secret?, scopes?[]}`; none: absent or {}. Encrypted at rest; ' +
+      'basic `{type?:"basic", username, password}`; authorization `{type?:"authorization", value}`; oauth `{type?:"oauth", ' +
+      'grant_type?:"refresh_token"|"client_credentials", access_token (not with client_credentials), refresh_token?, expires_at?, ' +
+      'token_url?, client_id?, client_secret?, token_endpoint_auth_method?, scopes?[] (or scope), audience?, resource?}` ' +
+      '(tokens are renewed at token_url, see README); none: absent or {}. Encrypted at rest; ' +
       'responses show the field names with "****"; sending "****" back keeps the stored value.',
     type: 'object',
     additionalProperties: true,

@@ -15,6 +15,13 @@ export class ServerProbeResponseDto {
       'Why the probe failed: credentials rejected, unreachable, timed out, not an MCP server, refused by the target policy, …',
   })
   health_check_error!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The failure kind (README: Health checks): credentials_rejected, auth_failed, auth_expired, unreachable, timeout, not_mcp, …; null when healthy',
+  })
+  health_check_error_kind!: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'null when the probe failed' })
   latency_ms!: number | null;
   @ApiProperty({

@@ -174,3 +174,84 @@ describe('the credentials schema shared by configurations and the registry', () 
     expect(credentialTypeOf('none')).toBeNull();
   });
 });
+
+describe('OAuth grants in the credentials schema', () => {
+  const clientCredentials = {
+    grant_type: 'client_credentials',
+    client_id: 'registry-probe',
+    client_secret: 'cs',
+    token_url: 'https://auth.example.com/oauth/token',
+  };
+
+  it('takes the client_credentials grant without an access token, with audience and resource', () => {
+    const { credentials, errors } = checkCredentials('oauth', {
+      ...clientCredentials,
+      token_endpoint_auth_method: 'client_secret_post',
+      scope: 'mcp:read mcp:tools',
+      audience: 'https://mcp.example.com',
+      resource: 'https://mcp.example.com/mcp',
+    });
+    expect(errors).toEqual([]);
+    expect(credentials).toEqual({
+      type: 'oauth',
+      ...clientCredentials,
+      token_endpoint_auth_method: 'client_secret_post',
+      scopes: ['mcp:read', 'mcp:tools'],
+      audience: 'https://mcp.example.com',
+      resource: 'https://mcp.example.com/mcp',
+    });
+  });
+
+  it('names each field the client_credentials grant misses, and refuses a refresh token with it', () => {
+    expect(
+      fields(checkCredentials('oauth', { grant_type: 'client_credentials', refresh_token: 'rt' })),
+    ).toEqual([
+      'credentials.client_id',
+      'credentials.client_secret',
+      'credentials.token_url',
+      'credentials.refresh_token',
+    ]);
+  });
+
+  it('still requires an access token for the refresh_token grant, explicit or not', () => {
+    expect(fields(checkCredentials('oauth', { refresh_token: 'rt' }))).toEqual([
+      'credentials.access_token',
+    ]);
+    expect(fields(checkCredentials('oauth', { grant_type: 'refresh_token' }))).toEqual([
+      'credentials.access_token',
+    ]);
+  });
+
+  it('refuses unknown grants and methods, bad resources and scopes, and conflicting fields', () => {
+    const base = { access_token: 'a' };
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ grant_type: 'password' }, ['credentials.grant_type']],
+      [{ grant_type: 'authorization_code' }, ['credentials.grant_type']],
+      [
+        { client_secret: 's', token_endpoint_auth_method: 'private_key_jwt' },
+        ['credentials.token_endpoint_auth_method'],
+      ],
+      [
+        { token_endpoint_auth_method: 'client_secret_post' },
+        ['credentials.token_endpoint_auth_method'],
+      ],
+      [{ resource: 'https://mcp.example.com/mcp#frag' }, ['credentials.resource']],
+      [{ resource: 'mcp.example.com' }, ['credentials.resource']],
+      [{ resource: 'https://user:pw@mcp.example.com' }, ['credentials.resource']],
+      [{ audience: '' }, ['credentials.audience']],
+      [{ audience: 'a\r\nb' }, ['credentials.audience']],
+      [{ scope: 'a  b' }, ['credentials.scope']],
+      [{ scope: 'a "b"' }, ['credentials.scope']],
+      [{ scope: 'a', scopes: ['a'] }, ['credentials.scope']],
+    ];
+    for (const [extra, expected] of cases) {
+      expect(fields(checkCredentials('oauth', { ...base, ...extra }))).toEqual(expected);
+    }
+  });
+
+  it('lets a masked grant_type stand without guessing the fields it needs', () => {
+    expect(
+      checkCredentials('oauth', { grant_type: MASK, client_secret: MASK }, { keep: MASK }).errors,
+    ).toEqual([]);
+  });
+});

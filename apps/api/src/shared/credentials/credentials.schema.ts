@@ -2,6 +2,15 @@ import { isISO8601, isURL } from 'class-validator';
 import type { FieldError } from '@app/core';
 import type { McpServerAuthType } from '@app/dal';
 import { DEFAULT_API_KEY_HEADER, HEADER_NAME_PATTERN, UNSAFE_HEADER_VALUE } from '@app/mcp-probe';
+import type { OAuthGrantType, TokenEndpointAuthMethod } from '@app/mcp-probe';
+import {
+  authMethodProblem,
+  grantTypeProblem,
+  oauthFieldProblems,
+  resourceProblem,
+  scopesOfText,
+  scopeTextProblem,
+} from './oauth-credentials.rules';
 
 /**
  * The one credentials contract of both APIs (API.md §3, and §4 "as in §3", which adds basic and
@@ -16,6 +25,7 @@ export const MAX_TOKEN_URL_LENGTH = 2048;
 export const MAX_CLIENT_ID_LENGTH = 512;
 export const MAX_SCOPES = 100;
 export const MAX_SCOPE_LENGTH = 256;
+export const MAX_AUDIENCE_LENGTH = 2048;
 
 /** Credentials as stored (sealed): `type` always filled in, api_key's header_name defaulted. */
 export type McpCredentials =
@@ -25,13 +35,20 @@ export type McpCredentials =
   | { type: 'authorization'; value: string }
   | {
       type: 'oauth';
-      access_token: string;
+      /** Absent: refresh_token (tokens obtained elsewhere, renewed with the refresh token). */
+      grant_type?: OAuthGrantType;
+      /** Required unless grant_type is client_credentials (then it is obtained and stored). */
+      access_token?: string;
       refresh_token?: string;
       expires_at?: string | number;
       token_url?: string;
       client_id?: string;
       client_secret?: string;
+      token_endpoint_auth_method?: TokenEndpointAuthMethod;
       scopes?: string[];
+      audience?: string;
+      /** RFC 8707 resource indicator. */
+      resource?: string;
     };
 
 export type CredentialType = McpCredentials['type'];
@@ -39,7 +56,18 @@ export type CredentialType = McpCredentials['type'];
 /** Checked credentials; with `keep`, a field may still hold that value, for the caller to restore. */
 export type CheckedCredentials = { type: CredentialType } & Record<string, unknown>;
 
-type FieldKind = 'secret' | 'username' | 'client_id' | 'header_name' | 'https_url' | 'instant';
+type FieldKind =
+  | 'secret'
+  | 'username'
+  | 'client_id'
+  | 'header_name'
+  | 'https_url'
+  | 'instant'
+  | 'grant_type'
+  | 'auth_method'
+  | 'audience'
+  | 'resource'
+  | 'scope_text';
 
 interface CredentialShape {
   type: CredentialType;
@@ -57,16 +85,23 @@ const SHAPES: Record<Exclude<McpServerAuthType, 'none'>, CredentialShape> = {
   },
   basic: { type: 'basic', required: { username: 'username', password: 'secret' }, optional: {} },
   authorization: { type: 'authorization', required: { value: 'secret' }, optional: {} },
+  // access_token is required by grant (oauth-credentials.rules.ts); `scope` is stored as scopes.
   oauth: {
     type: 'oauth',
-    required: { access_token: 'secret' },
+    required: {},
     optional: {
+      grant_type: 'grant_type',
+      access_token: 'secret',
       refresh_token: 'secret',
       expires_at: 'instant',
       token_url: 'https_url',
       client_id: 'client_id',
       client_secret: 'secret',
+      token_endpoint_auth_method: 'auth_method',
       scopes: 'scopes',
+      scope: 'scope_text',
+      audience: 'audience',
+      resource: 'resource',
     },
   },
 };
@@ -123,6 +158,16 @@ function fieldProblem(kind: FieldKind | 'scopes', value: unknown): string | null
         (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
         ? null
         : 'must be an ISO-8601 timestamp or Unix seconds';
+    case 'grant_type':
+      return grantTypeProblem(value);
+    case 'auth_method':
+      return authMethodProblem(value);
+    case 'audience':
+      return textProblem(value, MAX_AUDIENCE_LENGTH);
+    case 'resource':
+      return resourceProblem(value, MAX_TOKEN_URL_LENGTH);
+    case 'scope_text':
+      return scopeTextProblem(value, MAX_SCOPES, MAX_SCOPE_LENGTH);
     case 'scopes':
       return Array.isArray(value) &&
         value.length <= MAX_SCOPES &&
@@ -189,12 +234,18 @@ export function checkCredentials(
       });
     }
   }
+  if (authType === 'oauth') errors.push(...oauthFieldProblems(raw));
   if (errors.length > 0) return { credentials: null, errors };
 
   const credentials: CheckedCredentials = { type: shape.type };
   for (const key of Object.keys(fields)) {
     if (!Object.hasOwn(raw, key)) continue;
     const value = raw[key];
+    if (key === 'scope' && value !== options.keep) {
+      // Stored in the one shape, after the fields before it (scopes is never sent with it).
+      credentials.scopes = scopesOfText(value as string);
+      continue;
+    }
     credentials[key] = Array.isArray(value) ? [...(value as unknown[])] : value;
   }
   if (authType === 'api_key' && credentials.header_name === undefined) {

@@ -104,12 +104,15 @@ export class McpServerWriteRepository {
       status: 'unknown',
       lastHealthCheck: null,
       healthCheckError: null,
+      healthCheckErrorKind: null,
       toolCount: null,
       latencyMs: null,
       consecutiveFailures: 0,
       discoveredTools: null,
       claimOwner: null,
       claimExpiresAt: null,
+      credentialsRefreshOwner: null,
+      credentialsRefreshUntil: null,
     };
     // Every column is given, so TypeORM's read-back of defaulted columns is skipped.
     await uniquely(() =>

@@ -38,6 +38,7 @@ const server: McpServerEntity = {
   status: 'unhealthy',
   lastHealthCheck: new Date('2025-01-04T00:00:00.001Z'),
   healthCheckError: 'refused',
+  healthCheckErrorKind: 'unreachable',
   toolCount: null,
   latencyMs: 12,
   consecutiveFailures: 2,
@@ -45,6 +46,8 @@ const server: McpServerEntity = {
   nextCheckAt: null,
   claimOwner: null,
   claimExpiresAt: null,
+  credentialsRefreshOwner: null,
+  credentialsRefreshUntil: null,
 };
 
 describe('mcp_servers view columns', () => {

@@ -15,6 +15,9 @@ export const HIDDEN_SERVER_COLUMNS = [
   'nextCheckAt',
   'claimOwner',
   'claimExpiresAt',
+  'credentialsRefreshOwner',
+  'credentialsRefreshUntil',
+  'healthCheckErrorKind',
 ] as const;
 
 /** A server as reads return it. */
@@ -91,6 +94,10 @@ export type McpServerChanges = Omit<
   | 'discoveredTools'
   | 'claimOwner'
   | 'claimExpiresAt'
+  | 'healthCheckErrorKind'
+  // The refresh lease belongs to the ciphertext it was taken on; a new one makes it moot.
+  | 'credentialsRefreshOwner'
+  | 'credentialsRefreshUntil'
 >;
 
 /** A new server: its id, creation and the columns from the request. */

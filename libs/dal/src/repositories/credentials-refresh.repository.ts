@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { newId } from '@app/core';
+import type { OneOrganization } from '@app/core';
+import { AuditEventEntity } from '../entities/audit-event.entity';
+import { McpConfigurationEntity } from '../entities/mcp-configuration.entity';
+import { McpServerEntity } from '../entities/mcp-server.entity';
+import { runInTurn, sqlInstant } from '../dialect';
+import { utcDate } from '../entities/timestamp.transformer';
+
+/** The rows whose sealed credentials can hold OAuth tokens that renew themselves. */
+export type RefreshableCredentialsKind = 'mcp_server' | 'mcp_configuration';
+
+export interface RefreshableCredentialsRef {
+  kind: RefreshableCredentialsKind;
+  scope: OneOrganization;
+  /** `server_id` or the configuration's `id`. */
+  id: string;
+}
+
+export interface StoredCredentials {
+  sealed: string | null;
+  /** The refresh lease: who holds it and until when (null when nobody refreshes). */
+  refreshOwner: string | null;
+  refreshUntil: Date | null;
+}
+
+export interface RefreshedCredentials {
+  /** The ciphertext the refresh started from: the write happens only while it is still stored. */
+  expectedSealed: string;
+  sealed: string;
+  /** Field names of the new credentials (the registry masks by them without decrypting). */
+  fieldNames: string[];
+  /** Recorded as `credentials.refreshed` in the same transaction (no secret in it). */
+  auditChanges: Record<string, unknown>;
+}
+
+interface TableOf {
+  entity: typeof McpServerEntity | typeof McpConfigurationEntity;
+  table: string;
+  idColumn: string;
+  /** Live rows only (configurations are soft-deleted). */
+  live: string;
+}
+
+const TABLES: Record<RefreshableCredentialsKind, TableOf> = {
+  mcp_server: { entity: McpServerEntity, table: 'mcp_servers', idColumn: 'server_id', live: '' },
+  mcp_configuration: {
+    entity: McpConfigurationEntity,
+    table: 'mcp_configurations',
+    idColumn: 'id',
+    live: ' AND deleted_at IS NULL',
+  },
+};
+
+export const CREDENTIALS_REFRESHED = 'credentials.refreshed';
+
+/**
+ * Compare-and-swap on a row's sealed credentials, for OAuth refreshes shared by any number of
+ * replicas. A refresher first takes a short lease, only while the ciphertext it read is still
+ * stored and no live lease exists; only the lease holder calls the token endpoint, so a refresh
+ * token is spent once. The new credentials are written only over that same ciphertext (an edit
+ * made meanwhile wins) and the `credentials.refreshed` audit event commits with them. Everyone
+ * else re-reads and uses what the winner stored.
+ */
+@Injectable()
+export class CredentialsRefreshRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async read(ref: RefreshableCredentialsRef): Promise<StoredCredentials | null> {
+    const { table, idColumn, live } = TABLES[ref.kind];
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT credentials_sealed, credentials_refresh_owner, credentials_refresh_until FROM ${table}` +
+        ` WHERE ${idColumn} = ? AND organization_id = ?${live}`,
+      [ref.id, ref.scope.organizationId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      sealed: (row.credentials_sealed as string | null) ?? null,
+      refreshOwner: (row.credentials_refresh_owner as string | null) ?? null,
+      refreshUntil: utcDate.from(
+        row.credentials_refresh_until as string | Date | null,
+      ) as Date | null,
+    };
+  }
+
+  /** Takes the refresh lease; false when the credentials changed or someone else holds it. */
+  async claim(
+    ref: RefreshableCredentialsRef,
+    lease: { expectedSealed: string; owner: string; now: Date; until: Date },
+  ): Promise<boolean> {
+    const { idColumn, live } = TABLES[ref.kind];
+    return this.update(
+      ref,
+      { credentialsRefreshOwner: lease.owner, credentialsRefreshUntil: lease.until },
+      `${idColumn} = :id AND organization_id = :organizationId${live}` +
+        ' AND credentials_sealed = :expectedSealed' +
+        ' AND (credentials_refresh_until IS NULL OR credentials_refresh_until < :now)',
+      { expectedSealed: lease.expectedSealed, now: sqlInstant(lease.now) },
+    );
+  }
+
+  /**
+   * Stores refreshed credentials over the ciphertext the refresh started from and ends any
+   * lease; false when the row changed meanwhile (nothing written, no audit event).
+   */
+  async complete(
+    ref: RefreshableCredentialsRef,
+    refreshed: RefreshedCredentials,
+  ): Promise<boolean> {
+    const { idColumn, live } = TABLES[ref.kind];
+    const set: Record<string, unknown> = {
+      credentialsSealed: refreshed.sealed,
+      credentialsRefreshOwner: null,
+      credentialsRefreshUntil: null,
+    };
+    if (ref.kind === 'mcp_server') set.credentialKeys = refreshed.fieldNames;
+    return this.dataSource.transaction(async (manager) => {
+      const written = await this.update(
+        ref,
+        set,
+        `${idColumn} = :id AND organization_id = :organizationId${live}` +
+          ' AND credentials_sealed = :expectedSealed',
+        { expectedSealed: refreshed.expectedSealed },
+        manager,
+      );
+      if (!written) return false;
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(AuditEventEntity)
+        .values({
+          id: newId('evt'),
+          organizationId: ref.scope.organizationId,
+          actorKeyId: null,
+          actorUserId: null,
+          action: CREDENTIALS_REFRESHED,
+          resourceType: ref.kind,
+          resourceId: ref.id,
+          requestId: null,
+          // A JSON column; TypeORM's deep-partial type cannot express a document of unknown values.
+          changes: refreshed.auditChanges as QueryDeepPartialEntity<AuditEventEntity>['changes'],
+          createdAt: new Date(),
+        })
+        .updateEntity(false)
+        .execute();
+      return true;
+    });
+  }
+
+  /** Gives the lease back after a failed refresh, so another attempt need not wait it out. */
+  async release(ref: RefreshableCredentialsRef, owner: string): Promise<void> {
+    const { idColumn } = TABLES[ref.kind];
+    await this.update(
+      ref,
+      { credentialsRefreshOwner: null, credentialsRefreshUntil: null },
+      `${idColumn} = :id AND organization_id = :organizationId AND credentials_refresh_owner = :owner`,
+      { owner },
+    );
+  }
+
+  private async update(
+    ref: RefreshableCredentialsRef,
+    set: Record<string, unknown>,
+    where: string,
+    params: Record<string, unknown>,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const run = async (runner: EntityManager) => {
+      const result = await runner
+        .createQueryBuilder()
+        .update(TABLES[ref.kind].entity)
+        .set(set)
+        .where(where, { id: ref.id, organizationId: ref.scope.organizationId, ...params })
+        .execute();
+      return (result.affected ?? 0) > 0;
+    };
+    return manager ? run(manager) : runInTurn(this.dataSource, run);
+  }
+}
