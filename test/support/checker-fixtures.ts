@@ -124,6 +124,7 @@ export async function insertBulkServers(
       status: 'unknown',
       lastHealthCheck: null,
       healthCheckError: null,
+      healthCheckErrorKind: null,
       toolCount: null,
       latencyMs: null,
       consecutiveFailures: 0,
@@ -131,6 +132,8 @@ export async function insertBulkServers(
       nextCheckAt: null,
       claimOwner: null,
       claimExpiresAt: null,
+      credentialsRefreshOwner: null,
+      credentialsRefreshUntil: null,
     };
   });
   // Taken before inserting: TypeORM may write values back into the entities it inserts.

@@ -1,18 +1,8 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@app/core';
-import {
-  ApiKeyAccessGroupEntity,
-  ApiKeyEntity,
-  ApiKeyRepository,
-  ApiKeyTeamEntity,
-  OrganizationEntity,
-  OrganizationRepository,
-  TeamAccessGroupEntity,
-  TeamEntity,
-} from '@app/dal';
+import { ApiKeyRepository, OrganizationRepository } from '@app/dal';
 import { ApiKeyAuthenticator } from './api-keys/api-key.authenticator';
 import { ApiKeyCache } from './api-keys/api-key.cache';
 import { ApiKeyHasher } from './api-keys/api-key-hasher';
@@ -32,14 +22,6 @@ import { OrganizationScopeResolver } from './scope/organization-scope.resolver';
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([
-      OrganizationEntity,
-      ApiKeyEntity,
-      ApiKeyAccessGroupEntity,
-      ApiKeyTeamEntity,
-      TeamEntity,
-      TeamAccessGroupEntity,
-    ]),
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({

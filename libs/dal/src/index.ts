@@ -1,4 +1,6 @@
 export * from './dialect';
+export * from './unit-of-work';
+export { ENTITIES } from './entities';
 export * from './data-source-options';
 export * from './database.module';
 export * from './migrate';

@@ -1,12 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   CredentialsRefreshRepository,
   HealthCheckConfigurationRepository,
   HealthCheckRepository,
-  McpConfigurationEntity,
   McpServerClaimRepository,
-  McpServerEntity,
 } from '@app/dal';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
@@ -25,7 +22,6 @@ export class HealthCheckerModule {
   static forRoot(options: HealthCheckerOptions): DynamicModule {
     return {
       module: HealthCheckerModule,
-      imports: [TypeOrmModule.forFeature([McpServerEntity, McpConfigurationEntity])],
       providers: [
         { provide: HEALTH_CHECKER_OPTIONS, useValue: options },
         HealthCheckRepository,

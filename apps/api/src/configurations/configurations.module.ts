@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { McpConfigurationEntity, McpConfigurationRepository } from '@app/dal';
+import { McpConfigurationRepository } from '@app/dal';
 import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
 import { ConfigurationProbeController } from './configuration-probe.controller';
 import { ConfigurationProbeService } from './configuration-probe.service';
@@ -9,7 +8,7 @@ import { McpConfigurationsService } from './mcp-configurations.service';
 
 /** Custom MCP configurations (API.md §3), including their connection test and tools. */
 @Module({
-  imports: [TypeOrmModule.forFeature([McpConfigurationEntity]), ApiHealthCheckerModule],
+  imports: [ApiHealthCheckerModule],
   controllers: [McpConfigurationsController, ConfigurationProbeController],
   providers: [McpConfigurationRepository, McpConfigurationsService, ConfigurationProbeService],
 })

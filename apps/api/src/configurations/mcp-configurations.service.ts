@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError,
   DEFAULT_PAGE_LIMIT,
@@ -22,6 +20,8 @@ import {
   McpConfigurationEntity,
   McpConfigurationRepository,
   ToolConfiguration,
+  Transaction,
+  UnitOfWork,
 } from '@app/dal';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
 import { configurationCredentialsAad } from './configuration-secrets';
@@ -61,7 +61,7 @@ export class McpConfigurationsService {
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
     private readonly scopes: OrganizationScopeResolver,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async create(
@@ -105,9 +105,9 @@ export class McpConfigurationsService {
       version: 1,
       deletedAt: null,
     };
-    await this.dataSource.transaction(async (manager) => {
+    await this.unitOfWork.run(async (tx) => {
       const { activeNameKey: _key, deletedAt: _deleted, ...values } = entity;
-      await this.configurations.insert(scope, values, manager);
+      await this.configurations.insert(scope, values, tx);
       await this.audit.record(
         principal,
         {
@@ -124,7 +124,7 @@ export class McpConfigurationsService {
             ...(credentials ? { credentials: SECRET_CHANGED } : {}),
           },
         },
-        manager,
+        tx,
       );
     });
     return entity;
@@ -172,23 +172,17 @@ export class McpConfigurationsService {
     ifMatch?: IfMatch,
   ): Promise<McpConfigurationEntity> {
     const scope = this.recordScope(principal);
-    return this.dataSource.transaction(async (manager) => {
-      const row = await this.configurations.findForWrite(scope, id, manager);
+    return this.unitOfWork.run(async (tx) => {
+      const row = await this.configurations.findForWrite(scope, id, tx);
       if (!row) throw new NotFoundError('MCP configuration');
       const owner = organizationOfRow(scope, row);
       assertMayModify(principal, row);
       if (ifMatch && !ifMatchAllows(ifMatch, row.version)) throw new PreconditionFailedError();
 
-      const { changes, audited } = await this.changesOf(owner, row, dto, manager);
+      const { changes, audited } = await this.changesOf(owner, row, dto, tx);
       if (Object.keys(changes).length === 0) return row;
       changes.updatedAt = new Date();
-      const updated = await this.configurations.update(
-        owner,
-        row.id,
-        row.version,
-        changes,
-        manager,
-      );
+      const updated = await this.configurations.update(owner, row.id, row.version, changes, tx);
       // The row is locked, so it cannot have changed: a miss here is a bug, not a race.
       if (!updated) throw new Error(`MCP configuration ${row.id} changed while locked`);
       await this.audit.record(
@@ -200,7 +194,7 @@ export class McpConfigurationsService {
           organizationId: row.organizationId,
           changes: audited,
         },
-        manager,
+        tx,
       );
       return { ...row, ...changes, version: row.version + 1 };
     });
@@ -211,12 +205,12 @@ export class McpConfigurationsService {
     owner: OneOrganization,
     row: McpConfigurationEntity,
     dto: UpdateMcpConfigurationDto,
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<{ changes: McpConfigurationChanges; audited: Record<string, unknown> }> {
     const changes: McpConfigurationChanges = {};
     const audited: Record<string, unknown> = {};
     if (dto.name !== undefined && dto.name !== row.name) {
-      if (await this.configurations.nameTaken(owner, dto.name, row.id, manager)) {
+      if (await this.configurations.nameTaken(owner, dto.name, row.id, tx)) {
         throw new ConflictError(NAME_CONFLICT, 'name');
       }
       changes.name = audited.name = dto.name;
@@ -268,8 +262,8 @@ export class McpConfigurationsService {
   async remove(principal: Principal, id: string): Promise<void> {
     const { row, owner } = await this.getOwned(principal, id);
     assertMayModify(principal, row);
-    await this.dataSource.transaction(async (manager) => {
-      const deleted = await this.configurations.softDelete(owner, row.id, new Date(), manager);
+    await this.unitOfWork.run(async (tx) => {
+      const deleted = await this.configurations.softDelete(owner, row.id, new Date(), tx);
       if (!deleted) throw new NotFoundError('MCP configuration');
       await this.audit.record(
         principal,
@@ -280,7 +274,7 @@ export class McpConfigurationsService {
           organizationId: row.organizationId,
           changes: { name: row.name },
         },
-        manager,
+        tx,
       );
     });
   }

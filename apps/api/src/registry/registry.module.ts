@@ -1,8 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import {
-  McpServerAccessGroupEntity,
-  McpServerEntity,
   McpServerReadRepository,
   McpServerWriteRepository,
   RegistryRevisionRepository,
@@ -19,10 +16,7 @@ import { ServerWritesService } from './server-writes.service';
 
 /** The server registry (API.md §4), including probe-now of a server. */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([McpServerEntity, McpServerAccessGroupEntity]),
-    ApiHealthCheckerModule,
-  ],
+  imports: [ApiHealthCheckerModule],
   controllers: [ServerRegistryController, ServerProbeController],
   providers: [
     McpServerReadRepository,

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import {
   APP_CONFIG,
   AppConfig,
@@ -18,6 +17,8 @@ import {
   McpServerReadRepository,
   McpServerWriteRepository,
   serverKey,
+  Transaction,
+  UnitOfWork,
 } from '@app/dal';
 import type { CreateServerDto } from './dto/create-server.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
@@ -40,6 +41,7 @@ const RESERVED_SERVER_IDS = new Set(['health']);
 @Injectable()
 export class ServerWritesService {
   constructor(
+    private readonly unitOfWork: UnitOfWork,
     private readonly writes: McpServerWriteRepository,
     private readonly reads: McpServerReadRepository,
     private readonly registryReads: ServerReadsService,
@@ -61,22 +63,22 @@ export class ServerWritesService {
     const now = new Date();
     const actor = actorOf(principal);
 
-    return this.writes.transaction(async (manager) => {
-      await this.assertUnique(scope, serverId, input, null, manager);
+    return this.unitOfWork.run(async (tx) => {
+      await this.assertUnique(scope, serverId, input, null, tx);
       const changes = this.changesOf(scope, serverId, input, secrets, actor, now);
       const server = await conflictsAs409(() =>
         this.writes.insert(
           scope,
           { serverId, createdAt: now, createdBy: actor, changes },
           input.accessGroups,
-          manager,
+          tx,
         ),
       );
-      await this.record(principal, 'mcp_server.create', scope, serverId, input, secrets, manager);
+      await this.record(principal, 'mcp_server.create', scope, serverId, input, secrets, tx);
       // The response is built from what was written; only the teams reaching it are read.
       const reach =
         input.accessGroups.length > 0
-          ? (await this.reads.reachOf(scope, [serverId], manager)).get(
+          ? (await this.reads.reachOf(scope, [serverId], tx)).get(
               serverKey(scope.organizationId, serverId),
             )
           : undefined;
@@ -100,14 +102,14 @@ export class ServerWritesService {
     const serverId = dto.server_id;
     const actor = actorOf(principal);
 
-    return this.writes.transaction(async (manager) => {
-      const current = await this.writes.findForWrite(scope, serverId, manager);
+    return this.unitOfWork.run(async (tx) => {
+      const current = await this.writes.findForWrite(scope, serverId, tx);
       if (!current) throw new NotFoundError('Server');
       assertMayDefineStdio(principal, current, input);
       if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
         throw new PreconditionFailedError();
       }
-      await this.assertUnique(scope, serverId, input, serverId, manager);
+      await this.assertUnique(scope, serverId, input, serverId, tx);
       const secrets = this.secrets.forReplace(current, input);
       const changes = this.changesOf(scope, serverId, input, secrets, actor, new Date());
       const written = await conflictsAs409(() =>
@@ -118,23 +120,23 @@ export class ServerWritesService {
           current.version,
           changes,
           input.accessGroups,
-          manager,
+          tx,
         ),
       );
       // The row is locked, so its version cannot have moved: a miss here is a bug, not a race.
       if (!written) throw new Error(`Server ${serverId} changed while locked for a write`);
-      await this.record(principal, 'mcp_server.update', scope, serverId, input, secrets, manager);
-      return this.readBack(scope, serverId, manager);
+      await this.record(principal, 'mcp_server.update', scope, serverId, input, secrets, tx);
+      return this.readBack(scope, serverId, tx);
     });
   }
 
   async remove(principal: Principal, serverId: string, requested?: string): Promise<string> {
     const owner = await this.registryReads.ownerOf(principal, serverId, requested);
-    await this.writes.transaction(async (manager) => {
-      const current = await this.writes.findForWrite(owner, serverId, manager);
+    await this.unitOfWork.run(async (tx) => {
+      const current = await this.writes.findForWrite(owner, serverId, tx);
       if (!current) throw new NotFoundError('Server');
       assertMayDefineStdio(principal, current, null);
-      if (!(await this.writes.delete(owner, serverId, manager))) {
+      if (!(await this.writes.delete(owner, serverId, tx))) {
         throw new NotFoundError('Server');
       }
       await this.audit.record(
@@ -146,7 +148,7 @@ export class ServerWritesService {
           organizationId: owner.organizationId,
           changes: { server_name: current.serverName, alias: current.alias },
         },
-        manager,
+        tx,
       );
     });
     return `Server ${serverId} deleted`;
@@ -170,13 +172,13 @@ export class ServerWritesService {
     serverId: string,
     input: ServerInput,
     exceptServerId: string | null,
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<void> {
     const [conflict] = await this.writes.findConflicts(
       scope,
       { serverId, serverName: input.serverName, alias: input.alias },
       exceptServerId,
-      manager,
+      tx,
     );
     if (conflict) throw conflictError(conflict);
   }
@@ -218,7 +220,7 @@ export class ServerWritesService {
     serverId: string,
     input: ServerInput,
     secrets: ServerSecretValues,
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<void> {
     await this.audit.record(
       principal,
@@ -238,24 +240,19 @@ export class ServerWritesService {
           health_check_enabled: input.healthCheckEnabled,
         },
       },
-      manager,
+      tx,
     );
   }
 
   private async readBack(
     scope: OneOrganization,
     serverId: string,
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<ServerWithReach> {
-    const server = await this.reads.findVisible(
-      scope,
-      { wholeOrganization: true },
-      serverId,
-      manager,
-    );
+    const server = await this.reads.findVisible(scope, { wholeOrganization: true }, serverId, tx);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.reads.reachOf(scope, [serverId], manager)).get(
+      ? (await this.reads.reachOf(scope, [serverId], tx)).get(
           serverKey(scope.organizationId, serverId),
         )
       : undefined;

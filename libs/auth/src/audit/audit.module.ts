@@ -1,12 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditEventEntity } from '@app/dal';
+import { AuditEventRepository } from '@app/dal';
 import { AuditService } from './audit.service';
 
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity])],
-  providers: [AuditService],
+  providers: [AuditEventRepository, AuditService],
   exports: [AuditService],
 })
 export class AuditModule {}

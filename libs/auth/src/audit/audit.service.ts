@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { newId } from '@app/core';
-import { AuditEventEntity } from '@app/dal';
+import { AuditEventRepository, Transaction } from '@app/dal';
 import type { Principal } from '../principal';
 
 export interface AuditEntry {
@@ -15,22 +12,14 @@ export interface AuditEntry {
   changes?: Record<string, unknown>;
 }
 
-/** Records who did what. Pass the transaction's manager so the event commits with the write. */
+/** Records who did what. Pass the write's transaction so the event commits with the write. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly events: AuditEventRepository) {}
 
-  async record(
-    principal: Principal,
-    entry: AuditEntry,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<void> {
-    // updateEntity(false): the row is complete as written, so no read-back after the INSERT.
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(AuditEventEntity)
-      .values({
+  async record(principal: Principal, entry: AuditEntry, tx?: Transaction): Promise<void> {
+    await this.events.insert(
+      {
         id: newId('evt'),
         organizationId: entry.organizationId,
         actorKeyId: principal.keyId,
@@ -39,11 +28,10 @@ export class AuditService {
         resourceType: entry.resourceType,
         resourceId: entry.resourceId,
         requestId: principal.requestId,
-        // A JSON column; TypeORM's deep-partial type cannot express a document of unknown values.
-        changes: (entry.changes ?? null) as QueryDeepPartialEntity<AuditEventEntity>['changes'],
+        changes: entry.changes ?? null,
         createdAt: new Date(),
-      })
-      .updateEntity(false)
-      .execute();
+      },
+      tx,
+    );
   }
 }

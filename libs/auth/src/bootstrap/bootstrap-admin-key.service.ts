@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig, newId } from '@app/core';
-import { ApiKeyEntity, ApiKeyRepository, isUniqueViolation } from '@app/dal';
+import { ApiKeyEntity, ApiKeyRepository, isUniqueViolation, UnitOfWork } from '@app/dal';
 import { AuditService } from '../audit/audit.service';
 import { ApiKeyCache } from '../api-keys/api-key.cache';
 import { ApiKeyHasher } from '../api-keys/api-key-hasher';
@@ -25,7 +23,7 @@ export class BootstrapAdminKeyService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly keys: ApiKeyRepository,
     private readonly hasher: ApiKeyHasher,
     private readonly cache: ApiKeyCache,
@@ -59,8 +57,8 @@ export class BootstrapAdminKeyService implements OnApplicationBootstrap {
       existing.role === 'platform_admin' &&
       existing.organizationId === null;
     if (usable) return;
-    await this.dataSource.transaction(async (manager) => {
-      await this.keys.restorePlatformKey(existing.id, manager);
+    await this.unitOfWork.run(async (tx) => {
+      await this.keys.restorePlatformKey(existing.id, tx);
       await this.audit.record(
         systemPrincipal(existing.id),
         {
@@ -70,7 +68,7 @@ export class BootstrapAdminKeyService implements OnApplicationBootstrap {
           organizationId: null,
           changes: { reason: 'BOOTSTRAP_ADMIN_KEY', role: 'platform_admin' },
         },
-        manager,
+        tx,
       );
     });
     this.cache.evictKey(existing.id);
@@ -93,8 +91,8 @@ export class BootstrapAdminKeyService implements OnApplicationBootstrap {
       createdAt: new Date(),
     });
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await this.keys.insert(key, [], [], manager);
+      await this.unitOfWork.run(async (tx) => {
+        await this.keys.insert(key, [], [], tx);
         await this.audit.record(
           systemPrincipal(id),
           {
@@ -104,7 +102,7 @@ export class BootstrapAdminKeyService implements OnApplicationBootstrap {
             organizationId: null,
             changes: { name, role: 'platform_admin', key_prefix: key.keyPrefix },
           },
-          manager,
+          tx,
         );
       });
       return true;

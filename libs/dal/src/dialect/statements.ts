@@ -1,5 +1,5 @@
-import type { DataSource, EntityManager } from 'typeorm';
-import { Dialect, dialectOfConnection, sharesOneConnection } from './dialect';
+import type { EntityManager } from 'typeorm';
+import { Dialect, dialectOfConnection } from './dialect';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -81,19 +81,4 @@ export async function lockRowForWrite(
   await manager.query(`UPDATE ${table} SET ${noopColumn} = ${noopColumn} WHERE ${where}`, [
     ...params,
   ]);
-}
-
-/**
- * Runs writes that need no atomicity of their own (the checker's claims and results) in turn with
- * the app's transactions where all statements share one connection (see sharesOneConnection),
- * and as they are elsewhere: there, each statement is correct on its own, and the checker's
- * throughput is bound by these round trips.
- */
-export function runInTurn<T>(
-  dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
-  return sharesOneConnection(dialectOfConnection(dataSource))
-    ? dataSource.transaction(work)
-    : work(dataSource.manager);
 }

@@ -1,7 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { utcDate } from './timestamp.transformer';
 
 /** An API key. The secret is never stored: only its peppered hash and a display prefix. */
+@Index(['organizationId', 'createdAt', 'id'])
+// The name the foundation migration gave the key_hash unique constraint.
+@Index('UQ_57384430aa1959f4578046c9b81', ['keyHash'], { unique: true })
 @Entity('api_keys')
 export class ApiKeyEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })

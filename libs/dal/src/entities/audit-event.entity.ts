@@ -1,7 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JSON_COLUMN } from './json-column';
 import { utcDate } from './timestamp.transformer';
 
+@Index(['organizationId', 'createdAt', 'id'])
+@Index(['resourceType', 'resourceId'])
 @Entity('audit_events')
 export class AuditEventEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JSON_COLUMN } from './json-column';
 import type { DiscoveredTool } from './mcp-server.entity';
 import { utcDate } from './timestamp.transformer';
@@ -22,6 +22,10 @@ export interface ToolConfiguration {
 }
 
 /** A custom MCP server configuration owned by an organization (API.md §3). */
+@Index('uq_mcp_configurations_org_active_name', ['organizationId', 'activeNameKey'], {
+  unique: true,
+})
+@Index('ix_mcp_configurations_org_created', ['organizationId', 'createdAt', 'id'])
 @Entity('mcp_configurations')
 export class McpConfigurationEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
@@ -77,7 +81,7 @@ export class McpConfigurationEntity {
   @Column({ name: 'tool_configuration', type: JSON_COLUMN })
   toolConfiguration!: ToolConfiguration;
 
-  @Column({ name: 'is_active', type: 'boolean' })
+  @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive!: boolean;
 
   @Column({ name: 'connection_status', type: 'varchar', length: 16 })

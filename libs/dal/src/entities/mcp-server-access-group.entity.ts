@@ -1,7 +1,13 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { utcDate } from './timestamp.transformer';
 
 /** One access group of a registry server; a server without rows is visible to the whole org. */
+@Index('ix_mcp_server_access_groups_org_group_order', [
+  'organizationId',
+  'accessGroup',
+  'serverCreatedAt',
+  'serverId',
+])
 @Entity('mcp_server_access_groups')
 export class McpServerAccessGroupEntity {
   @PrimaryColumn({ name: 'server_id', type: 'varchar', length: 64 })

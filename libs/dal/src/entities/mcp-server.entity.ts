@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JSON_COLUMN } from './json-column';
 import { utcDate } from './timestamp.transformer';
 
@@ -45,6 +45,16 @@ export interface DiscoveredTool {
  * belong to the health checker. The key is (server_id, organization_id): a server_id is unique
  * inside its organization only. JSON documents are `JSON_COLUMN`s, as everywhere.
  */
+@Index('uq_mcp_servers_org_server_name_key', ['organizationId', 'serverNameKey'], { unique: true })
+@Index('uq_mcp_servers_org_alias_key', ['organizationId', 'aliasKey'], { unique: true })
+@Index('ix_mcp_servers_org_created', ['organizationId', 'createdAt', 'serverId'])
+@Index('ix_mcp_servers_health_due', ['healthCheckEnabled', 'nextCheckAt'])
+@Index('IDX_mcp_servers_ungrouped_order', [
+  'organizationId',
+  'hasAccessGroups',
+  'createdAt',
+  'serverId',
+])
 @Entity('mcp_servers')
 export class McpServerEntity {
   @PrimaryColumn({ name: 'server_id', type: 'varchar', length: 64 })
@@ -57,7 +67,7 @@ export class McpServerEntity {
   serverName!: string;
 
   /** Folded name backing the per-organization case-insensitive unique index. */
-  @Column({ name: 'server_name_key', type: 'varchar', length: 128 })
+  @Column({ name: 'server_name_key', type: 'varchar', length: 64 })
   serverNameKey!: string;
 
   @Column({ type: 'varchar', length: 64 })
@@ -121,7 +131,7 @@ export class McpServerEntity {
   allowedTools!: string[];
 
   /** Denormalised "has any row in mcp_server_access_groups", for the visibility query. */
-  @Column({ name: 'has_access_groups', type: 'boolean' })
+  @Column({ name: 'has_access_groups', type: 'boolean', default: false })
   hasAccessGroups!: boolean;
 
   @Column({ name: 'health_check_enabled', type: 'boolean', default: true })

@@ -1,6 +1,7 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** An access group granted to every key of a team. */
+@Index(['organizationId', 'accessGroup'])
 @Entity('team_access_groups')
 export class TeamAccessGroupEntity {
   @PrimaryColumn({ name: 'team_id', type: 'varchar', length: 64 })

@@ -1,6 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { utcDate } from './timestamp.transformer';
 
+@Index(['organizationId', 'createdAt', 'id'])
+@Index(['organizationId', 'name'], { unique: true })
 @Entity('teams')
 export class TeamEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })

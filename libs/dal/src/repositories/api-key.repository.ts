@@ -8,6 +8,7 @@ import { utcDate } from '../entities/timestamp.transformer';
 import { applyKeyset, KeysetPage } from './keyset';
 import type { OrganizationScope } from '@app/core';
 import { scopeWhere, whereInScope } from './organization-scope';
+import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 /** An API key with the access groups and teams granted to it directly. */
 export interface ApiKeyWithGrants {
@@ -111,7 +112,8 @@ export class ApiKeyRepository {
   }
 
   /** Bootstrap only: makes a platform admin key usable again (not revoked, not expiring). */
-  async restorePlatformKey(id: string, manager: EntityManager): Promise<void> {
+  async restorePlatformKey(id: string, tx: Transaction): Promise<void> {
+    const manager = managerOf(tx, this.dataSource);
     await manager
       .getRepository(ApiKeyEntity)
       .update(
@@ -124,8 +126,9 @@ export class ApiKeyRepository {
     key: ApiKeyEntity,
     accessGroups: string[],
     teamIds: string[],
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<void> {
+    const manager = managerOf(tx, this.dataSource);
     await manager.getRepository(ApiKeyEntity).insert(key);
     if (accessGroups.length > 0) {
       await manager
@@ -142,8 +145,9 @@ export class ApiKeyRepository {
   async findById(
     scope: OrganizationScope,
     id: string,
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<ApiKeyWithGrants | null> {
+    const manager = managerOf(tx, this.dataSource);
     const query = manager
       .getRepository(ApiKeyEntity)
       .createQueryBuilder('k')
@@ -163,12 +167,8 @@ export class ApiKeyRepository {
   }
 
   /** Marks the key revoked; returns false when it is not in scope or already revoked. */
-  async revoke(
-    scope: OrganizationScope,
-    id: string,
-    at: Date,
-    manager: EntityManager,
-  ): Promise<boolean> {
+  async revoke(scope: OrganizationScope, id: string, at: Date, tx: Transaction): Promise<boolean> {
+    const manager = managerOf(tx, this.dataSource);
     const where = { id, ...scopeWhere(scope), revokedAt: IsNull() };
     const result = await manager.getRepository(ApiKeyEntity).update(where, { revokedAt: at });
     return (result.affected ?? 0) > 0;
@@ -180,8 +180,9 @@ export class ApiKeyRepository {
     id: string,
     keyHash: string,
     keyPrefix: string,
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<boolean> {
+    const manager = managerOf(tx, this.dataSource);
     const where = { id, ...scopeWhere(scope), revokedAt: IsNull() };
     const result = await manager.getRepository(ApiKeyEntity).update(where, { keyHash, keyPrefix });
     return (result.affected ?? 0) > 0;

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { DataSource } from 'typeorm';
 import { newId } from '@app/core';
 import type { OneOrganization } from '@app/core';
-import { AuditEventEntity } from '../entities/audit-event.entity';
 import { McpConfigurationEntity } from '../entities/mcp-configuration.entity';
 import { McpServerEntity } from '../entities/mcp-server.entity';
-import { runInTurn, sqlInstant } from '../dialect';
+import { sqlInstant } from '../dialect';
 import { utcDate } from '../entities/timestamp.transformer';
+import { managerOf, Transaction } from '../unit-of-work/transaction';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
+import { appendAuditEvent } from './audit-event.repository';
 
 /** The rows whose sealed credentials can hold OAuth tokens that renew themselves. */
 export type RefreshableCredentialsKind = 'mcp_server' | 'mcp_configuration';
@@ -67,7 +68,10 @@ export const CREDENTIALS_REFRESHED = 'credentials.refreshed';
  */
 @Injectable()
 export class CredentialsRefreshRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   async read(ref: RefreshableCredentialsRef): Promise<StoredCredentials | null> {
     const { table, idColumn, live } = TABLES[ref.kind];
@@ -118,35 +122,28 @@ export class CredentialsRefreshRepository {
       credentialsRefreshUntil: null,
     };
     if (ref.kind === 'mcp_server') set.credentialKeys = refreshed.fieldNames;
-    return this.dataSource.transaction(async (manager) => {
+    return this.unitOfWork.run(async (tx) => {
       const written = await this.update(
         ref,
         set,
         `${idColumn} = :id AND organization_id = :organizationId${live}` +
           ' AND credentials_sealed = :expectedSealed',
         { expectedSealed: refreshed.expectedSealed },
-        manager,
+        tx,
       );
       if (!written) return false;
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(AuditEventEntity)
-        .values({
-          id: newId('evt'),
-          organizationId: ref.scope.organizationId,
-          actorKeyId: null,
-          actorUserId: null,
-          action: CREDENTIALS_REFRESHED,
-          resourceType: ref.kind,
-          resourceId: ref.id,
-          requestId: null,
-          // A JSON column; TypeORM's deep-partial type cannot express a document of unknown values.
-          changes: refreshed.auditChanges as QueryDeepPartialEntity<AuditEventEntity>['changes'],
-          createdAt: new Date(),
-        })
-        .updateEntity(false)
-        .execute();
+      await appendAuditEvent(managerOf(tx, this.dataSource), {
+        id: newId('evt'),
+        organizationId: ref.scope.organizationId,
+        actorKeyId: null,
+        actorUserId: null,
+        action: CREDENTIALS_REFRESHED,
+        resourceType: ref.kind,
+        resourceId: ref.id,
+        requestId: null,
+        changes: refreshed.auditChanges,
+        createdAt: new Date(),
+      });
       return true;
     });
   }
@@ -167,10 +164,11 @@ export class CredentialsRefreshRepository {
     set: Record<string, unknown>,
     where: string,
     params: Record<string, unknown>,
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<boolean> {
-    const run = async (runner: EntityManager) => {
-      const result = await runner
+    // One statement, correct on its own: outside a transaction it need not be atomic with anything.
+    const run = async (unit: Transaction) => {
+      const result = await managerOf(unit, this.dataSource)
         .createQueryBuilder()
         .update(TABLES[ref.kind].entity)
         .set(set)
@@ -178,6 +176,6 @@ export class CredentialsRefreshRepository {
         .execute();
       return (result.affected ?? 0) > 0;
     };
-    return manager ? run(manager) : runInTurn(this.dataSource, run);
+    return tx ? run(tx) : this.unitOfWork.run({ atomic: false }, run);
   }
 }

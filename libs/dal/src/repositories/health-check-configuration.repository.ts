@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { runInTurn } from '../dialect';
 import type { OneOrganization } from '@app/core';
 import { McpConfigurationEntity, McpConnectionStatus } from '../entities/mcp-configuration.entity';
 import type { DiscoveredTool } from '../entities/mcp-server.entity';
+import { managerOf } from '../unit-of-work/transaction';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
 
 /** What a connection test of a custom configuration found, as its columns store it. */
 export interface McpConfigurationTestOutcome {
@@ -23,7 +24,10 @@ export interface McpConfigurationTestOutcome {
  */
 @Injectable()
 export class HealthCheckConfigurationRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   /** False when the configuration is gone (deleted meanwhile). */
   async recordTest(
@@ -38,7 +42,8 @@ export class HealthCheckConfigurationRepository {
     };
     if (outcome.lastConnectedAt) set.lastConnectedAt = outcome.lastConnectedAt;
     if (outcome.tools) set.discoveredTools = outcome.tools;
-    return runInTurn(this.dataSource, async (manager) => {
+    return this.unitOfWork.run({ atomic: false }, async (tx) => {
+      const manager = managerOf(tx, this.dataSource);
       const result = await manager
         .createQueryBuilder()
         .update(McpConfigurationEntity)

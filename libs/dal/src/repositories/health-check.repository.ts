@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsSelect, QueryDeepPartialEntity } from 'typeorm';
+import { DataSource, FindOptionsSelect, QueryDeepPartialEntity } from 'typeorm';
 import type { OneOrganization, OrganizationScope } from '@app/core';
-import { runInTurn } from '../dialect';
 import { DiscoveredTool, McpServerEntity, McpServerStatus } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
+import { managerOf, Transaction } from '../unit-of-work/transaction';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
 
 /** What a probe needs of a server: where and how to connect, with its secrets still sealed. */
 export type McpServerProbeTarget = Pick<
@@ -125,7 +126,10 @@ function toDate(value: unknown): Date | null {
  */
 @Injectable()
 export class HealthCheckRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   async findProbeTarget(
     scope: OneOrganization,
@@ -144,7 +148,8 @@ export class HealthCheckRepository {
     outcome: McpServerProbeOutcome,
   ): Promise<McpServerHealthState | null> {
     const { organizationId } = scope;
-    return runInTurn(this.dataSource, async (manager) => {
+    return this.unitOfWork.run({ atomic: false }, async (tx) => {
+      const manager = managerOf(tx, this.dataSource);
       const result = await manager
         .createQueryBuilder()
         .update(McpServerEntity)
@@ -156,19 +161,21 @@ export class HealthCheckRepository {
         .execute();
       if ((result.affected ?? 0) === 0) return null;
       await bumpRegistryRevision(manager, scope);
-      return this.healthState(scope, serverId, manager);
+      return this.healthState(scope, serverId, tx);
     });
   }
 
   async healthState(
     scope: OneOrganization,
     serverId: string,
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<McpServerHealthState | null> {
-    return manager.getRepository(McpServerEntity).findOne({
-      select: HEALTH_STATE_COLUMNS,
-      where: { organizationId: scope.organizationId, serverId },
-    });
+    return managerOf(tx, this.dataSource)
+      .getRepository(McpServerEntity)
+      .findOne({
+        select: HEALTH_STATE_COLUMNS,
+        where: { organizationId: scope.organizationId, serverId },
+      });
   }
 
   /**

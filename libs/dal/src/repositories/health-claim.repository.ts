@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OneOrganization, OrganizationScope } from '@app/core';
-import { runInTurn, sqlInstant } from '../dialect';
+import { sqlInstant } from '../dialect';
 import { McpServerEntity } from '../entities/mcp-server.entity';
 import {
   healthColumns,
@@ -14,6 +14,8 @@ import {
 } from './health-check.repository';
 import { scopeCondition, updateInScope } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
+import { managerOf } from '../unit-of-work/transaction';
+import { UnitOfWork } from '../unit-of-work/unit-of-work';
 
 /** Candidates read per claim slot: replicas claiming at once then rarely pick the same rows. */
 const CANDIDATE_SPREAD = 4;
@@ -28,7 +30,10 @@ type RawRow = Record<string, unknown>;
  */
 @Injectable()
 export class McpServerClaimRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   /**
    * Claims up to `claim.limit` due servers (checks enabled, next check due, no live claim) for
@@ -59,7 +64,8 @@ export class McpServerClaimRepository {
     );
     const chosen = refsCondition(picked);
 
-    const claimed = await runInTurn(this.dataSource, async (manager) => {
+    const claimed = await this.unitOfWork.run({ atomic: false }, async (tx) => {
+      const manager = managerOf(tx, this.dataSource);
       const update = manager
         .createQueryBuilder()
         .update(McpServerEntity)
@@ -93,7 +99,8 @@ export class McpServerClaimRepository {
     nextCheckAt: Date,
   ): Promise<'written' | 'changed' | 'lost'> {
     const { organizationId } = scope;
-    return runInTurn(this.dataSource, async (manager) => {
+    return this.unitOfWork.run({ atomic: false }, async (tx) => {
+      const manager = managerOf(tx, this.dataSource);
       const written = await manager
         .createQueryBuilder()
         .update(McpServerEntity)
@@ -129,7 +136,8 @@ export class McpServerClaimRepository {
   ): Promise<number> {
     const held = claims.filter((claim) => claim.servers.length > 0);
     if (held.length === 0) return 0;
-    return runInTurn(this.dataSource, async (manager) => {
+    return this.unitOfWork.run({ atomic: false }, async (tx) => {
+      const manager = managerOf(tx, this.dataSource);
       let renewed = 0;
       for (const claim of held) {
         const chosen = refsCondition(claim.servers);
@@ -153,7 +161,8 @@ export class McpServerClaimRepository {
     servers?: readonly McpServerRef[],
   ): Promise<number> {
     if (owners.length === 0 || servers?.length === 0) return 0;
-    return runInTurn(this.dataSource, async (manager) => {
+    return this.unitOfWork.run({ atomic: false }, async (tx) => {
+      const manager = managerOf(tx, this.dataSource);
       let total = 0;
       for (const owner of owners) total += await this.release(manager, scope, owner, servers);
       return total;

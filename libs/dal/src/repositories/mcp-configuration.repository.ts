@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { ConflictError, OneOrganization, OrganizationScope } from '@app/core';
 import { isUniqueViolation, lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
 import { nameKeyOf } from '../entities/name-key';
 import { applyKeyset, KeysetPage } from './keyset';
 import { scopeCondition, whereInScope } from './organization-scope';
+import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 export interface McpConfigurationListFilter {
   type?: McpConfigurationType;
@@ -30,15 +31,15 @@ const NAME_CONFLICT = 'An MCP configuration with this name already exists in the
 export class McpConfigurationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  private repo(manager?: EntityManager): Repository<McpConfigurationEntity> {
-    return (manager ?? this.dataSource.manager).getRepository(McpConfigurationEntity);
+  private repo(tx?: Transaction): Repository<McpConfigurationEntity> {
+    return managerOf(tx, this.dataSource).getRepository(McpConfigurationEntity);
   }
 
   private live(
     scope: OrganizationScope,
-    manager?: EntityManager,
+    tx?: Transaction,
   ): SelectQueryBuilder<McpConfigurationEntity> {
-    const query = this.repo(manager).createQueryBuilder('c').where('c.deletedAt IS NULL');
+    const query = this.repo(tx).createQueryBuilder('c').where('c.deletedAt IS NULL');
     return whereInScope(query, 'c', scope);
   }
 
@@ -46,21 +47,22 @@ export class McpConfigurationRepository {
   async findById(
     scope: OrganizationScope,
     id: string,
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<McpConfigurationEntity | null> {
-    return this.live(scope, manager).andWhere('c.id = :id', { id }).getOne();
+    return this.live(scope, tx).andWhere('c.id = :id', { id }).getOne();
   }
 
   /**
-   * A live configuration locked for the write in progress (`manager` must be in a transaction):
+   * A live configuration locked for the write in progress (inside the write's unit of work):
    * concurrent writers of the row queue here, so each one validates its change against the row
    * the previous one committed, and that row holds until it commits.
    */
   async findForWrite(
     scope: OrganizationScope,
     id: string,
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<McpConfigurationEntity | null> {
+    const manager = managerOf(tx, this.dataSource);
     const inScope = scopeCondition(scope, 'organization_id');
     await lockRowForWrite(
       manager,
@@ -69,7 +71,7 @@ export class McpConfigurationRepository {
       [id, ...inScope.params],
       'version',
     );
-    return this.findById(scope, id, manager);
+    return this.findById(scope, id, tx);
   }
 
   /** Keyset page ordered by (created_at, id), plus the total of rows matching the filter. */
@@ -97,9 +99,9 @@ export class McpConfigurationRepository {
     scope: OneOrganization,
     name: string,
     exceptId?: string,
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<boolean> {
-    const query = this.repo(manager)
+    const query = this.repo(tx)
       .createQueryBuilder('c')
       .where('c.organizationId = :organizationId', { organizationId: scope.organizationId })
       .andWhere('c.activeNameKey = :key', { key: nameKeyOf(name) });
@@ -111,10 +113,10 @@ export class McpConfigurationRepository {
   async insert(
     scope: OneOrganization,
     values: NewMcpConfiguration,
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<void> {
     try {
-      await this.repo(manager).insert({
+      await this.repo(tx).insert({
         ...values,
         organizationId: scope.organizationId,
         activeNameKey: nameKeyOf(values.name),
@@ -137,12 +139,12 @@ export class McpConfigurationRepository {
     id: string,
     expectedVersion: number,
     changes: McpConfigurationChanges,
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<boolean> {
     const set: Partial<McpConfigurationEntity> = { ...changes };
     if (changes.name !== undefined) set.activeNameKey = nameKeyOf(changes.name);
     try {
-      const result = await this.repo(manager)
+      const result = await this.repo(tx)
         .createQueryBuilder()
         .update(McpConfigurationEntity)
         .set({ ...set, version: () => 'version + 1' })
@@ -164,9 +166,9 @@ export class McpConfigurationRepository {
     scope: OneOrganization,
     id: string,
     at: Date,
-    manager?: EntityManager,
+    tx?: Transaction,
   ): Promise<boolean> {
-    const result = await this.repo(manager)
+    const result = await this.repo(tx)
       .createQueryBuilder()
       .update(McpConfigurationEntity)
       .set({ deletedAt: at, updatedAt: at, activeNameKey: null, credentialsSealed: null })

@@ -4,7 +4,6 @@
  * raw organization id again, or "all organizations" made without authority), the directive is
  * unused and tsc fails.
  */
-import type { EntityManager } from 'typeorm';
 import {
   AllOrganizations,
   allOrganizations,
@@ -22,6 +21,7 @@ import type { McpConfigurationRepository } from './mcp-configuration.repository'
 import type { McpServerReadRepository, McpServerWriteRepository } from './mcp-server';
 import type { RegistryRevisionRepository } from './registry-revision.repository';
 import type { TeamRepository } from './team.repository';
+import type { Transaction } from '../unit-of-work';
 
 declare const servers: McpServerReadRepository;
 declare const serverWrites: McpServerWriteRepository;
@@ -31,7 +31,7 @@ declare const teams: TeamRepository;
 declare const events: AuditEventRepository;
 declare const health: HealthCheckRepository;
 declare const revisions: RegistryRevisionRepository;
-declare const manager: EntityManager;
+declare const tx: Transaction;
 declare const member: ScopeHolder & { role: 'member' };
 declare const platformAdmin: ScopeHolder & { role: 'platform_admin' };
 declare const requested: string;
@@ -45,9 +45,9 @@ export async function rawStringsAreNotScopes(): Promise<void> {
   // @ts-expect-error a raw organization id is not a scope
   await servers.listVisible('org_abc', whole, {}, page);
   // @ts-expect-error a raw organization id is not a scope
-  await serverWrites.findForWrite('org_abc', 'srv', manager);
+  await serverWrites.findForWrite('org_abc', 'srv', tx);
   // @ts-expect-error a raw organization id is not a scope
-  await serverWrites.delete('org_abc', 'srv', manager);
+  await serverWrites.delete('org_abc', 'srv', tx);
   // @ts-expect-error a raw organization id is not a scope
   await configurations.list('org_abc', {}, page);
   // @ts-expect-error a raw organization id is not a scope
@@ -89,6 +89,6 @@ export async function scopesThatMayBeMade(): Promise<void> {
   // @ts-expect-error looking a server id up across organizations needs every organization
   await servers.organizationsOfServerId(own, 'srv', 2);
   // @ts-expect-error writes name one organization, never all of them
-  await serverWrites.findForWrite(all, 'srv', manager);
+  await serverWrites.findForWrite(all, 'srv', tx);
   void namedOrganization(platformAdmin, requested);
 }

@@ -1,22 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { OrganizationEntity } from '../entities/organization.entity';
 import { applyKeyset, KeysetPage } from './keyset';
+import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 /** Organizations themselves: the tenants. Only platform admins reach these methods. */
 @Injectable()
 export class OrganizationRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(organization: OrganizationEntity, manager: EntityManager): Promise<void> {
+  async insert(organization: OrganizationEntity, tx: Transaction): Promise<void> {
+    const manager = managerOf(tx, this.dataSource);
     await manager.getRepository(OrganizationEntity).insert(organization);
   }
 
-  async findById(
-    organizationId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<OrganizationEntity | null> {
+  async findById(organizationId: string, tx?: Transaction): Promise<OrganizationEntity | null> {
+    const manager = managerOf(tx, this.dataSource);
     return manager.getRepository(OrganizationEntity).findOne({ where: { id: organizationId } });
   }
 
@@ -31,7 +31,8 @@ export class OrganizationRepository {
   }
 
   /** Deletes the organization; its keys, teams and grants go with it (foreign key cascades). */
-  async delete(organizationId: string, manager: EntityManager): Promise<boolean> {
+  async delete(organizationId: string, tx: Transaction): Promise<boolean> {
+    const manager = managerOf(tx, this.dataSource);
     const result = await manager.getRepository(OrganizationEntity).delete({ id: organizationId });
     return (result.affected ?? 0) > 0;
   }

@@ -7,6 +7,7 @@ import type { OneOrganization, OrganizationScope } from '@app/core';
 import { applyKeyset, KeysetPage } from './keyset';
 import { whereInScope } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
+import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 export interface TeamWithGroups {
   team: TeamEntity;
@@ -23,8 +24,9 @@ export class TeamRepository {
     scope: OneOrganization,
     team: TeamEntity,
     accessGroups: string[],
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<void> {
+    const manager = managerOf(tx, this.dataSource);
     await manager
       .getRepository(TeamEntity)
       .insert({ ...team, organizationId: scope.organizationId });
@@ -36,8 +38,9 @@ export class TeamRepository {
   async findById(
     scope: OrganizationScope,
     teamId: string,
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<TeamWithGroups | null> {
+    const manager = managerOf(tx, this.dataSource);
     const query = manager
       .getRepository(TeamEntity)
       .createQueryBuilder('t')
@@ -52,8 +55,9 @@ export class TeamRepository {
   async existingIds(
     scope: OneOrganization,
     teamIds: string[],
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<string[]> {
+    const manager = managerOf(tx, this.dataSource);
     if (teamIds.length === 0) return [];
     const teams = await manager.getRepository(TeamEntity).find({
       select: { id: true },
@@ -67,8 +71,9 @@ export class TeamRepository {
     scope: OneOrganization,
     name: string,
     exceptTeamId: string | null,
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<boolean> {
+    const manager = managerOf(tx, this.dataSource);
     const query = manager
       .getRepository(TeamEntity)
       .createQueryBuilder('t')
@@ -93,8 +98,9 @@ export class TeamRepository {
     teamId: string,
     changes: { name: string; updatedAt: Date },
     accessGroups: string[],
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<boolean> {
+    const manager = managerOf(tx, this.dataSource);
     const { organizationId } = scope;
     const result = await manager
       .getRepository(TeamEntity)
@@ -107,7 +113,8 @@ export class TeamRepository {
   }
 
   /** Deletes the team; key memberships and grants go with it (foreign key cascades). */
-  async delete(scope: OneOrganization, teamId: string, manager: EntityManager): Promise<boolean> {
+  async delete(scope: OneOrganization, teamId: string, tx: Transaction): Promise<boolean> {
+    const manager = managerOf(tx, this.dataSource);
     const result = await manager
       .getRepository(TeamEntity)
       .delete({ id: teamId, organizationId: scope.organizationId });

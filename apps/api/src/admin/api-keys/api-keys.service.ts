@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import {
   ConflictError,
   decodeCursor,
@@ -23,7 +21,13 @@ import {
   OrganizationScopeResolver,
   Principal,
 } from '@app/auth';
-import { ApiKeyEntity, ApiKeyRepository, ApiKeyWithGrants, TeamRepository } from '@app/dal';
+import {
+  ApiKeyEntity,
+  ApiKeyRepository,
+  ApiKeyWithGrants,
+  TeamRepository,
+  UnitOfWork,
+} from '@app/dal';
 import { normalizeNames } from '../dto/access-group-list.decorator';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -42,7 +46,7 @@ export interface IssuedApiKey {
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly keys: ApiKeyRepository,
     private readonly scopes: OrganizationScopeResolver,
     private readonly teams: TeamRepository,
@@ -73,8 +77,8 @@ export class ApiKeysService {
       createdByKeyId: principal.keyId,
       createdAt: new Date(),
     });
-    await this.dataSource.transaction(async (manager) => {
-      await this.keys.insert(key, accessGroups, teamIds, manager);
+    await this.unitOfWork.run(async (tx) => {
+      await this.keys.insert(key, accessGroups, teamIds, tx);
       await this.audit.record(
         principal,
         {
@@ -92,7 +96,7 @@ export class ApiKeysService {
             expires_at: expiresAt ? expiresAt.toISOString() : null,
           },
         },
-        manager,
+        tx,
       );
     });
     return { key: { key, accessGroups, teamIds }, secret };
@@ -125,10 +129,10 @@ export class ApiKeysService {
   /** Revokes (deactivates) the key; revoking a revoked key changes nothing. */
   async revoke(principal: Principal, keyId: string): Promise<void> {
     const scope = this.scopes.recordScope(principal, undefined, 'API key');
-    await this.dataSource.transaction(async (manager) => {
-      const existing = await this.keys.findById(scope, keyId, manager);
+    await this.unitOfWork.run(async (tx) => {
+      const existing = await this.keys.findById(scope, keyId, tx);
       if (!existing) throw new NotFoundError('API key');
-      if (!(await this.keys.revoke(scope, keyId, new Date(), manager))) return;
+      if (!(await this.keys.revoke(scope, keyId, new Date(), tx))) return;
       await this.audit.record(
         principal,
         {
@@ -138,7 +142,7 @@ export class ApiKeysService {
           organizationId: existing.key.organizationId,
           changes: { revoked: true },
         },
-        manager,
+        tx,
       );
     });
     this.keyCache.evictKey(keyId);
@@ -152,11 +156,11 @@ export class ApiKeysService {
     const scope = this.scopes.recordScope(principal, undefined, 'API key');
     const secret = generateApiKeySecret();
     const keyPrefix = apiKeyPrefixOf(secret);
-    const rotated = await this.dataSource.transaction(async (manager) => {
-      const existing = await this.keys.findById(scope, keyId, manager);
+    const rotated = await this.unitOfWork.run(async (tx) => {
+      const existing = await this.keys.findById(scope, keyId, tx);
       if (!existing) throw new NotFoundError('API key');
       if (existing.key.revokedAt) throw new ConflictError('A revoked API key cannot be rotated');
-      await this.keys.replaceSecret(scope, keyId, this.hasher.hash(secret), keyPrefix, manager);
+      await this.keys.replaceSecret(scope, keyId, this.hasher.hash(secret), keyPrefix, tx);
       await this.audit.record(
         principal,
         {
@@ -166,7 +170,7 @@ export class ApiKeysService {
           organizationId: existing.key.organizationId,
           changes: { key_prefix: keyPrefix, previous_key_prefix: existing.key.keyPrefix },
         },
-        manager,
+        tx,
       );
       existing.key.keyPrefix = keyPrefix;
       return existing;

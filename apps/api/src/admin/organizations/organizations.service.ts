@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import {
   ConflictError,
   decodeCursor,
@@ -12,7 +10,12 @@ import {
   toPage,
 } from '@app/core';
 import { ApiKeyCache, AuditService, Principal } from '@app/auth';
-import { isUniqueViolation, OrganizationEntity, OrganizationRepository } from '@app/dal';
+import {
+  isUniqueViolation,
+  OrganizationEntity,
+  OrganizationRepository,
+  UnitOfWork,
+} from '@app/dal';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
 
 const ORGANIZATION_EXISTS = 'An organization with this organization_id already exists';
@@ -21,7 +24,7 @@ const ORGANIZATION_EXISTS = 'An organization with this organization_id already e
 @Injectable()
 export class OrganizationsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly organizations: OrganizationRepository,
     private readonly audit: AuditService,
     private readonly keyCache: ApiKeyCache,
@@ -37,8 +40,8 @@ export class OrganizationsService {
       throw new ConflictError(ORGANIZATION_EXISTS, 'organization_id');
     }
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await this.organizations.insert(organization, manager);
+      await this.unitOfWork.run(async (tx) => {
+        await this.organizations.insert(organization, tx);
         await this.audit.record(
           principal,
           {
@@ -48,7 +51,7 @@ export class OrganizationsService {
             organizationId: organization.id,
             changes: { name: organization.name },
           },
-          manager,
+          tx,
         );
       });
     } catch (error) {
@@ -72,10 +75,10 @@ export class OrganizationsService {
 
   /** Deletes the organization with its keys, teams and grants; its keys stop working at once. */
   async delete(principal: Principal, organizationId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const organization = await this.organizations.findById(organizationId, manager);
+    await this.unitOfWork.run(async (tx) => {
+      const organization = await this.organizations.findById(organizationId, tx);
       if (!organization) throw new NotFoundError('Organization');
-      await this.organizations.delete(organizationId, manager);
+      await this.organizations.delete(organizationId, tx);
       await this.audit.record(
         principal,
         {
@@ -85,7 +88,7 @@ export class OrganizationsService {
           organizationId,
           changes: { name: organization.name },
         },
-        manager,
+        tx,
       );
     });
     this.keyCache.evictOrganization(organizationId);

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError,
   decodeCursor,
@@ -13,7 +11,14 @@ import {
   ValidationError,
 } from '@app/core';
 import { ApiKeyCache, AuditService, OrganizationScopeResolver, Principal } from '@app/auth';
-import { isUniqueViolation, TeamEntity, TeamRepository, TeamWithGroups } from '@app/dal';
+import {
+  isUniqueViolation,
+  TeamEntity,
+  TeamRepository,
+  TeamWithGroups,
+  Transaction,
+  UnitOfWork,
+} from '@app/dal';
 import { normalizeNames } from '../dto/access-group-list.decorator';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
 import { CreateTeamDto } from './dto/create-team.dto';
@@ -28,7 +33,7 @@ const NAME_TAKEN = 'A team with this name already exists in the organization';
 @Injectable()
 export class TeamsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly teams: TeamRepository,
     private readonly scopes: OrganizationScopeResolver,
     private readonly audit: AuditService,
@@ -47,11 +52,11 @@ export class TeamsService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.writeUniquely(async (manager) => {
-      if (await this.teams.nameTaken(scope, team.name, null, manager)) {
+    await this.writeUniquely(async (tx) => {
+      if (await this.teams.nameTaken(scope, team.name, null, tx)) {
         throw new ConflictError(NAME_TAKEN, 'name');
       }
-      await this.teams.insert(scope, team, accessGroups, manager);
+      await this.teams.insert(scope, team, accessGroups, tx);
       await this.audit.record(
         principal,
         {
@@ -61,7 +66,7 @@ export class TeamsService {
           organizationId,
           changes: { name: team.name, access_groups: accessGroups },
         },
-        manager,
+        tx,
       );
     });
     return { team, accessGroups };
@@ -86,8 +91,8 @@ export class TeamsService {
   async update(principal: Principal, teamId: string, dto: UpdateTeamDto): Promise<TeamWithGroups> {
     const accessGroups = normalizeNames(dto.access_groups);
     const scope = this.scopes.recordScope(principal, undefined, 'Team');
-    const updated = await this.writeUniquely(async (manager) => {
-      const existing = await this.teams.findById(scope, teamId, manager);
+    const updated = await this.writeUniquely(async (tx) => {
+      const existing = await this.teams.findById(scope, teamId, tx);
       if (!existing) throw new NotFoundError('Team');
       const { team } = existing;
       const owner = organizationOfRow(scope, team);
@@ -97,11 +102,11 @@ export class TeamsService {
           'a team cannot move to another organization',
         );
       }
-      if (await this.teams.nameTaken(owner, dto.name, team.id, manager)) {
+      if (await this.teams.nameTaken(owner, dto.name, team.id, tx)) {
         throw new ConflictError(NAME_TAKEN, 'name');
       }
       const updatedAt = new Date();
-      await this.teams.update(owner, team.id, { name: dto.name, updatedAt }, accessGroups, manager);
+      await this.teams.update(owner, team.id, { name: dto.name, updatedAt }, accessGroups, tx);
       await this.audit.record(
         principal,
         {
@@ -116,7 +121,7 @@ export class TeamsService {
             previous_access_groups: existing.accessGroups,
           },
         },
-        manager,
+        tx,
       );
       return { team: Object.assign(team, { name: dto.name, updatedAt }), accessGroups };
     });
@@ -126,10 +131,10 @@ export class TeamsService {
 
   async delete(principal: Principal, teamId: string): Promise<void> {
     const scope = this.scopes.recordScope(principal, undefined, 'Team');
-    await this.dataSource.transaction(async (manager) => {
-      const existing = await this.teams.findById(scope, teamId, manager);
+    await this.unitOfWork.run(async (tx) => {
+      const existing = await this.teams.findById(scope, teamId, tx);
       if (!existing) throw new NotFoundError('Team');
-      await this.teams.delete(organizationOfRow(scope, existing.team), teamId, manager);
+      await this.teams.delete(organizationOfRow(scope, existing.team), teamId, tx);
       await this.audit.record(
         principal,
         {
@@ -139,16 +144,16 @@ export class TeamsService {
           organizationId: existing.team.organizationId,
           changes: { name: existing.team.name, access_groups: existing.accessGroups },
         },
-        manager,
+        tx,
       );
     });
     this.keyCache.evictTeam(teamId);
   }
 
   /** Runs a write in a transaction; a concurrent duplicate name surfaces as 409, not 500. */
-  private async writeUniquely<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  private async writeUniquely<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      return await this.unitOfWork.run(work);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(NAME_TAKEN, 'name');
       throw error;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AllOrganizations, OneOrganization, OrganizationScope } from '@app/core';
 import type { DiscoveredTool, McpServerStatus } from '../../entities/mcp-server.entity';
 import { fromJsonColumn } from '../../entities/json-column';
@@ -26,6 +26,7 @@ import {
   ServerReach,
   ServerVisibility,
 } from './mcp-server.types';
+import { managerOf, Transaction } from '../../unit-of-work/transaction';
 
 type RawRow = Record<string, unknown>;
 
@@ -41,13 +42,14 @@ function toDate(value: unknown): Date | null {
 export class McpServerReadRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The server if the reader may see it (`manager`: read inside a write's transaction). */
+  /** The server if the reader may see it (`tx`: read inside a write's unit of work). */
   async findVisible(
     scope: OneOrganization,
     visibility: ServerVisibility,
     serverId: string,
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<McpServerView | null> {
+    const manager = managerOf(tx, this.dataSource);
     const readable = readableCondition(scope, visibility);
     const rows: RawRow[] = await manager.query(
       `SELECT ${VIEW_COLUMNS} FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
@@ -126,8 +128,9 @@ export class McpServerReadRepository {
   async reachOf(
     scope: OrganizationScope,
     serverIds: readonly string[],
-    manager: EntityManager = this.dataSource.manager,
+    tx?: Transaction,
   ): Promise<Map<string, ServerReach>> {
+    const manager = managerOf(tx, this.dataSource);
     const reach = new Map<string, ServerReach>();
     if (serverIds.length === 0) return reach;
     const inScope = scopeCondition(scope, 'g.organization_id');

@@ -16,6 +16,7 @@ import {
   NewMcpServer,
   serverNameKeyOf,
 } from './mcp-server.types';
+import { managerOf, Transaction } from '../../unit-of-work/transaction';
 
 type RawRow = Record<string, unknown>;
 
@@ -29,21 +30,17 @@ type RawRow = Record<string, unknown>;
 export class McpServerWriteRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Runs `work` in one transaction (the AppDataSource makes them take turns on SQLite). */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
   /**
-   * The whole row, sealed values included, locked for the write in progress (`manager` must be
-   * in a transaction): concurrent writers of the server queue here, so each one reads the row the
+   * The whole row, sealed values included, locked for the write in progress (`tx`: the write's
+   * unit of work): concurrent writers of the server queue here, so each one reads the row the
    * previous one committed and what it checks holds until it commits.
    */
   async findForWrite(
     scope: OneOrganization,
     serverId: string,
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<McpServerEntity | null> {
+    const manager = managerOf(tx, this.dataSource);
     const { organizationId } = scope;
     await lockRowForWrite(
       manager,
@@ -64,8 +61,9 @@ export class McpServerWriteRepository {
     scope: OneOrganization,
     candidate: { serverId: string; serverName: string; alias: string },
     exceptServerId: string | null,
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<McpServerConflictField[]> {
+    const manager = managerOf(tx, this.dataSource);
     const serverNameKey = serverNameKeyOf(candidate.serverName);
     const aliasKey = aliasKeyOf(candidate.alias);
     const rows: RawRow[] = await manager.query(
@@ -92,8 +90,9 @@ export class McpServerWriteRepository {
     scope: OneOrganization,
     server: NewMcpServer,
     accessGroups: readonly string[],
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<McpServerView> {
+    const manager = managerOf(tx, this.dataSource);
     const row: McpServerEntity = {
       ...storedColumns(server.changes),
       serverId: server.serverId,
@@ -141,8 +140,9 @@ export class McpServerWriteRepository {
     expectedVersion: number,
     changes: McpServerChanges,
     accessGroups: readonly string[],
-    manager: EntityManager,
+    tx: Transaction,
   ): Promise<boolean> {
+    const manager = managerOf(tx, this.dataSource);
     const { organizationId } = scope;
     const result = await uniquely(() =>
       manager
@@ -164,7 +164,8 @@ export class McpServerWriteRepository {
   }
 
   /** Deletes the server; its access-group rows go with it (foreign key cascade). */
-  async delete(scope: OneOrganization, serverId: string, manager: EntityManager): Promise<boolean> {
+  async delete(scope: OneOrganization, serverId: string, tx: Transaction): Promise<boolean> {
+    const manager = managerOf(tx, this.dataSource);
     const result = await manager
       .getRepository(McpServerEntity)
       .delete({ organizationId: scope.organizationId, serverId });

@@ -1,0 +1,2 @@
+export type { Transaction } from './transaction';
+export * from './unit-of-work';
