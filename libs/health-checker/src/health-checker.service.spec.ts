@@ -223,7 +223,7 @@ describe('HealthCheckerService', () => {
   it('renews the lease of a running probe, and stops renewing past its timeout', async () => {
     const repository = new FakeRepository(['slow']);
     let finish: (result: ProbeResult) => void = () => undefined;
-    // 2 s interval, 1 s timeout: 500 ms leases renewed every 166 ms.
+    // 2 s interval, 1 s timeout: 400 ms leases renewed every 133 ms.
     const service = checker(
       repository,
       { probe: () => new Promise<ProbeResult>((resolve) => (finish = resolve)) },
@@ -234,17 +234,17 @@ describe('HealthCheckerService', () => {
     const claimedAt = Date.now();
     await jest.advanceTimersByTimeAsync(3_000);
     const renewed = repository.renewals.filter((renewal) => renewal.serverIds.includes('slow'));
-    // Every 166 ms while the probe ran, each time for one lease (500 ms) ahead...
-    expect(renewed.length).toBeGreaterThanOrEqual(14);
+    // Every 133 ms while the probe ran, each time for one lease (400 ms) ahead...
+    expect(renewed.length).toBeGreaterThanOrEqual(17);
     for (const [index, renewal] of renewed.entries()) {
-      expect(renewal.expiresAt - renewal.at).toBe(500);
-      if (index > 0) expect(renewal.at - renewed[index - 1].at).toBe(166);
+      expect(renewal.expiresAt - renewal.at).toBe(400);
+      if (index > 0) expect(renewal.at - renewed[index - 1].at).toBe(133);
     }
     // ...and no longer than the probe's timeout plus its slack (1.5 s): a hung probe lets its
     // server go.
     const last = Math.max(...renewed.map((renewal) => renewal.at)) - claimedAt;
     expect(last).toBeLessThan(2_500);
-    expect(last).toBeGreaterThanOrEqual(2_500 - 166);
+    expect(last).toBeGreaterThanOrEqual(2_500 - 133);
     await jest.advanceTimersByTimeAsync(2_000);
     expect(repository.renewals.filter((r) => r.serverIds.includes('slow'))).toHaveLength(
       renewed.length,
