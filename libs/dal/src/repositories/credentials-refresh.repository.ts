@@ -140,7 +140,7 @@ export class CredentialsRefreshRepository {
         resourceType: ref.kind,
         resourceId: ref.id,
         requestId: null,
-        changes: JSON.stringify(refreshed.auditChanges),
+        changes: refreshed.auditChanges,
         createdAt: new Date(),
       });
       return true;
