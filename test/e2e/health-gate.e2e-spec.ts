@@ -219,13 +219,13 @@ describe('health summary scope and metrics', () => {
     );
     expect(text).not.toContain('does-not-exist');
     expect(text).toMatch(
-      /mcp_probes_total\{transport="streamable_http",status="healthy",error_kind="none",source="on_demand"\} \d+/,
+      /mcp_probes_total\{transport="streamable_http",status="healthy",error_kind="none",source="on_demand",protocol_era="legacy"\} \d+/,
     );
     expect(text).toMatch(
-      /mcp_probes_total\{transport="streamable_http",status="unhealthy",error_kind="unreachable",source="on_demand"\} \d+/,
+      /mcp_probes_total\{transport="streamable_http",status="unhealthy",error_kind="unreachable",source="on_demand",protocol_era="none"\} \d+/,
     );
     expect(text).toMatch(
-      /mcp_probes_total\{transport="streamable_http",status="unhealthy",error_kind="unreachable",source="configuration_test"\} 1/,
+      /mcp_probes_total\{transport="streamable_http",status="unhealthy",error_kind="unreachable",source="configuration_test",protocol_era="none"\} 1/,
     );
     expect(text).toMatch(/mcp_probe_duration_seconds_bucket\{[^}]*transport="streamable_http"/);
     expect(text).toContain('# TYPE mcp_health_checker_lag_seconds histogram');

@@ -79,8 +79,12 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
             server_info: {
               name: `health-${transport}`,
               version: '1.0.0',
-              protocol_version: expect.any(String),
+              protocol_version: '2025-06-18',
             },
+            // SDK 1.x servers: the 2025 handshake at the registration's spec_version.
+            protocol_version: '2025-06-18',
+            protocol_era: 'legacy',
+            transport_deprecated: transport === 'sse',
           });
           expect(res.body.latency_ms).toBeGreaterThan(0);
 
@@ -242,6 +246,9 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
           latency_ms: _lm,
           consecutive_failures: _cf,
           has_credentials: _h,
+          protocol_version: _pv,
+          protocol_era: _pe,
+          transport_deprecated: _td,
           ...writable
         } = current.body;
         const put = await t.request('PUT', '/v1/mcp/server', {

@@ -21,6 +21,13 @@ const POLICY = {
   stdioAllowlist: [],
 };
 
+/** The request fields of a registry response, masks included (GET → edit → PUT). */
+function requestBodyOf(response: Record<string, unknown>): Record<string, unknown> {
+  const fields = ['server_id', 'server_name', 'alias', 'description', 'transport', 'spec_version'];
+  fields.push('auth_type', 'url', 'mcp_info', 'mcp_access_groups', 'credentials');
+  return Object.fromEntries(fields.map((field) => [field, response[field]]));
+}
+
 function unique(): string {
   return randomBytes(4).toString('hex');
 }
@@ -145,7 +152,15 @@ describe('OAuth credentials that keep working (registry servers and configuratio
     expect(newRefresh).toMatch(/^rt_/);
     expect(newRefresh).not.toBe(oldRefresh);
     expect(Date.parse(credentials.expires_at as string)).toBeGreaterThan(Date.now() + 3_000_000);
-    expect(keys).toEqual(expect.arrayContaining(['access_token', 'refresh_token', 'expires_at']));
+    // A refresh is not an edit: the masked field names (and the ETag) stay as written.
+    expect(keys).toEqual([
+      'access_token',
+      'refresh_token',
+      'expires_at',
+      'token_url',
+      'client_id',
+      'client_secret',
+    ]);
 
     // The spent refresh token is refused by the authorization server from now on.
     const reuse = new OAuthTokenClient({ ...POLICY, caFile: tls.caFile });
@@ -355,9 +370,14 @@ describe('OAuth credentials that keep working (registry servers and configuratio
       scopes: '****',
       audience: '****',
       resource: '****',
-      access_token: '****',
-      expires_at: '****',
     });
+    // GET, edit, PUT it back with the masks: the stored secrets stay and the probe still works.
+    const put = await t.request('PUT', '/v1/mcp/server', {
+      key: admin,
+      body: { ...requestBodyOf(read.body), description: 'edited' },
+    });
+    expect(put.status).toBe(202);
+    expect((await probe(admin, id)).body.status).toBe('healthy');
     assertNoSecretLeaked(
       [res.text, read.text],
       [CLIENT_SECRET, credentials.access_token as string],

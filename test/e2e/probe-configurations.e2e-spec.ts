@@ -60,7 +60,10 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
       id,
       connectionStatus: 'connected',
       latency_ms: expect.any(Number),
-      server_info: { name: 'github-like', version: '1.0.0', protocol_version: expect.any(String) },
+      server_info: { name: 'github-like', version: '1.0.0', protocol_version: '2025-11-25' },
+      protocol_version: '2025-11-25',
+      protocol_era: 'legacy',
+      transport_deprecated: true,
       tools: [
         { name: 'echo', description: 'Echo the given text back' },
         { name: 'add', description: 'Add two numbers' },
@@ -112,6 +115,10 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
       connectionStatus: 'error',
       latency_ms: null,
       server_info: null,
+      // Refused before any protocol was agreed on; the transport is HTTP+SSE all the same.
+      protocol_version: null,
+      protocol_era: null,
+      transport_deprecated: true,
       tools: [],
       errorMessage: 'credentials were rejected by the server (HTTP 401)',
       lastConnectedAt: ok.body.lastConnectedAt,

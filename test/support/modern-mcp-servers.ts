@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer as createHttpServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo, connect, createServer as createNetServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createMcpHandler } from '@modelcontextprotocol/server';
@@ -34,6 +35,8 @@ export interface ModernMcpServerOptions {
   toolsTtlMs?: number;
   /** Requests without `Authorization: Bearer <this>` get 401. */
   requireBearer?: string;
+  /** Serve over HTTPS with this key pair (see `testTls()`). */
+  tls?: { key: string; cert: string };
 }
 
 export interface RunningModernServer {
@@ -59,13 +62,16 @@ export async function startModernMcpServer(
   );
   const methods: string[] = [];
   let requests = 0;
-  const server = createHttpServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     requests++;
     void serve(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer(options.tls, listener)
+    : createHttpServer(listener);
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
@@ -96,7 +102,7 @@ export async function startModernMcpServer(
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/mcp`,
     methods,
     get requests() {
       return requests;

@@ -108,6 +108,9 @@ function target(serverId: string): McpServerProbeTarget {
     credentialsSealed: null,
     version: 1,
     nextCheckAt: null,
+    updatedAt: new Date(0),
+    lastHealthCheck: null,
+    toolsFreshUntil: null,
   };
 }
 

@@ -19,15 +19,15 @@ export class HealthMetrics {
 
   private readonly probes = new Counter({
     name: 'mcp_probes_total',
-    help: 'MCP probes run, by transport, outcome status, failure kind and what asked for them',
-    labelNames: ['transport', 'status', 'error_kind', 'source'] as const,
+    help: 'MCP probes run, by transport, outcome status, failure kind, what asked for them and the protocol era agreed on (modern, legacy, none)',
+    labelNames: ['transport', 'status', 'error_kind', 'source', 'protocol_era'] as const,
     registers: [this.registry],
   });
 
   private readonly probeDuration = new Histogram({
     name: 'mcp_probe_duration_seconds',
-    help: 'Duration of MCP probes (connect, initialize, tools/list, close), by transport',
-    labelNames: ['transport', 'status'] as const,
+    help: 'Duration of MCP probes (connect, era negotiation, tools/list, close), by transport and protocol era',
+    labelNames: ['transport', 'status', 'protocol_era'] as const,
     buckets: PROBE_BUCKETS,
     registers: [this.registry],
   });
@@ -63,13 +63,15 @@ export class HealthMetrics {
   }
 
   recordProbe(source: ProbeSource, transport: string, result: ProbeResult, seconds: number): void {
+    const era = result.protocol_era ?? 'none';
     this.probes.inc({
       transport,
       status: result.status,
       error_kind: result.error_kind ?? 'none',
       source,
+      protocol_era: era,
     });
-    this.probeDuration.observe({ transport, status: result.status }, seconds);
+    this.probeDuration.observe({ transport, status: result.status, protocol_era: era }, seconds);
   }
 
   recordLag(seconds: number): void {

@@ -4,6 +4,7 @@ import {
   connectionStatusOf,
   nextCheckAt,
   serverOutcomeOf,
+  toolsStillFresh,
 } from './probe-outcome';
 
 const at = new Date('2025-11-13T10:00:00.000Z');
@@ -54,6 +55,9 @@ describe('serverOutcomeOf', () => {
       latencyMs: 42,
       tools: [{ name: 'echo', description: null }],
       checkedAt: at,
+      protocol: { version: '2025-06-18', era: 'legacy' },
+      transportDeprecated: false,
+      toolsFreshUntil: null,
     });
   });
 
@@ -65,7 +69,53 @@ describe('serverOutcomeOf', () => {
       latencyMs: null,
       tools: null,
       checkedAt: at,
+      protocol: null,
+      transportDeprecated: false,
+      toolsFreshUntil: null,
     });
+  });
+
+  it('keeps the protocol a failed probe agreed on, and says nothing of an unprobed server', () => {
+    const afterNegotiation: ProbeResult = {
+      ...failed('protocol_error'),
+      protocol_version: '2026-07-28',
+      protocol_era: 'modern',
+    };
+    expect(serverOutcomeOf(afterNegotiation, at).protocol).toEqual({
+      version: '2026-07-28',
+      era: 'modern',
+    });
+    const sse: ProbeResult = { ...failed('unreachable'), transport_deprecated: true };
+    expect(serverOutcomeOf(sse, at).transportDeprecated).toBe(true);
+    // Secrets that did not open: nothing was learnt about the server.
+    expect(serverOutcomeOf(failed(null, 'unknown'), at).transportDeprecated).toBeNull();
+  });
+
+  it("turns a modern tool list's caching hint into a fresh-until, once", () => {
+    const hinted: ProbeResult = { ...healthy(), protocol_era: 'modern', tools_ttl_ms: 60_000 };
+    expect(serverOutcomeOf(hinted, at).toolsFreshUntil).toEqual(new Date(at.getTime() + 60_000));
+    // A round that reused the list keeps the stored tools and clears the hint.
+    const reused: ProbeResult = { ...hinted, tools: [], tools_listed: false, tools_ttl_ms: null };
+    expect(serverOutcomeOf(reused, at)).toMatchObject({ tools: null, toolsFreshUntil: null });
+  });
+});
+
+describe('toolsStillFresh', () => {
+  const listedAt = new Date(at.getTime() - 1_000);
+  const server = {
+    toolsFreshUntil: new Date(at.getTime() + 5_000),
+    lastHealthCheck: listedAt,
+    updatedAt: new Date(listedAt.getTime() - 60_000),
+  };
+
+  it('is true while the hint runs and the server is unchanged since the listing', () => {
+    expect(toolsStillFresh(server, at)).toBe(true);
+  });
+
+  it('is false once the hint ran out, without one, or after the server was changed', () => {
+    expect(toolsStillFresh(server, new Date(at.getTime() + 5_000))).toBe(false);
+    expect(toolsStillFresh({ ...server, toolsFreshUntil: null }, at)).toBe(false);
+    expect(toolsStillFresh({ ...server, updatedAt: at }, at)).toBe(false);
   });
 });
 

@@ -11,14 +11,44 @@ import type { ProbeResult } from '@app/mcp-probe';
  * the repository from the status.
  */
 export function serverOutcomeOf(result: ProbeResult, checkedAt: Date): McpServerProbeOutcome {
+  const listed = result.ok && result.tools_listed;
+  const probed = result.ok || result.error_kind !== null;
   return {
     status: result.status,
     error: result.ok ? null : (result.error ?? 'the probe failed'),
     errorKind: result.ok ? null : result.error_kind,
     latencyMs: result.ok ? result.latency_ms : null,
-    tools: result.ok ? result.tools : null,
+    tools: listed ? result.tools : null,
     checkedAt,
+    protocol:
+      result.protocol_version !== null && result.protocol_era !== null
+        ? { version: result.protocol_version, era: result.protocol_era }
+        : null,
+    transportDeprecated: probed ? result.transport_deprecated : null,
+    // A hint serves one background round at most: a round that reused the list clears it.
+    toolsFreshUntil:
+      listed && result.tools_ttl_ms !== null
+        ? new Date(checkedAt.getTime() + result.tools_ttl_ms)
+        : null,
   };
+}
+
+/**
+ * Whether a background round may skip listing the tools of `server`: the last listing came with
+ * a modern caching hint that has not run out, and the server was not changed since (a new URL or
+ * command is another server). On-demand probes never ask.
+ */
+export function toolsStillFresh(
+  server: { toolsFreshUntil: Date | null; lastHealthCheck: Date | null; updatedAt: Date },
+  now: Date,
+): boolean {
+  const { toolsFreshUntil, lastHealthCheck, updatedAt } = server;
+  return (
+    toolsFreshUntil !== null &&
+    toolsFreshUntil.getTime() > now.getTime() &&
+    lastHealthCheck !== null &&
+    updatedAt.getTime() <= lastHealthCheck.getTime()
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
 import { ProbeSource } from './health-metrics';
 import { OAuthCredentialsRefresher } from './oauth/oauth-credentials.refresher';
 import type { OAuthProbeCredentials } from './oauth/oauth-probe-credentials';
-import { notProbed } from './probe-outcome';
+import { notProbed, toolsStillFresh } from './probe-outcome';
 import { ProbeRunner } from './probe-runner';
 
 const ENV_RESOURCE = SEALED_RESOURCE_TYPES.serverEnv;
@@ -36,6 +36,10 @@ export class ServerProbeService {
     try {
       target = this.targetOf(server);
       oauth = this.oauthOf(server, target, source);
+      // Caching hints only ever spare the background: a probe someone asked for lists anew.
+      if (source === 'checker' && toolsStillFresh(server, new Date())) {
+        target.toolsStillFresh = true;
+      }
     } catch (error) {
       // An unknown key is a rollout in progress, not a broken value: the caller gets a 503 and
       // the checker leaves the server to a replica that has the key (nothing is recorded).

@@ -1,6 +1,10 @@
 import type { McpConfigurationEntity } from '@app/dal';
 import type { ProbeResult, ProbeTool } from '@app/mcp-probe';
-import { toProbeServerInfo, toProbeTools } from '../shared/probe/probe-result.mapper';
+import {
+  toProbeProtocol,
+  toProbeServerInfo,
+  toProbeTools,
+} from '../shared/probe/probe-result.mapper';
 import type { ConfigurationTestResponseDto } from './dto/configuration-test-response.dto';
 import type { ConfigurationToolsResponseDto } from './dto/configuration-tools-response.dto';
 
@@ -13,6 +17,7 @@ export function toConfigurationTestResponse(
     connectionStatus: configuration.connectionStatus,
     latency_ms: configuration.latencyMs,
     server_info: toProbeServerInfo(result.server_info),
+    ...toProbeProtocol(result),
     tools: toProbeTools(result.tools),
     errorMessage: configuration.errorMessage,
     lastConnectedAt: configuration.lastConnectedAt?.toISOString() ?? null,

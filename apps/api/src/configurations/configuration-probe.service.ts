@@ -16,7 +16,6 @@ import {
 } from '@app/health-checker';
 import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
 import { configurationCredentialsAad } from './configuration-secrets';
-import { parseToolConfiguration } from './mcp-configuration.mapper';
 import { McpConfigurationsService } from './mcp-configurations.service';
 
 export interface ConfigurationTestReport {
@@ -67,10 +66,10 @@ export class ConfigurationProbeService {
     id: string,
   ): Promise<{ configuration: McpConfigurationEntity; tools: DiscoveredTool[] }> {
     const configuration = await this.configurations.get(principal, id);
-    const discovered = parseTools(configuration.discoveredTools);
-    const toolConfiguration = parseToolConfiguration(configuration.toolConfiguration);
-    if (!toolConfiguration.enabled) return { configuration, tools: discovered };
-    const allowed = new Set(toolConfiguration.allowed_tools);
+    const discovered = configuration.discoveredTools ?? [];
+    const { enabled, allowed_tools } = configuration.toolConfiguration;
+    if (!enabled) return { configuration, tools: discovered };
+    const allowed = new Set(allowed_tools);
     return { configuration, tools: discovered.filter((tool) => allowed.has(tool.name)) };
   }
 
@@ -130,22 +129,4 @@ function assertMayTest(principal: Principal, row: McpConfigurationEntity): void 
   if (principal.role !== 'member') return;
   if (principal.userId !== null && row.userId === principal.userId) return;
   throw new ForbiddenError('Only the creator of this configuration or an org admin may test it');
-}
-
-function parseTools(json: string | null): DiscoveredTool[] {
-  if (!json) return [];
-  try {
-    const value: unknown = JSON.parse(json);
-    if (!Array.isArray(value)) return [];
-    return value
-      .filter(
-        (tool): tool is { name: string; description?: unknown } => typeof tool?.name === 'string',
-      )
-      .map((tool) => ({
-        name: tool.name,
-        description: typeof tool.description === 'string' ? tool.description : null,
-      }));
-  } catch {
-    return [];
-  }
 }

@@ -3,26 +3,6 @@ import type { McpConfigurationResponseDto } from './dto/mcp-configuration-respon
 import type { McpCredentialsResponseDto } from './dto/mcp-credentials-response.dto';
 import type { McpCredentials } from '../shared/credentials/credentials.schema';
 
-export interface ToolConfiguration {
-  enabled: boolean;
-  allowed_tools: string[];
-}
-
-export const DEFAULT_TOOL_CONFIGURATION: ToolConfiguration = { enabled: false, allowed_tools: [] };
-
-export function parseToolConfiguration(json: string | null): ToolConfiguration {
-  if (!json) return { ...DEFAULT_TOOL_CONFIGURATION, allowed_tools: [] };
-  try {
-    const value = JSON.parse(json) as Partial<ToolConfiguration>;
-    return {
-      enabled: value.enabled === true,
-      allowed_tools: Array.isArray(value.allowed_tools) ? value.allowed_tools.map(String) : [],
-    };
-  } catch {
-    return { ...DEFAULT_TOOL_CONFIGURATION, allowed_tools: [] };
-  }
-}
-
 /** The one response shape of a configuration (seed 000); credentials never appear in it. */
 export function toMcpConfigurationResponse(
   entity: McpConfigurationEntity,
@@ -42,7 +22,10 @@ export function toMcpConfigurationResponse(
     errorMessage: entity.errorMessage,
     created_at: entity.createdAt.toISOString(),
     updated_at: entity.updatedAt.toISOString(),
-    tool_configuration: parseToolConfiguration(entity.toolConfiguration),
+    tool_configuration: {
+      enabled: entity.toolConfiguration.enabled,
+      allowed_tools: entity.toolConfiguration.allowed_tools,
+    },
     has_credentials: entity.credentialsSealed !== null,
   };
 }

@@ -19,6 +19,7 @@ import {
   McpConfigurationChanges,
   McpConfigurationEntity,
   McpConfigurationRepository,
+  ToolConfiguration,
   Transaction,
   UnitOfWork,
 } from '@app/dal';
@@ -30,7 +31,6 @@ import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configuration
 import type { McpCredentials } from '../shared/credentials/credentials.schema';
 import type { ToolConfigurationDto } from './dto/tool-configuration.dto';
 import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.dto';
-import { DEFAULT_TOOL_CONFIGURATION, parseToolConfiguration } from './mcp-configuration.mapper';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
 /** The audit events' resource type. */
@@ -93,7 +93,7 @@ export class McpConfigurationsService {
         : null,
       credentialsRefreshOwner: null,
       credentialsRefreshUntil: null,
-      toolConfiguration: JSON.stringify(toolConfiguration),
+      toolConfiguration,
       isActive: true,
       connectionStatus: 'disconnected',
       lastConnectedAt: null,
@@ -226,8 +226,8 @@ export class McpConfigurationsService {
     }
     if (dto.tool_configuration !== undefined) {
       const next = toToolConfiguration(dto.tool_configuration);
-      if (JSON.stringify(next) !== JSON.stringify(parseToolConfiguration(row.toolConfiguration))) {
-        changes.toolConfiguration = JSON.stringify(next);
+      if (!sameToolConfiguration(next, row.toolConfiguration)) {
+        changes.toolConfiguration = next;
         audited.tool_configuration = next;
       }
     }
@@ -365,9 +365,17 @@ function assertMayModify(principal: Principal, row: McpConfigurationEntity): voi
   throw new ForbiddenError('Only the creator of this configuration or an org admin may change it');
 }
 
-function toToolConfiguration(dto: ToolConfigurationDto | undefined) {
-  if (!dto) return { ...DEFAULT_TOOL_CONFIGURATION, allowed_tools: [] };
+function toToolConfiguration(dto: ToolConfigurationDto | undefined): ToolConfiguration {
+  if (!dto) return { enabled: false, allowed_tools: [] };
   return { enabled: dto.enabled, allowed_tools: [...(dto.allowed_tools ?? [])] };
+}
+
+function sameToolConfiguration(a: ToolConfiguration, b: ToolConfiguration): boolean {
+  return (
+    a.enabled === b.enabled &&
+    a.allowed_tools.length === b.allowed_tools.length &&
+    a.allowed_tools.every((tool, index) => tool === b.allowed_tools[index])
+  );
 }
 
 function readFailureOutcome(failure: SecretDecryptionError): string {

@@ -1,6 +1,10 @@
 import type { McpServerHealthState } from '@app/dal';
 import type { ProbeResult } from '@app/mcp-probe';
-import { toProbeServerInfo, toProbeTools } from '../shared/probe/probe-result.mapper';
+import {
+  toProbeProtocol,
+  toProbeServerInfo,
+  toProbeTools,
+} from '../shared/probe/probe-result.mapper';
 import type { ServerProbeResponseDto } from './dto/server-probe-response.dto';
 
 export function toServerProbeResponse(
@@ -20,5 +24,6 @@ export function toServerProbeResponse(
     consecutive_failures: state.consecutiveFailures,
     tools: toProbeTools(result.tools),
     server_info: toProbeServerInfo(result.server_info),
+    ...toProbeProtocol(result),
   };
 }

@@ -65,6 +65,9 @@ export function toServerResponse(
     latency_ms: server.latencyMs,
     consecutive_failures: server.consecutiveFailures,
     health_check_enabled: server.healthCheckEnabled,
+    protocol_version: server.protocolVersion,
+    protocol_era: server.protocolEra,
+    transport_deprecated: server.transportDeprecated,
   };
 }
 

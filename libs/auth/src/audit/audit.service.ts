@@ -28,7 +28,7 @@ export class AuditService {
         resourceType: entry.resourceType,
         resourceId: entry.resourceId,
         requestId: principal.requestId,
-        changes: entry.changes ? JSON.stringify(entry.changes) : null,
+        changes: entry.changes ?? null,
         createdAt: new Date(),
       },
       tx,

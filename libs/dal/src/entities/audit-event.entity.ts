@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { JSON_COLUMN } from './json-column';
 import { utcDate } from './timestamp.transformer';
 
 @Index(['organizationId', 'createdAt', 'id'])
@@ -29,9 +30,9 @@ export class AuditEventEntity {
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;
 
-  /** JSON summary of what changed: field names and non-secret values only. */
-  @Column({ type: 'text', nullable: true })
-  changes!: string | null;
+  /** What changed: field names and non-secret values only. */
+  @Column({ type: JSON_COLUMN, nullable: true })
+  changes!: Record<string, unknown> | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3, transformer: utcDate })
   createdAt!: Date;

@@ -1,4 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { JSON_COLUMN } from './json-column';
+import type { DiscoveredTool } from './mcp-server.entity';
 import { utcDate } from './timestamp.transformer';
 
 export const MCP_TRANSPORT_TYPES = ['sse', 'streamable_http'] as const;
@@ -12,6 +14,12 @@ export type McpConfigurationType = (typeof MCP_CONFIGURATION_TYPES)[number];
 
 export const MCP_CONNECTION_STATUSES = ['connected', 'disconnected', 'error'] as const;
 export type McpConnectionStatus = (typeof MCP_CONNECTION_STATUSES)[number];
+
+/** `tool_configuration` (API.md §3): with `enabled`, only `allowed_tools` are listed. */
+export interface ToolConfiguration {
+  enabled: boolean;
+  allowed_tools: string[];
+}
 
 /** A custom MCP server configuration owned by an organization (API.md §3). */
 @Index('uq_mcp_configurations_org_active_name', ['organizationId', 'activeNameKey'], {
@@ -70,9 +78,8 @@ export class McpConfigurationEntity {
   })
   credentialsRefreshUntil!: Date | null;
 
-  /** JSON `{enabled, allowed_tools}`. */
-  @Column({ name: 'tool_configuration', type: 'text' })
-  toolConfiguration!: string;
+  @Column({ name: 'tool_configuration', type: JSON_COLUMN })
+  toolConfiguration!: ToolConfiguration;
 
   @Column({ name: 'is_active', type: 'boolean', default: true })
   isActive!: boolean;
@@ -92,9 +99,9 @@ export class McpConfigurationEntity {
   @Column({ name: 'error_message', type: 'text', nullable: true })
   errorMessage!: string | null;
 
-  /** JSON array of the tools the last connection test discovered. */
-  @Column({ name: 'discovered_tools', type: 'text', nullable: true })
-  discoveredTools!: string | null;
+  /** The tools the last successful connection test discovered (null before one). */
+  @Column({ name: 'discovered_tools', type: JSON_COLUMN, nullable: true })
+  discoveredTools!: DiscoveredTool[] | null;
 
   @Column({ name: 'latency_ms', type: 'int', nullable: true })
   latencyMs!: number | null;

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn, ValueTransformer } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { JSON_COLUMN } from './json-column';
 import { utcDate } from './timestamp.transformer';
 
 export const MCP_SERVER_TRANSPORTS = ['sse', 'http', 'streamable_http', 'stdio'] as const;
@@ -20,6 +21,10 @@ export type McpServerAuthType = (typeof MCP_SERVER_AUTH_TYPES)[number];
 export const MCP_SERVER_STATUSES = ['healthy', 'unhealthy', 'unknown'] as const;
 export type McpServerStatus = (typeof MCP_SERVER_STATUSES)[number];
 
+/** `modern`: 2026-07-28+ (`server/discover`); `legacy`: the 2025 `initialize` handshake. */
+export const MCP_PROTOCOL_ERAS = ['modern', 'legacy'] as const;
+export type McpProtocolEra = (typeof MCP_PROTOCOL_ERAS)[number];
+
 export interface McpServerCostInfo {
   default_cost_per_query: number;
   tool_name_to_cost_per_query: Record<string, number>;
@@ -38,18 +43,11 @@ export interface DiscoveredTool {
   description: string | null;
 }
 
-/** JSON documents kept in text columns (one schema for MySQL and SQLite). */
-export const mcpServerJson: ValueTransformer = {
-  to: (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value)),
-  from: (value: string | null | undefined) =>
-    value === undefined || value === null ? null : JSON.parse(value),
-};
-
 /**
  * A registry server (API.md §4). Env values and credentials are sealed with SecretBox; their key
  * names are kept in clear beside them so reads can mask without decrypting. The health columns
  * belong to the health checker. The key is (server_id, organization_id): a server_id is unique
- * inside its organization only.
+ * inside its organization only. JSON documents are `JSON_COLUMN`s, as everywhere.
  */
 @Index('uq_mcp_servers_org_server_name_key', ['organizationId', 'serverNameKey'], { unique: true })
 @Index('uq_mcp_servers_org_alias_key', ['organizationId', 'aliasKey'], { unique: true })
@@ -97,24 +95,24 @@ export class McpServerEntity {
   @Column({ type: 'varchar', length: 2048, nullable: true })
   url!: string | null;
 
-  @Column({ name: 'mcp_info', type: 'text', transformer: mcpServerJson })
+  @Column({ name: 'mcp_info', type: JSON_COLUMN })
   mcpInfo!: McpServerInfo;
 
   @Column({ type: 'varchar', length: 1024, nullable: true })
   command!: string | null;
 
-  @Column({ type: 'text', transformer: mcpServerJson })
+  @Column({ type: JSON_COLUMN })
   args!: string[];
 
   /** Names of the sealed env variables, in clear, so masking never decrypts. */
-  @Column({ name: 'env_keys', type: 'text', transformer: mcpServerJson })
+  @Column({ name: 'env_keys', type: JSON_COLUMN })
   envKeys!: string[];
 
   @Column({ name: 'env_sealed', type: 'text', nullable: true })
   envSealed!: string | null;
 
   /** Field names of the sealed credentials (null when none are stored). */
-  @Column({ name: 'credential_keys', type: 'text', nullable: true, transformer: mcpServerJson })
+  @Column({ name: 'credential_keys', type: JSON_COLUMN, nullable: true })
   credentialKeys!: string[] | null;
 
   @Column({ name: 'credentials_sealed', type: 'text', nullable: true })
@@ -133,7 +131,7 @@ export class McpServerEntity {
   })
   credentialsRefreshUntil!: Date | null;
 
-  @Column({ name: 'allowed_tools', type: 'text', transformer: mcpServerJson })
+  @Column({ name: 'allowed_tools', type: JSON_COLUMN })
   allowedTools!: string[];
 
   /** Denormalised "has any row in mcp_server_access_groups", for the visibility query. */
@@ -187,8 +185,29 @@ export class McpServerEntity {
   @Column({ name: 'consecutive_failures', type: 'int', default: 0 })
   consecutiveFailures!: number;
 
-  @Column({ name: 'discovered_tools', type: 'text', nullable: true, transformer: mcpServerJson })
+  @Column({ name: 'discovered_tools', type: JSON_COLUMN, nullable: true })
   discoveredTools!: DiscoveredTool[] | null;
+
+  /** The protocol version the last probe that got that far agreed on. */
+  @Column({ name: 'protocol_version', type: 'varchar', length: 32, nullable: true })
+  protocolVersion!: string | null;
+
+  @Column({ name: 'protocol_era', type: 'varchar', length: 16, nullable: true })
+  protocolEra!: McpProtocolEra | null;
+
+  /** The last probe spoke the deprecated HTTP+SSE transport. */
+  @Column({ name: 'transport_deprecated', type: 'boolean', default: false })
+  transportDeprecated!: boolean;
+
+  /** A modern server's caching hint for the discovered tools (one background round may skip). */
+  @Column({
+    name: 'tools_fresh_until',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  toolsFreshUntil!: Date | null;
 
   @Column({
     name: 'next_check_at',

@@ -8,6 +8,7 @@ import { RegistryRevisions1763900600000 } from './1763900600000-registry-revisio
 import { ServerIdPerOrganization1763900700000 } from './1763900700000-server-id-per-organization';
 import { ConfigurationVersions1763900800000 } from './1763900800000-configuration-versions';
 import { OAuthRefresh1763901420000 } from './1763901420000-oauth-refresh';
+import { ProbeProtocolEra1763901500000 } from './1763901500000-probe-protocol-era';
 
 /** Every migration, in order. Both databases run this one list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ServerIdPerOrganization1763900700000,
   ConfigurationVersions1763900800000,
   OAuthRefresh1763901420000,
+  ProbeProtocolEra1763901500000,
 ];

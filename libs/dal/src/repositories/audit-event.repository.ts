@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditEventEntity } from '../entities/audit-event.entity';
 import type { OrganizationScope } from '@app/core';
 import { applyKeyset, KeysetPage } from './keyset';
@@ -23,7 +24,8 @@ export async function appendAuditEvent(
     .createQueryBuilder()
     .insert()
     .into(AuditEventEntity)
-    .values(event)
+    // The cast: TypeORM's deep-partial type cannot express `changes`, a JSON document of unknowns.
+    .values(event as QueryDeepPartialEntity<AuditEventEntity>)
     .updateEntity(false)
     .execute();
 }

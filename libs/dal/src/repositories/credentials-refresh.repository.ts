@@ -32,8 +32,6 @@ export interface RefreshedCredentials {
   /** The ciphertext the refresh started from: the write happens only while it is still stored. */
   expectedSealed: string;
   sealed: string;
-  /** Field names of the new credentials (the registry masks by them without decrypting). */
-  fieldNames: string[];
   /** Recorded as `credentials.refreshed` in the same transaction (no secret in it). */
   auditChanges: Record<string, unknown>;
 }
@@ -64,7 +62,9 @@ export const CREDENTIALS_REFRESHED = 'credentials.refreshed';
  * stored and no live lease exists; only the lease holder calls the token endpoint, so a refresh
  * token is spent once. The new credentials are written only over that same ciphertext (an edit
  * made meanwhile wins) and the `credentials.refreshed` audit event commits with them. Everyone
- * else re-reads and uses what the winner stored.
+ * else re-reads and uses what the winner stored. Nothing else of the row moves (version,
+ * updated_at, the registry's masked field names): a refresh is not an edit, so ETags, caches
+ * and a checker's claim on the row stay valid.
  */
 @Injectable()
 export class CredentialsRefreshRepository {
@@ -121,7 +121,6 @@ export class CredentialsRefreshRepository {
       credentialsRefreshOwner: null,
       credentialsRefreshUntil: null,
     };
-    if (ref.kind === 'mcp_server') set.credentialKeys = refreshed.fieldNames;
     return this.unitOfWork.run(async (tx) => {
       const written = await this.update(
         ref,
@@ -141,7 +140,7 @@ export class CredentialsRefreshRepository {
         resourceType: ref.kind,
         resourceId: ref.id,
         requestId: null,
-        changes: JSON.stringify(refreshed.auditChanges),
+        changes: refreshed.auditChanges,
         createdAt: new Date(),
       });
       return true;

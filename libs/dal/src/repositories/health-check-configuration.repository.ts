@@ -41,7 +41,7 @@ export class HealthCheckConfigurationRepository {
       latencyMs: outcome.latencyMs,
     };
     if (outcome.lastConnectedAt) set.lastConnectedAt = outcome.lastConnectedAt;
-    if (outcome.tools) set.discoveredTools = JSON.stringify(outcome.tools);
+    if (outcome.tools) set.discoveredTools = outcome.tools;
     return this.unitOfWork.run({ atomic: false }, async (tx) => {
       const manager = managerOf(tx, this.dataSource);
       const result = await manager

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, FindOptionsSelect, QueryDeepPartialEntity } from 'typeorm';
 import type { OneOrganization, OrganizationScope } from '@app/core';
-import { DiscoveredTool, McpServerEntity, McpServerStatus } from '../entities/mcp-server.entity';
+import {
+  DiscoveredTool,
+  McpProtocolEra,
+  McpServerEntity,
+  McpServerStatus,
+} from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
@@ -24,6 +29,9 @@ export type McpServerProbeTarget = Pick<
   | 'credentialsSealed'
   | 'version'
   | 'nextCheckAt'
+  | 'updatedAt'
+  | 'lastHealthCheck'
+  | 'toolsFreshUntil'
 >;
 
 /** What one probe found, as the health columns store it. */
@@ -36,6 +44,12 @@ export interface McpServerProbeOutcome {
   /** The tools listed; null keeps the last discovered list (the probe listed nothing). */
   tools: DiscoveredTool[] | null;
   checkedAt: Date;
+  /** What the probe agreed on with the server; null keeps the last known (it agreed on nothing). */
+  protocol: { version: string; era: McpProtocolEra } | null;
+  /** Whether the probe spoke HTTP+SSE; null keeps the stored value (the server was not probed). */
+  transportDeprecated: boolean | null;
+  /** Until when the listed tools are fresh by a modern server's hint; null when not reusable. */
+  toolsFreshUntil: Date | null;
 }
 
 export interface McpServerHealthState {
@@ -100,6 +114,9 @@ export const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   credentialsSealed: true,
   version: true,
   nextCheckAt: true,
+  updatedAt: true,
+  lastHealthCheck: true,
+  toolsFreshUntil: true,
 };
 
 const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
@@ -243,10 +260,18 @@ export function healthColumns(
     healthCheckErrorKind: outcome.errorKind,
     latencyMs: outcome.latencyMs,
     lastHealthCheck: outcome.checkedAt,
+    toolsFreshUntil: outcome.toolsFreshUntil,
   };
   if (outcome.tools !== null) {
     columns.discoveredTools = outcome.tools;
     columns.toolCount = outcome.tools.length;
+  }
+  if (outcome.protocol !== null) {
+    columns.protocolVersion = outcome.protocol.version;
+    columns.protocolEra = outcome.protocol.era;
+  }
+  if (outcome.transportDeprecated !== null) {
+    columns.transportDeprecated = outcome.transportDeprecated;
   }
   if (outcome.status === 'healthy') columns.consecutiveFailures = 0;
   else if (outcome.status === 'unhealthy') {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
 import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { ConflictError, OneOrganization, OrganizationScope } from '@app/core';
 import { isUniqueViolation, lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-configuration.entity';
+import { nameKeyOf } from '../entities/name-key';
 import { applyKeyset, KeysetPage } from './keyset';
 import { scopeCondition, whereInScope } from './organization-scope';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
@@ -25,11 +25,6 @@ export type McpConfigurationChanges = Partial<
 >;
 
 const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
-
-/** Names compare case-insensitively; the key is a fixed-width fingerprint of the folded name. */
-export function activeNameKeyOf(name: string): string {
-  return createHash('sha256').update(name.normalize('NFC').toLowerCase(), 'utf8').digest('hex');
-}
 
 /** The only place queries on `mcp_configurations` live; every method is organization-scoped. */
 @Injectable()
@@ -109,7 +104,7 @@ export class McpConfigurationRepository {
     const query = this.repo(tx)
       .createQueryBuilder('c')
       .where('c.organizationId = :organizationId', { organizationId: scope.organizationId })
-      .andWhere('c.activeNameKey = :key', { key: activeNameKeyOf(name) });
+      .andWhere('c.activeNameKey = :key', { key: nameKeyOf(name) });
     if (exceptId !== undefined) query.andWhere('c.id <> :exceptId', { exceptId });
     return (await query.getCount()) > 0;
   }
@@ -124,7 +119,7 @@ export class McpConfigurationRepository {
       await this.repo(tx).insert({
         ...values,
         organizationId: scope.organizationId,
-        activeNameKey: activeNameKeyOf(values.name),
+        activeNameKey: nameKeyOf(values.name),
         deletedAt: null,
       });
     } catch (error) {
@@ -147,7 +142,7 @@ export class McpConfigurationRepository {
     tx?: Transaction,
   ): Promise<boolean> {
     const set: Partial<McpConfigurationEntity> = { ...changes };
-    if (changes.name !== undefined) set.activeNameKey = activeNameKeyOf(changes.name);
+    if (changes.name !== undefined) set.activeNameKey = nameKeyOf(changes.name);
     try {
       const result = await this.repo(tx)
         .createQueryBuilder()

@@ -130,7 +130,6 @@ export class OAuthCredentialsRefresher {
       const written = await this.repository.complete(row.ref, {
         expectedSealed: base.sealed,
         sealed,
-        fieldNames: Object.keys(credentials).filter((key) => key !== 'type'),
         auditChanges: {
           grant_type: grantTypeOf(credentials),
           source,

@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MCP_CONNECTION_STATUSES, McpConnectionStatus } from '@app/dal';
+import { MCP_CONNECTION_STATUSES, McpConnectionStatus, McpProtocolEra } from '@app/dal';
 import { ProbeServerInfoDto } from '../../shared/probe/probe-server-info.dto';
+import {
+  ProtocolEraProperty,
+  ProtocolVersionProperty,
+  TransportDeprecatedProperty,
+} from '../../shared/probe/probe-protocol.fields';
 import { ProbeToolDto } from '../../shared/probe/probe-tool.dto';
 
 export class ConfigurationTestResponseDto {
@@ -14,6 +19,9 @@ export class ConfigurationTestResponseDto {
   @ApiProperty({ type: Number, nullable: true }) latency_ms!: number | null;
   @ApiProperty({ type: ProbeServerInfoDto, nullable: true })
   server_info!: ProbeServerInfoDto | null;
+  @ProtocolVersionProperty() protocol_version!: string | null;
+  @ProtocolEraProperty() protocol_era!: McpProtocolEra | null;
+  @TransportDeprecatedProperty() transport_deprecated!: boolean;
   @ApiProperty({
     type: [ProbeToolDto],
     description: 'Every tool the server listed (GET …/tools applies tool_configuration)',

@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MCP_SERVER_STATUSES, McpServerStatus } from '@app/dal';
+import { MCP_SERVER_STATUSES, McpProtocolEra, McpServerStatus } from '@app/dal';
 import { ProbeServerInfoDto } from '../../shared/probe/probe-server-info.dto';
+import {
+  ProtocolEraProperty,
+  ProtocolVersionProperty,
+  TransportDeprecatedProperty,
+} from '../../shared/probe/probe-protocol.fields';
 import { ProbeToolDto } from '../../shared/probe/probe-tool.dto';
 
 /** The result of probing a registry server now, as stored (status, error, latency, failures). */
@@ -36,4 +41,7 @@ export class ServerProbeResponseDto {
   @ApiProperty({ type: [ProbeToolDto] }) tools!: ProbeToolDto[];
   @ApiProperty({ type: ProbeServerInfoDto, nullable: true })
   server_info!: ProbeServerInfoDto | null;
+  @ProtocolVersionProperty() protocol_version!: string | null;
+  @ProtocolEraProperty() protocol_era!: McpProtocolEra | null;
+  @TransportDeprecatedProperty() transport_deprecated!: boolean;
 }

@@ -4,12 +4,18 @@ import {
   MCP_SERVER_STATUSES,
   MCP_SERVER_TRANSPORTS,
   MCP_SPEC_VERSIONS,
+  McpProtocolEra,
   McpServerAuthType,
   McpServerInfo,
   McpServerStatus,
   McpServerTransport,
   McpSpecVersion,
 } from '@app/dal';
+import {
+  ProtocolEraProperty,
+  ProtocolVersionProperty,
+  TransportDeprecatedProperty,
+} from '../../shared/probe/probe-protocol.fields';
 import { McpInfoDto } from './mcp-info.dto';
 import { ServerTeamDto } from './server-team.dto';
 
@@ -89,4 +95,7 @@ export class ServerResponseDto {
   @ApiProperty({ type: Number, nullable: true }) latency_ms!: number | null;
   @ApiProperty() consecutive_failures!: number;
   @ApiProperty() health_check_enabled!: boolean;
+  @ProtocolVersionProperty() protocol_version!: string | null;
+  @ProtocolEraProperty() protocol_era!: McpProtocolEra | null;
+  @TransportDeprecatedProperty() transport_deprecated!: boolean;
 }

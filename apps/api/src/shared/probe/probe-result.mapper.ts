@@ -1,4 +1,4 @@
-import type { ProbeServerInfo, ProbeTool } from '@app/mcp-probe';
+import type { ProbeResult, ProbeServerInfo, ProbeTool } from '@app/mcp-probe';
 import type { ProbeServerInfoDto } from './probe-server-info.dto';
 import type { ProbeToolDto } from './probe-tool.dto';
 
@@ -11,4 +11,15 @@ export function toProbeServerInfo(info: ProbeServerInfo | null): ProbeServerInfo
   return info
     ? { name: info.name, version: info.version, protocol_version: info.protocol_version }
     : null;
+}
+
+/** The protocol a probe agreed on, as both probe routes show it. */
+export function toProbeProtocol(
+  result: ProbeResult,
+): Pick<ProbeResult, 'protocol_version' | 'protocol_era' | 'transport_deprecated'> {
+  return {
+    protocol_version: result.protocol_version,
+    protocol_era: result.protocol_era,
+    transport_deprecated: result.transport_deprecated,
+  };
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AllOrganizations, OneOrganization, OrganizationScope } from '@app/core';
 import type { DiscoveredTool, McpServerStatus } from '../../entities/mcp-server.entity';
+import { fromJsonColumn } from '../../entities/json-column';
 import { utcDate } from '../../entities/timestamp.transformer';
 import { scopeCondition } from '../organization-scope';
 import { toView, VIEW_COLUMNS } from './mcp-server.columns';
@@ -31,10 +32,6 @@ type RawRow = Record<string, unknown>;
 
 function toDate(value: unknown): Date | null {
   return utcDate.from(value as string | Date | null) as Date | null;
-}
-
-function parseJson<T>(value: unknown, fallback: T): T {
-  return typeof value === 'string' && value.length > 0 ? (JSON.parse(value) as T) : fallback;
 }
 
 /**
@@ -229,8 +226,8 @@ export class McpServerReadRepository {
     if (rows.length === 0) return null;
     return {
       serverId: String(rows[0].server_id),
-      allowedTools: parseJson<string[]>(rows[0].allowed_tools, []),
-      discoveredTools: parseJson<DiscoveredTool[] | null>(rows[0].discovered_tools, null),
+      allowedTools: fromJsonColumn<string[]>(rows[0].allowed_tools) ?? [],
+      discoveredTools: fromJsonColumn<DiscoveredTool[]>(rows[0].discovered_tools),
       lastHealthCheck: toDate(rows[0].last_health_check),
     };
   }

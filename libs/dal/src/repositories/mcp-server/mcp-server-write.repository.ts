@@ -108,6 +108,11 @@ export class McpServerWriteRepository {
       latencyMs: null,
       consecutiveFailures: 0,
       discoveredTools: null,
+      protocolVersion: null,
+      protocolEra: null,
+      // Probes of an sse server speak the deprecated HTTP+SSE transport: known before the first.
+      transportDeprecated: server.changes.transport === 'sse',
+      toolsFreshUntil: null,
       claimOwner: null,
       claimExpiresAt: null,
       credentialsRefreshOwner: null,

@@ -43,6 +43,10 @@ const server: McpServerEntity = {
   latencyMs: 12,
   consecutiveFailures: 2,
   discoveredTools: [],
+  protocolVersion: '2026-07-28',
+  protocolEra: 'modern',
+  transportDeprecated: true,
+  toolsFreshUntil: null,
   nextCheckAt: null,
   claimOwner: null,
   claimExpiresAt: null,
@@ -94,6 +98,9 @@ describe('mcp_servers view columns', () => {
       tool_count: null,
       latency_ms: 12,
       consecutive_failures: 2,
+      protocol_version: '2026-07-28',
+      protocol_era: 'modern',
+      transport_deprecated: 1,
     };
     expect(toView(raw)).toEqual(viewOfEntity(server));
     // MySQL hands back Date objects for datetime columns.

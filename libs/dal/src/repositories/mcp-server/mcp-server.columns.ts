@@ -1,4 +1,5 @@
 import { ColumnOptions, getMetadataArgsStorage, ValueTransformer } from 'typeorm';
+import { fromJsonColumn, JSON_COLUMN } from '../../entities/json-column';
 import { McpServerEntity } from '../../entities/mcp-server.entity';
 import { HIDDEN_SERVER_COLUMNS, McpServerView } from './mcp-server.types';
 
@@ -15,7 +16,8 @@ const hidden: readonly string[] = HIDDEN_SERVER_COLUMNS;
 /**
  * The columns of a server view, read from the entity's own mapping: the list is the entity minus
  * HIDDEN_SERVER_COLUMNS, so a new column shows up in reads without being written down again.
- * Raw queries (the list's index-range unions) decode rows with the entity's transformers.
+ * Raw queries (the list's index-range unions) decode rows as TypeORM would (JSON columns, the
+ * entity's transformers).
  */
 const VIEW: readonly ViewColumn[] = getMetadataArgsStorage()
   .columns.filter((args) => args.target === McpServerEntity && !hidden.includes(args.propertyName))
@@ -44,6 +46,7 @@ export function viewOfEntity(server: McpServerEntity): McpServerView {
 
 /** How a raw driver value of one column becomes the entity's value (the same on both databases). */
 function decoderOf(options: ColumnOptions): (raw: unknown) => unknown {
+  if (options.type === JSON_COLUMN) return fromJsonColumn;
   const transformer = options.transformer as ValueTransformer | undefined;
   if (transformer) return (raw) => transformer.from(raw ?? null);
   switch (options.type) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { foldName, nameKeyOf } from '../../entities/name-key';
 import type {
   DiscoveredTool,
   McpServerEntity,
@@ -12,6 +12,7 @@ export const HIDDEN_SERVER_COLUMNS = [
   'envSealed',
   'credentialsSealed',
   'discoveredTools',
+  'toolsFreshUntil',
   'nextCheckAt',
   'claimOwner',
   'claimExpiresAt',
@@ -92,6 +93,10 @@ export type McpServerChanges = Omit<
   | 'latencyMs'
   | 'consecutiveFailures'
   | 'discoveredTools'
+  | 'protocolVersion'
+  | 'protocolEra'
+  | 'transportDeprecated'
+  | 'toolsFreshUntil'
   | 'claimOwner'
   | 'claimExpiresAt'
   | 'healthCheckErrorKind'
@@ -117,16 +122,14 @@ export class McpServerConflict extends Error {
   }
 }
 
-/**
- * Server names are unique per organization regardless of case. The key is a digest of the folded
- * name: fixed width, and immune to MySQL's PAD SPACE collations treating "a" and "a " as equal.
- */
+/** Server names are unique per organization regardless of case (`nameKeyOf`, as every name). */
 export function serverNameKeyOf(serverName: string): string {
-  return createHash('sha256').update(serverName.toLowerCase(), 'utf8').digest('hex');
+  return nameKeyOf(serverName);
 }
 
+/** Aliases too; they are short ASCII, so the folded alias itself is the key. */
 export function aliasKeyOf(alias: string): string {
-  return alias.toLowerCase();
+  return foldName(alias);
 }
 
 /** A server's identity: its id is unique inside its organization only. */
