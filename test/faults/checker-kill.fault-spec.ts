@@ -76,7 +76,6 @@ describe('a checker killed mid-round (SIGKILL)', () => {
         [0, 1].map(() => startWorkerProcess({ databaseUrl: database.url, env })),
       )),
     );
-    const [victim, survivor] = workers;
 
     // Round one: every server checked once.
     await waitFor(
@@ -84,20 +83,26 @@ describe('a checker killed mid-round (SIGKILL)', () => {
       30_000,
       { pollMs: 100 },
     );
-    // Round two: the victim has claimed its share and is probing it; halfway through, it dies.
+    // Round two: a worker has claimed its share (with a free slot per server, whichever polls
+    // first may take them all) and is probing it; halfway through, that worker dies.
+    let victim: WorkerProcess | undefined;
     await waitFor(
-      async () =>
-        (await rows()).some(
-          (row) => claimedBy(row, victim) && instant(row.last_health_check)! < Date.now() - 3_000,
-        ),
+      async () => {
+        const probing = (await rows()).find(
+          (row) => row.claim_owner !== null && instant(row.last_health_check)! < Date.now() - 3_000,
+        );
+        victim = probing && workers.find((worker) => claimedBy(probing, worker));
+        return victim !== undefined;
+      },
       INTERVAL_S * 2_000,
       { pollMs: 20 },
     );
+    const survivor = workers.find((worker) => worker !== victim)!;
     await sleep(SLOW_MS / 2);
-    victim.child.kill('SIGKILL');
-    await victim.exited;
+    victim!.child.kill('SIGKILL');
+    await victim!.exited;
     const killedAt = Date.now();
-    const orphans = (await rows()).filter((row) => claimedBy(row, victim));
+    const orphans = (await rows()).filter((row) => claimedBy(row, victim!));
     expect(orphans.length).toBeGreaterThan(0);
 
     // Each orphan is probed again (its MCP server sees a new initialize) by the survivor.
@@ -120,7 +125,7 @@ describe('a checker killed mid-round (SIGKILL)', () => {
         const now = await rows();
         return orphans.every((orphan) => {
           const row = now.find((item) => item.server_id === orphan.server_id)!;
-          return instant(row.last_health_check)! > killedAt && !claimedBy(row, victim);
+          return instant(row.last_health_check)! > killedAt && !claimedBy(row, victim!);
         });
       },
       TIMEOUT_MS + 5_000,
