@@ -14,6 +14,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /v1/teams/:teamId': { name: 'Renamed', access_groups: ['x'] },
   'PATCH /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
   'PUT /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
+  'PUT /v1/webhooks/:webhookId': { url: 'https://hooks.b.example.com/taken-over' },
 };
 
 /** Lists that take `organization_id`: naming another organization is refused. */
@@ -24,6 +25,8 @@ const SCOPED_LISTS = [
   'GET /v1/mcp-configurations',
   'GET /v1/mcp/server',
   'GET /v1/health/mcp',
+  'GET /v1/events',
+  'GET /v1/webhooks',
 ];
 
 /**
@@ -79,6 +82,12 @@ describe('cross-organization isolation on every route', () => {
       env: { TOKEN: 'a-env-secret' },
     });
     a.server_id = server.server_id;
+    const webhook = await t.request('POST', '/v1/webhooks', {
+      key: aKey.key,
+      body: { url: 'https://hooks.a.example.com/registry', types: ['mcp_server.*'] },
+    });
+    expect(webhook.status).toBe(201);
+    a.webhookId = webhook.body.id;
 
     bAdmin = (await createKey(t, { organizationId: orgB.organization_id, role: 'org_admin' })).key;
     bService = (await createKey(t, { organizationId: orgB.organization_id, role: 'service' })).key;

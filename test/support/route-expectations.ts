@@ -70,4 +70,14 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   'GET /v1/health/mcp': { roles: ['org_admin', 'service', 'health_monitor'] },
   // Public instead when METRICS_PUBLIC=true; the matrix runs with the default.
   'GET /metrics': { roles: ['org_admin', 'service', 'health_monitor'] },
+
+  // change feed and webhooks
+  'GET /v1/events': { roles: ['org_admin', 'service'] },
+  'POST /v1/webhooks': { roles: ADMIN },
+  'GET /v1/webhooks': { roles: ADMIN },
+  'GET /v1/webhooks/:webhookId': { roles: ADMIN },
+  'PUT /v1/webhooks/:webhookId': { roles: ADMIN },
+  'DELETE /v1/webhooks/:webhookId': { roles: ADMIN },
+  'GET /v1/webhooks/:webhookId/deliveries': { roles: ADMIN },
+  'POST /v1/webhooks/:webhookId/redeliver': { roles: ADMIN },
 };

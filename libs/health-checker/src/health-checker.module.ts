@@ -8,6 +8,7 @@ import {
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
+import { HealthTransitions } from './health-transitions';
 import { OAuthCredentialsRefresher } from './oauth/oauth-credentials.refresher';
 import { ProbeRunner } from './probe-runner';
 import { ServerProbeService } from './server-probe.service';
@@ -32,9 +33,11 @@ export class HealthCheckerModule {
         CredentialsRefreshRepository,
         OAuthCredentialsRefresher,
         ServerProbeService,
+        HealthTransitions,
         HealthCheckerService,
       ],
       exports: [
+        HealthTransitions,
         OAuthCredentialsRefresher,
         HealthCheckRepository,
         McpServerClaimRepository,

@@ -8,7 +8,13 @@ import type {
 import type { ProbeResult } from '@app/mcp-probe';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
+import type { HealthTransitions } from './health-transitions';
 import type { ServerProbeService } from './server-probe.service';
+
+/** Writes the result as given: status transitions and their events are an e2e matter. */
+const PASS_THROUGH_TRANSITIONS = {
+  record: (_scope: unknown, _id: string, _status: string, write: () => Promise<unknown>) => write(),
+} as unknown as HealthTransitions;
 
 const HEALTHY: ProbeResult = {
   ok: true,
@@ -121,6 +127,7 @@ function checker(repository: FakeRepository, probes: Partial<ServerProbeService>
     repository as unknown as McpServerClaimRepository,
     probes as ServerProbeService,
     new HealthMetrics(),
+    PASS_THROUGH_TRANSITIONS,
   );
 }
 
@@ -293,6 +300,7 @@ describe('HealthCheckerService', () => {
       repository as unknown as McpServerClaimRepository,
       { probe: async () => HEALTHY } as unknown as ServerProbeService,
       new HealthMetrics(),
+      PASS_THROUGH_TRANSITIONS,
     );
     service.onApplicationBootstrap();
     expect(jest.getTimerCount()).toBe(0);

@@ -20,6 +20,7 @@ import { McpServerClaimRepository, McpServerProbeTarget, McpServerRef, serverKey
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { checkerTiming } from './checker-timing';
 import { HealthMetrics } from './health-metrics';
+import { HealthTransitions } from './health-transitions';
 import { nextCheckAt, serverOutcomeOf } from './probe-outcome';
 import { ServerProbeService } from './server-probe.service';
 
@@ -82,6 +83,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     private readonly repository: McpServerClaimRepository,
     private readonly probes: ServerProbeService,
     private readonly metrics: HealthMetrics,
+    private readonly transitions: HealthTransitions,
   ) {
     const { intervalS, timeoutMs, concurrency } = config.health;
     this.intervalMs = intervalS * 1000;
@@ -311,12 +313,21 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         outcome = 'abandoned';
         return;
       }
-      outcome = await this.repository.completeClaimed(
-        organizationOfRow(EVERY_ORGANIZATION, server),
+      const scope = organizationOfRow(EVERY_ORGANIZATION, server);
+      const serverOutcome = serverOutcomeOf(result, new Date());
+      outcome = await this.transitions.record(
+        scope,
         server.serverId,
-        { owner: batch.owner, version: server.version },
-        serverOutcomeOf(result, new Date()),
-        nextCheckAt(server.nextCheckAt, batch.claimedAt, this.intervalMs),
+        serverOutcome.status,
+        () =>
+          this.repository.completeClaimed(
+            scope,
+            server.serverId,
+            { owner: batch.owner, version: server.version },
+            serverOutcome,
+            nextCheckAt(server.nextCheckAt, batch.claimedAt, this.intervalMs),
+          ),
+        (written) => written === 'written',
       );
       if (outcome === 'lost') {
         this.logger.warn(

@@ -8,3 +8,4 @@ export * from './probe-runner';
 export * from './server-probe.service';
 export * from './oauth/oauth-credentials.refresher';
 export * from './oauth/oauth-probe-credentials';
+export * from './health-transitions';

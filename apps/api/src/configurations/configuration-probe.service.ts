@@ -7,7 +7,11 @@ import {
   DiscoveredTool,
   HealthCheckConfigurationRepository,
   McpConfigurationEntity,
+  McpConfigurationRepository,
+  McpConfigurationTestOutcome,
+  UnitOfWork,
 } from '@app/dal';
+import { EventOutbox } from '@app/events';
 import {
   configurationOutcomeOf,
   notProbed,
@@ -15,6 +19,7 @@ import {
   ProbeRunner,
 } from '@app/health-checker';
 import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
+import { configurationEvent } from './configuration-events';
 import { configurationCredentialsAad } from './configuration-secrets';
 import { McpConfigurationsService } from './mcp-configurations.service';
 
@@ -38,6 +43,9 @@ export class ConfigurationProbeService {
     private readonly runner: ProbeRunner,
     private readonly secretBox: SecretBox,
     private readonly oauth: OAuthCredentialsRefresher,
+    private readonly rows: McpConfigurationRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async test(principal: Principal, id: string): Promise<ConfigurationTestReport> {
@@ -45,19 +53,40 @@ export class ConfigurationProbeService {
     assertMayTest(principal, row);
     const result = await this.probe(row, owner);
     const outcome = configurationOutcomeOf(result, new Date());
-    if (!(await this.tests.recordTest(owner, row.id, outcome))) {
-      throw new NotFoundError('MCP configuration');
-    }
-    return {
-      configuration: {
-        ...row,
+    const configuration = await this.record(owner, row.id, outcome);
+    if (!configuration) throw new NotFoundError('MCP configuration');
+    return { configuration, result };
+  }
+
+  /**
+   * Stores a test's result on the configuration as it is now (locked), with
+   * `mcp_configuration.connection_changed` in the same transaction when the connection status
+   * moved; null when the configuration is gone.
+   */
+  private async record(
+    owner: OneOrganization,
+    id: string,
+    outcome: McpConfigurationTestOutcome,
+  ): Promise<McpConfigurationEntity | null> {
+    return this.unitOfWork.run(async (tx) => {
+      const current = await this.rows.findForWrite(owner, id, tx);
+      if (!current || !(await this.tests.recordTest(owner, id, outcome))) return null;
+      const tested: McpConfigurationEntity = {
+        ...current,
         connectionStatus: outcome.connectionStatus,
         errorMessage: outcome.errorMessage,
         latencyMs: outcome.latencyMs,
-        lastConnectedAt: outcome.lastConnectedAt ?? row.lastConnectedAt,
-      },
-      result,
-    };
+        lastConnectedAt: outcome.lastConnectedAt ?? current.lastConnectedAt,
+      };
+      if (current.connectionStatus !== outcome.connectionStatus) {
+        await this.outbox.append(
+          tx,
+          owner,
+          configurationEvent('mcp_configuration.connection_changed', tested),
+        );
+      }
+      return tested;
+    });
   }
 
   /** The last discovered tools, limited to allowed_tools when the tool configuration is enabled. */

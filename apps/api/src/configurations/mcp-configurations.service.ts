@@ -23,7 +23,9 @@ import {
   Transaction,
   UnitOfWork,
 } from '@app/dal';
+import { EventOutbox } from '@app/events';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
+import { configurationEvent } from './configuration-events';
 import { configurationCredentialsAad } from './configuration-secrets';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
@@ -62,6 +64,7 @@ export class McpConfigurationsService {
     private readonly audit: AuditService,
     private readonly scopes: OrganizationScopeResolver,
     private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(
@@ -126,6 +129,7 @@ export class McpConfigurationsService {
         },
         tx,
       );
+      await this.outbox.append(tx, scope, configurationEvent('mcp_configuration.created', entity));
     });
     return entity;
   }
@@ -196,7 +200,13 @@ export class McpConfigurationsService {
         },
         tx,
       );
-      return { ...row, ...changes, version: row.version + 1 };
+      const updatedRow = { ...row, ...changes, version: row.version + 1 };
+      await this.outbox.append(
+        tx,
+        owner,
+        configurationEvent('mcp_configuration.updated', updatedRow),
+      );
+      return updatedRow;
     });
   }
 
@@ -276,6 +286,7 @@ export class McpConfigurationsService {
         },
         tx,
       );
+      await this.outbox.append(tx, owner, configurationEvent('mcp_configuration.deleted', row));
     });
   }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@app/auth';
+import { EventMetrics } from '@app/events';
 import { HealthMetrics } from '@app/health-checker';
 import { renderMetrics } from './metrics.renderer';
 
@@ -9,7 +10,10 @@ import { renderMetrics } from './metrics.renderer';
 @ApiTags('health')
 @Controller('metrics')
 export class PublicMetricsController {
-  constructor(private readonly metrics: HealthMetrics) {}
+  constructor(
+    private readonly metrics: HealthMetrics,
+    private readonly events: EventMetrics,
+  ) {}
 
   @Get()
   @Public()
@@ -19,6 +23,6 @@ export class PublicMetricsController {
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string' } })
   metricsText(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    return renderMetrics(this.metrics, reply);
+    return renderMetrics(this.metrics, this.events, reply);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
 import type { Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerReadRepository } from '@app/dal';
-import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
+import { HealthTransitions, serverOutcomeOf, ServerProbeService } from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
 import { ServerReadsService } from './server-reads.service';
 import { healthVisibilityOf } from './server-visibility';
@@ -23,6 +23,7 @@ export class ServerProbeNowService {
     private readonly health: HealthCheckRepository,
     private readonly probes: ServerProbeService,
     private readonly registry: ServerReadsService,
+    private readonly transitions: HealthTransitions,
   ) {}
 
   async probeNow(
@@ -37,10 +38,13 @@ export class ServerProbeNowService {
     if (!target) throw new NotFoundError('Server');
 
     const result = await this.probes.probe(target, 'on_demand');
-    const state = await this.health.recordProbe(
+    const outcome = serverOutcomeOf(result, new Date());
+    const state = await this.transitions.record(
       owner,
       serverId,
-      serverOutcomeOf(result, new Date()),
+      outcome.status,
+      () => this.health.recordProbe(owner, serverId, outcome),
+      (recorded) => recorded !== null,
     );
     // Deleted while it was being probed.
     if (!state) throw new NotFoundError('Server');

@@ -20,6 +20,7 @@ import {
   Transaction,
   UnitOfWork,
 } from '@app/dal';
+import { EventOutbox } from '@app/events';
 import type { CreateServerDto } from './dto/create-server.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
@@ -27,6 +28,7 @@ import { credentialFieldNames } from '../shared/credentials/credentials.schema';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import type { ServerWithReach } from './server-reads.service';
 import { ServerReadsService } from './server-reads.service';
+import { serverEvent } from './server-events';
 import { ServerSecrets, ServerSecretValues } from './server-secrets';
 import { assertMayDefineStdio } from './stdio-permission';
 
@@ -49,6 +51,7 @@ export class ServerWritesService {
     private readonly audit: AuditService,
     private readonly scopes: OrganizationScopeResolver,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(principal: Principal, dto: CreateServerDto): Promise<ServerWithReach> {
@@ -82,6 +85,7 @@ export class ServerWritesService {
               serverKey(scope.organizationId, serverId),
             )
           : undefined;
+      await this.outbox.append(tx, scope, serverEvent('mcp_server.created', { server, reach }));
       return { server, reach };
     });
   }
@@ -126,7 +130,9 @@ export class ServerWritesService {
       // The row is locked, so its version cannot have moved: a miss here is a bug, not a race.
       if (!written) throw new Error(`Server ${serverId} changed while locked for a write`);
       await this.record(principal, 'mcp_server.update', scope, serverId, input, secrets, tx);
-      return this.readBack(scope, serverId, tx);
+      const replaced = await this.readBack(scope, serverId, tx);
+      await this.outbox.append(tx, scope, serverEvent('mcp_server.updated', replaced));
+      return replaced;
     });
   }
 
@@ -136,6 +142,8 @@ export class ServerWritesService {
       const current = await this.writes.findForWrite(owner, serverId, tx);
       if (!current) throw new NotFoundError('Server');
       assertMayDefineStdio(principal, current, null);
+      // The event carries the server as it was, read before it goes.
+      const last = await this.readBack(owner, serverId, tx);
       if (!(await this.writes.delete(owner, serverId, tx))) {
         throw new NotFoundError('Server');
       }
@@ -150,6 +158,7 @@ export class ServerWritesService {
         },
         tx,
       );
+      await this.outbox.append(tx, owner, serverEvent('mcp_server.deleted', last));
     });
     return `Server ${serverId} deleted`;
   }

@@ -49,6 +49,27 @@ export interface AppConfig {
     workerEnabled: boolean;
   };
   metricsPublic: boolean;
+  events: {
+    /** Events (and webhook delivery attempts) older than this are pruned; the feed then says 410. */
+    retentionDays: number;
+    /** How often pruning runs (in every process that delivers webhooks). */
+    pruneIntervalMs: number;
+    /** How often other replicas' commits are looked for (long-poll waiters, deliverers). */
+    pollMs: number;
+  };
+  webhooks: {
+    /** Deliver webhooks from the API process too (the health worker always does). */
+    workerEnabled: boolean;
+    /** One delivery: connect, send, status line (a receiver slower than this failed). */
+    timeoutMs: number;
+    /** Attempts of one event before the subscription is disabled. */
+    maxAttempts: number;
+    /** Delay after the first failure; each further failure triples it (with jitter). */
+    backoffBaseMs: number;
+    backoffMaxMs: number;
+    /** Subscriptions delivering at once per process. */
+    concurrency: number;
+  };
 }
 
 /** Bounds on database work, so a hung or saturated database answers 503 instead of waiting. */
@@ -296,6 +317,19 @@ export function parseEnv(env: Env): AppConfig {
       workerEnabled: bool(env, 'HEALTH_WORKER_ENABLED', true),
     },
     metricsPublic: bool(env, 'METRICS_PUBLIC', false),
+    events: {
+      retentionDays: int(env, 'EVENTS_RETENTION_DAYS', 7, 1, 3650),
+      pruneIntervalMs: int(env, 'EVENTS_PRUNE_INTERVAL_MS', 3_600_000, 100, 86_400_000),
+      pollMs: int(env, 'EVENTS_POLL_MS', 500, 10, 60_000),
+    },
+    webhooks: {
+      workerEnabled: bool(env, 'WEBHOOK_WORKER_ENABLED', true),
+      timeoutMs: int(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      maxAttempts: int(env, 'WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+      backoffBaseMs: int(env, 'WEBHOOK_BACKOFF_BASE_MS', 10_000, 10, 86_400_000),
+      backoffMaxMs: int(env, 'WEBHOOK_BACKOFF_MAX_MS', 43_200_000, 10, 604_800_000),
+      concurrency: int(env, 'WEBHOOK_CONCURRENCY', 10, 1, 1_000),
+    },
   };
 }
 

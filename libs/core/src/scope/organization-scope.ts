@@ -45,7 +45,7 @@ export interface SystemPrincipal extends ScopeHolder {
   readonly [systemActor]: true;
 }
 
-export type SystemActorName = 'health-checker';
+export type SystemActorName = 'health-checker' | 'webhook-deliverer';
 
 /** Those who may name any organization, or all of them. */
 export type ScopeAuthority = PlatformAdminHolder | SystemPrincipal;

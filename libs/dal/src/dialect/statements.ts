@@ -85,3 +85,21 @@ export async function lockRowForWrite(
     ...params,
   ]);
 }
+
+/**
+ * Runs one write statement on `manager` and returns how many rows it changed (a query runner's
+ * structured result carries the count on both drivers; a bare `query()` does not).
+ */
+export async function executeCounting(
+  manager: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): Promise<number> {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result: { affected?: number } = await runner.query(sql, [...params], true);
+    return result.affected ?? 0;
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+}

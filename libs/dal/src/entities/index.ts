@@ -2,12 +2,15 @@ import { ApiKeyAccessGroupEntity } from './api-key-access-group.entity';
 import { ApiKeyTeamEntity } from './api-key-team.entity';
 import { ApiKeyEntity } from './api-key.entity';
 import { AuditEventEntity } from './audit-event.entity';
+import { EventEntity } from './event.entity';
 import { McpConfigurationEntity } from './mcp-configuration.entity';
 import { McpServerAccessGroupEntity } from './mcp-server-access-group.entity';
 import { McpServerEntity } from './mcp-server.entity';
 import { OrganizationEntity } from './organization.entity';
 import { TeamAccessGroupEntity } from './team-access-group.entity';
 import { TeamEntity } from './team.entity';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { WebhookEntity } from './webhook.entity';
 
 /** Every entity: the app's DataSource knows them all, so no feature module registers its own. */
 export const ENTITIES = [
@@ -21,4 +24,7 @@ export const ENTITIES = [
   McpConfigurationEntity,
   McpServerEntity,
   McpServerAccessGroupEntity,
+  EventEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];

@@ -9,6 +9,7 @@ import {
   McpServerStatus,
 } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
+import { lockRowForWrite } from '../dialect';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
@@ -58,6 +59,7 @@ export interface McpServerHealthState {
   status: McpServerStatus;
   lastHealthCheck: Date | null;
   healthCheckError: string | null;
+  healthCheckErrorKind: string | null;
   latencyMs: number | null;
   toolCount: number | null;
   consecutiveFailures: number;
@@ -125,6 +127,7 @@ const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   status: true,
   lastHealthCheck: true,
   healthCheckError: true,
+  healthCheckErrorKind: true,
   latencyMs: true,
   toolCount: true,
   consecutiveFailures: true,
@@ -180,6 +183,30 @@ export class HealthCheckRepository {
       await bumpRegistryRevision(manager, scope);
       return this.healthState(scope, serverId, tx);
     });
+  }
+
+  /**
+   * The server's status, its row locked for the rest of `tx` (so what a probe result replaces is
+   * what was read: a status transition is seen by exactly one writer); null when it is gone.
+   */
+  async statusForWrite(
+    scope: OneOrganization,
+    serverId: string,
+    tx: Transaction,
+  ): Promise<McpServerStatus | null> {
+    const manager = managerOf(tx, this.dataSource);
+    await lockRowForWrite(
+      manager,
+      'mcp_servers',
+      'server_id = ? AND organization_id = ?',
+      [serverId, scope.organizationId],
+      'status',
+    );
+    const row = await manager.getRepository(McpServerEntity).findOne({
+      select: { status: true },
+      where: { organizationId: scope.organizationId, serverId },
+    });
+    return row?.status ?? null;
   }
 
   async healthState(

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { OrganizationEntity } from '../entities/organization.entity';
 import { applyKeyset, KeysetPage } from './keyset';
+import { createEventSequence } from './event.repository';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 /** Organizations themselves: the tenants. Only platform admins reach these methods. */
@@ -13,6 +14,7 @@ export class OrganizationRepository {
   async insert(organization: OrganizationEntity, tx: Transaction): Promise<void> {
     const manager = managerOf(tx, this.dataSource);
     await manager.getRepository(OrganizationEntity).insert(organization);
+    await createEventSequence(manager, organization.id);
   }
 
   async findById(organizationId: string, tx?: Transaction): Promise<OrganizationEntity | null> {
