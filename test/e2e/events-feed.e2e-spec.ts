@@ -11,6 +11,7 @@ import {
 } from '../support/factories';
 import { RunningMcpServer, startMcpServer, testTls } from '../support/mcp-servers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 jest.setTimeout(60_000);
 
@@ -50,6 +51,18 @@ describe('change feed (GET /v1/events)', () => {
     const res = await t.request('GET', `/v1/events${query ? `?${query}` : ''}`, { key });
     expect(res.status).toBe(200);
     return res.body.events;
+  }
+
+  /**
+   * The feed once it holds `count` events: an event is numbered right after its change commits,
+   * so a read at once after the write's answer may still miss it by a few milliseconds.
+   */
+  async function settled(key: string, count: number, query = ''): Promise<FeedEvent[]> {
+    let events: FeedEvent[] = [];
+    await waitFor(async () => (events = await feed(key, query)).length >= count, 5_000, {
+      what: `${count} events in the feed`,
+    });
+    return events;
   }
 
   it('writes one event per change, numbered 1, 2, 3… in order, with the data an org_admin reads (secrets masked)', async () => {
@@ -105,7 +118,7 @@ describe('change feed (GET /v1/events)', () => {
       202,
     );
 
-    const events = await feed(key);
+    const events = await settled(key, 10);
     expect(events.map((event) => [event.sequence, event.type])).toEqual([
       [1, 'mcp_server.created'],
       [2, 'mcp_server.updated'],
@@ -158,8 +171,10 @@ describe('change feed (GET /v1/events)', () => {
     await createServer(t, a.key);
     await createServer(t, b.key);
     await createServer(t, b.key);
-    expect((await feed(a.key)).map((event) => event.organization_id)).toEqual([a.organizationId]);
-    expect((await feed(b.key)).map((event) => event.sequence)).toEqual([1, 2]);
+    expect((await settled(a.key, 1)).map((event) => event.organization_id)).toEqual([
+      a.organizationId,
+    ]);
+    expect((await settled(b.key, 2)).map((event) => event.sequence)).toEqual([1, 2]);
     const service = await createKey(t, { organizationId: b.organizationId, role: 'service' });
     expect(await feed(service.key)).toHaveLength(2);
 
@@ -185,6 +200,7 @@ describe('change feed (GET /v1/events)', () => {
       key,
       body: { name: `T ${unique()}`, access_groups: [] },
     });
+    await settled(key, 6);
 
     const first = await t.request('GET', '/v1/events?limit=2', { key });
     expect(first.body).toMatchObject({ next_after: 2, has_more: true });
@@ -212,6 +228,7 @@ describe('change feed (GET /v1/events)', () => {
   it('answers a long poll within 100 ms of a change, and an idle one when its wait is over', async () => {
     const { key } = await orgWithKey(t);
     await createServer(t, key);
+    await settled(key, 1);
     const idleStarted = Date.now();
     const idle = await t.request('GET', '/v1/events?after=1&wait=1', { key });
     expect(idle.body).toEqual({ events: [], next_after: 1, has_more: false });
@@ -235,6 +252,7 @@ describe('change feed (GET /v1/events)', () => {
   it('answers 410 with the oldest available sequence once events are past retention', async () => {
     const { organizationId, key } = await orgWithKey(t);
     for (let i = 0; i < 4; i++) await createServer(t, key);
+    await settled(key, 4);
     await t.dataSource.query(
       "UPDATE events SET occurred_at = '2000-01-01 00:00:00.000' WHERE organization_id = ? AND sequence <= 2",
       [organizationId],
@@ -284,7 +302,7 @@ describe('change feed (GET /v1/events)', () => {
     expect(duplicate.status).toBe(409);
     await createServer(t, key);
 
-    const events = await feed(key);
+    const events = await settled(key, 3);
     expect(events.map((event) => event.sequence)).toEqual([1, 2, 3]);
     expect(JSON.stringify(events)).not.toContain('team_rolled_back');
   });
@@ -326,7 +344,7 @@ describe('change feed (GET /v1/events)', () => {
     expect(moved.status).toBe(202);
     expect((await probe()).body.status).toBe('unhealthy');
 
-    const health = await feed(key, 'types=mcp_server.health_changed');
+    const health = await settled(key, 2, 'types=mcp_server.health_changed');
     expect(health.map((event) => [event.data.previous_status, event.data.status])).toEqual([
       ['unknown', 'healthy'],
       ['healthy', 'unhealthy'],
@@ -346,7 +364,7 @@ describe('change feed (GET /v1/events)', () => {
     const test = () => t.request('POST', `/v1/mcp-configurations/${config.id}/test`, { key });
     expect((await test()).body.connectionStatus).toBe('connected');
     expect((await test()).body.connectionStatus).toBe('connected');
-    const changed = await feed(key, 'types=mcp_configuration.connection_changed');
+    const changed = await settled(key, 1, 'types=mcp_configuration.connection_changed');
     expect(changed.map((event) => event.data.connectionStatus)).toEqual(['connected']);
   });
 
@@ -359,6 +377,6 @@ describe('change feed (GET /v1/events)', () => {
       .key;
     expect(await feed(key)).toEqual([]);
     await createServer(t, key);
-    expect((await feed(key)).map((event) => event.sequence)).toEqual([1]);
+    expect((await settled(key, 1)).map((event) => event.sequence)).toEqual([1]);
   });
 });

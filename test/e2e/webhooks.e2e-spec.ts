@@ -139,6 +139,7 @@ describe('webhooks', () => {
     await waitFor(() => receiver.on(hook.path).length >= 6, 10_000, { what: '6 deliveries' });
     await waitFor(() => receiver.on(teamOnly.path).length >= 1, 10_000);
 
+    await waitFor(async () => (await events(key)).length >= 7, 5_000);
     const got = receiver.on(hook.path);
     const feed = await events(key);
     expect(got.map((hook) => hook.body)).toEqual(feed.slice(1));
@@ -250,6 +251,7 @@ describe('webhooks', () => {
         disabled_reason: 'event 1 failed 8 times; last: the receiver answered HTTP 500',
       });
       expect(failing.on(path).map((hook) => hook.body.sequence)).toEqual(Array(8).fill(1));
+      await waitFor(async () => (await events(key)).length >= 3, 5_000);
       const feed = await events(key);
       expect(feed[2]).toMatchObject({ sequence: 3, type: 'webhook.disabled', resource_id: id });
       expect(feed[2].data).toMatchObject({ id, active: false, failed_attempts: 8 });

@@ -12,9 +12,11 @@ const REFINEMENTS: Record<string, Record<string, string[]>> = {
     text: ['mediumtext'],
   },
   sqlite: {
-    // SQLite has no integer widths: INT and INTEGER are the same affinity.
+    // SQLite has no integer widths: INT and INTEGER are the same affinity (and an AUTOINCREMENT
+    // key must be declared INTEGER, whatever width the entity names).
     int: ['integer'],
     integer: ['int'],
+    bigint: ['integer'],
   },
 };
 

@@ -16,7 +16,7 @@ export class EventMetrics {
 
   private readonly written = new Counter({
     name: 'events_written_total',
-    help: 'Events committed to the outbox by this process, by type',
+    help: 'Events committed and numbered by this process, by type',
     labelNames: ['type'] as const,
     registers: [this.registry],
   });

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { newId, OneOrganization } from '@app/core';
 import { afterCommit, EventRepository, Transaction } from '@app/dal';
 import type { EventType } from './event-types';
-import { EventMetrics } from './event-metrics';
-import { EventNotifier } from './event-notifier';
+import { EventSequencer } from './event-sequencer';
 
 export interface OutboxEvent {
   type: EventType;
@@ -14,21 +13,19 @@ export interface OutboxEvent {
 
 /**
  * Writes an event in the transaction of the change it describes (the transactional outbox): it
- * commits with the change or not at all. Once the transaction commits, waiters in this process
- * (long-polling feed readers, the webhook deliverer) are woken at once; other replicas see it at
- * their next poll of the database. Append as the last write of the transaction (see
- * EventRepository.append: the organization's counter stays locked until the commit).
+ * commits with the change or not at all. Once the transaction commits, this process numbers it
+ * (EventSequencer), which wakes long-polling readers and the webhook deliverer here at once;
+ * other replicas see it at their next poll of the database.
  */
 @Injectable()
 export class EventOutbox {
   constructor(
     private readonly events: EventRepository,
-    private readonly notifier: EventNotifier,
-    private readonly metrics: EventMetrics,
+    private readonly sequencer: EventSequencer,
   ) {}
 
   async append(tx: Transaction, scope: OneOrganization, event: OutboxEvent): Promise<void> {
-    const stored = await this.events.append(
+    await this.events.append(
       scope,
       {
         id: newId('ev'),
@@ -39,9 +36,7 @@ export class EventOutbox {
       },
       tx,
     );
-    afterCommit(tx, () => {
-      this.metrics.eventWritten(stored.type);
-      this.notifier.notify(stored.organizationId, stored.sequence);
-    });
+    const { organizationId } = scope;
+    afterCommit(tx, () => void this.sequencer.sequence(organizationId));
   }
 }

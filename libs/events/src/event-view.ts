@@ -1,4 +1,4 @@
-import type { EventEntity } from '@app/dal';
+import type { FeedEvent } from '@app/dal';
 
 /** An event as the feed returns it and a webhook delivers it. */
 export interface EventView {
@@ -11,7 +11,7 @@ export interface EventView {
   data: Record<string, unknown> | null;
 }
 
-export function toEventView(event: EventEntity): EventView {
+export function toEventView(event: FeedEvent): EventView {
   return {
     id: event.id,
     sequence: event.sequence,

@@ -4,6 +4,7 @@ import { EventMetrics } from './event-metrics';
 import { EventNotifier } from './event-notifier';
 import { EventOutbox } from './event-outbox';
 import { EventRetention } from './event-retention.service';
+import { EventSequencer } from './event-sequencer';
 import { EVENTS_MODULE_OPTIONS, EventsModuleOptions } from './events.options';
 import { WebhookDeliverer } from './webhooks/webhook-deliverer.service';
 import { WebhookSender } from './webhooks/webhook-sender';
@@ -26,6 +27,7 @@ export class EventsModule {
         WebhookClaimRepository,
         EventMetrics,
         EventNotifier,
+        EventSequencer,
         EventOutbox,
         WebhookSender,
         WebhookDeliverer,
@@ -36,6 +38,7 @@ export class EventsModule {
         WebhookRepository,
         EventMetrics,
         EventNotifier,
+        EventSequencer,
         EventOutbox,
         WebhookDeliverer,
         EventRetention,

@@ -3,6 +3,7 @@ export * from './event-view';
 export * from './event-metrics';
 export * from './event-notifier';
 export * from './event-outbox';
+export * from './event-sequencer';
 export * from './event-retention.service';
 export * from './events.module';
 export * from './events.options';

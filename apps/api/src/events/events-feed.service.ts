@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GoneError, OneOrganization, ValidationError } from '@app/core';
 import { OrganizationScopeResolver, Principal } from '@app/auth';
-import { EventEntity, EventFeedRead, EventRepository } from '@app/dal';
+import { FeedEvent, EventFeedRead, EventRepository } from '@app/dal';
 import {
   EventMetrics,
   EventNotifier,
@@ -12,7 +12,7 @@ import {
 import { DEFAULT_EVENT_LIMIT, ListEventsQueryDto } from './dto/list-events-query.dto';
 
 export interface EventFeedPage {
-  events: EventEntity[];
+  events: FeedEvent[];
   nextAfter: number;
   hasMore: boolean;
 }

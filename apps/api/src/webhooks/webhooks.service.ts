@@ -27,6 +27,7 @@ import {
   WebhookRepository,
 } from '@app/dal';
 import {
+  EventSequencer,
   generateWebhookSecret,
   typePatternProblem,
   WebhookDeliverer,
@@ -61,6 +62,7 @@ export class WebhooksService {
     private readonly secretBox: SecretBox,
     private readonly audit: AuditService,
     private readonly deliverer: WebhookDeliverer,
+    private readonly sequencer: EventSequencer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -92,8 +94,10 @@ export class WebhooksService {
       disabledAt: null,
       disabledReason: null,
     };
+    // Events from now on: what committed before the subscription is numbered first (it is in
+    // the feed), so the subscription starts after it.
+    await this.sequencer.sequence(scope.organizationId);
     await this.unitOfWork.run(async (tx) => {
-      // Events from now on: what was committed before the subscription is in the feed.
       webhook.deliveredSequence = await this.events.horizonIn(scope, tx);
       await this.webhooks.insert(scope, webhook, tx);
       await this.record(

@@ -103,3 +103,22 @@ export async function executeCounting(
     if (runner !== manager.queryRunner) await runner.release();
   }
 }
+
+/**
+ * Inserts one row unless a row with the same primary or unique key exists (then nothing
+ * happens). Columns and values from `row`.
+ */
+export async function ensureRow(
+  manager: EntityManager,
+  table: string,
+  row: Readonly<Record<string, string | number>>,
+): Promise<void> {
+  const columns = Object.keys(row);
+  assertIdentifiers(table, ...columns);
+  const verb =
+    dialectOfConnection(manager.connection) === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  await manager.query(
+    `${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    columns.map((column) => row[column]),
+  );
+}

@@ -3,9 +3,10 @@ import { cascadeTo, columnTypes, dialectOf } from '../dialect';
 
 /**
  * The change feed and webhooks (issue 17): an outbox of events written in the transaction of
- * each change, numbered per organization by a counter row (`event_sequences`, one per
- * organization, created with it: existing organizations get theirs here), webhook subscriptions
- * with their sealed secret and delivery cursor, and the log of delivery attempts.
+ * each change, numbered per organization once committed, under a counter row
+ * (`event_sequences`, one per organization, created with it: existing organizations get theirs
+ * here); webhook subscriptions with their sealed secret and delivery cursor; the log of
+ * delivery attempts.
  */
 export class ChangeFeed1764300000000 implements MigrationInterface {
   name = 'ChangeFeed1764300000000';
@@ -30,9 +31,18 @@ export class ChangeFeed1764300000000 implements MigrationInterface {
       new Table({
         name: 'events',
         columns: [
-          t.id('organization_id', 64, true),
-          { ...bigint('sequence'), isPrimary: true, default: undefined },
-          { ...t.id('id'), isUnique: false },
+          // Insertion order (assigned inside the writer's transaction), which the sequencer
+          // numbers committed events by; SQLite's AUTOINCREMENT needs the INTEGER type.
+          {
+            name: 'position',
+            type: dialect === 'mysql' ? 'bigint' : 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
+          t.id('organization_id'),
+          { name: 'sequence', type: 'bigint', isNullable: true },
+          t.id('id'),
           t.varchar('type', 64),
           t.varchar('resource_id', 128),
           t.timestamp('occurred_at'),
@@ -41,6 +51,12 @@ export class ChangeFeed1764300000000 implements MigrationInterface {
         foreignKeys: [cascadeTo('organization_id', 'organizations')],
         indices: [
           new TableIndex({ name: 'uq_events_id', columnNames: ['id'], isUnique: true }),
+          new TableIndex({
+            name: 'uq_events_org_sequence',
+            columnNames: ['organization_id', 'sequence'],
+            isUnique: true,
+          }),
+          new TableIndex({ name: 'ix_events_sequence', columnNames: ['sequence'] }),
           new TableIndex({ name: 'ix_events_occurred', columnNames: ['occurred_at'] }),
         ],
       }),

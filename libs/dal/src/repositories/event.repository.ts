@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OneOrganization } from '@app/core';
-import { executeCounting, insertOrIncrement, sqlInstant } from '../dialect';
+import { ensureRow, executeCounting, lockRowForWrite, sqlInstant } from '../dialect';
 import { EventEntity } from '../entities/event.entity';
 import { fromJsonColumn } from '../entities/json-column';
 import { utcDate } from '../entities/timestamp.transformer';
@@ -24,10 +24,13 @@ export interface EventPageQuery {
   types?: readonly string[];
 }
 
+/** A numbered event, as the feed and the deliverer read it. */
+export type FeedEvent = Omit<EventEntity, 'position' | 'sequence'> & { sequence: number };
+
 export interface EventFeedRead {
   horizon: number;
   oldest: number | null;
-  events: EventEntity[];
+  events: FeedEvent[];
 }
 
 type RawRow = Record<string, unknown>;
@@ -44,12 +47,12 @@ export async function createEventSequence(
 }
 
 /**
- * The outbox. An event takes the next number of its organization's counter row inside the
- * transaction of the change: the increment locks that row until the transaction ends (MySQL row
- * lock; SQLite has one writer anyway), so writers of one organization take their numbers and
- * commit one after the other. Numbers are therefore gapless (a rollback takes its increment back
- * with it) and commit in order, and every event up to the counter's committed value is visible
- * to a reader that read the counter first (`horizon`).
+ * The outbox. A change inserts its event in its own transaction, unnumbered, so writers never
+ * wait for each other; once events are committed, `assignSequences` numbers them in one short
+ * transaction holding the organization's counter row, in insertion order. Numbers are therefore
+ * gapless (only committed events get one), strictly increasing, and become visible together
+ * with the counter that covers them, after every smaller one: a reader that reads the counter
+ * first (`read`) sees every event up to it, and never a later one before an earlier one.
  */
 @Injectable()
 export class EventRepository {
@@ -58,41 +61,75 @@ export class EventRepository {
     private readonly unitOfWork: UnitOfWork,
   ) {}
 
-  /**
-   * Numbers and inserts `event` in `tx`, which must be a real transaction (the counter's lock is
-   * what orders commits). Call it as the last write of the transaction: the counter row stays
-   * locked until the commit, so the less comes after it, the less other writers wait.
-   */
-  async append(scope: OneOrganization, event: NewEvent, tx: Transaction): Promise<EventEntity> {
-    const manager = managerOf(tx, this.dataSource);
-    const { organizationId } = scope;
-    await insertOrIncrement(
-      manager,
-      'event_sequences',
-      { organization_id: organizationId },
-      'last_sequence',
-    );
-    const rows: RawRow[] = await manager.query(
-      'SELECT last_sequence FROM event_sequences WHERE organization_id = ?',
-      [organizationId],
-    );
-    const stored: EventEntity = {
-      organizationId,
-      sequence: Number(rows[0]?.last_sequence),
-      id: event.id,
-      type: event.type,
-      resourceId: event.resourceId,
-      occurredAt: event.occurredAt,
-      data: event.data,
-    };
-    await manager
+  /** Inserts `event` (unnumbered) in `tx`: it exists if and only if `tx` commits. */
+  async append(scope: OneOrganization, event: NewEvent, tx: Transaction): Promise<void> {
+    await managerOf(tx, this.dataSource)
       .createQueryBuilder()
       .insert()
       .into(EventEntity)
-      .values(stored as never)
+      .values({
+        organizationId: scope.organizationId,
+        sequence: null,
+        id: event.id,
+        type: event.type,
+        resourceId: event.resourceId,
+        occurredAt: event.occurredAt,
+        data: event.data,
+      } as never)
       .updateEntity(false)
       .execute();
-    return stored;
+  }
+
+  /**
+   * Numbers the organization's committed, unnumbered events (`batch` at most, oldest insertion
+   * first) after its counter, which is locked for the transaction: two sequencers of one
+   * organization (replicas) take turns, and each sees what the previous one numbered. Returns
+   * how many were numbered and the counter after.
+   */
+  async assignSequences(
+    organizationId: string,
+    batch: number,
+  ): Promise<{ assigned: number; horizon: number; types: string[] }> {
+    return this.unitOfWork.run(async (tx) => {
+      const manager = managerOf(tx, this.dataSource);
+      let last = await this.lockedCounter(manager, organizationId);
+      if (last === null) {
+        await ensureRow(manager, 'event_sequences', {
+          organization_id: organizationId,
+          last_sequence: 0,
+        });
+        last = (await this.lockedCounter(manager, organizationId)) ?? 0;
+      }
+      const pending: RawRow[] = await manager.query(
+        'SELECT position, type FROM events WHERE organization_id = ? AND sequence IS NULL' +
+          ' ORDER BY position LIMIT ?',
+        [organizationId, batch],
+      );
+      if (pending.length === 0) return { assigned: 0, horizon: last, types: [] };
+      const cases = pending.map(() => 'WHEN ? THEN ?').join(' ');
+      const params: unknown[] = [];
+      pending.forEach((row, index) => params.push(row.position, last! + index + 1));
+      await manager.query(
+        `UPDATE events SET sequence = CASE position ${cases} END WHERE organization_id = ?` +
+          ` AND sequence IS NULL AND position IN (${pending.map(() => '?').join(', ')})`,
+        [...params, organizationId, ...pending.map((row) => row.position)],
+      );
+      const horizon = last + pending.length;
+      await manager.query(
+        'UPDATE event_sequences SET last_sequence = ? WHERE organization_id = ?',
+        [horizon, organizationId],
+      );
+      return { assigned: pending.length, horizon, types: pending.map((row) => String(row.type)) };
+    });
+  }
+
+  /** Organizations with committed events still unnumbered (a writer died before numbering). */
+  async unsequencedOrganizations(limit: number): Promise<string[]> {
+    const rows: RawRow[] = await this.statement(
+      'SELECT DISTINCT organization_id FROM events WHERE sequence IS NULL LIMIT ?',
+      [limit],
+    );
+    return rows.map((row) => String(row.organization_id));
   }
 
   /**
@@ -178,6 +215,7 @@ export class EventRepository {
     );
     let deleted = 0;
     for (const row of stale) {
+      if (row.upto === null || row.upto === undefined) continue;
       const upTo = Number(row.upto);
       for (let from = Number(row.oldest); from <= upTo; from += batch) {
         deleted += await this.unitOfWork.run({ atomic: false }, (tx) =>
@@ -192,6 +230,22 @@ export class EventRepository {
     return deleted;
   }
 
+  /** The organization's counter, locked for the rest of the transaction; null when absent. */
+  private async lockedCounter(manager: EntityManager, organizationId: string) {
+    await lockRowForWrite(
+      manager,
+      'event_sequences',
+      'organization_id = ?',
+      [organizationId],
+      'last_sequence',
+    );
+    const rows: RawRow[] = await manager.query(
+      'SELECT last_sequence FROM event_sequences WHERE organization_id = ?',
+      [organizationId],
+    );
+    return rows.length === 0 ? null : Number(rows[0].last_sequence);
+  }
+
   /** One statement, standing on its own (a turn on SQLite: see read()). */
   private statement<T = RawRow[]>(sql: string, params: unknown[]): Promise<T> {
     return this.unitOfWork.run({ atomic: false }, (tx) =>
@@ -200,7 +254,7 @@ export class EventRepository {
   }
 }
 
-function toEvent(row: RawRow): EventEntity {
+function toEvent(row: RawRow): FeedEvent {
   return {
     organizationId: String(row.organization_id),
     sequence: Number(row.sequence),

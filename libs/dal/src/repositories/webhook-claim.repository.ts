@@ -22,8 +22,8 @@ export interface WebhookClaim {
 export interface WebhookDeliveryStep {
   webhookId: string;
   owner: string;
-  /** The attempt's log row (none when only the cursor moves past events of other types). */
-  attempt?: WebhookDeliveryEntity;
+  /** The attempts' log rows (none when only the cursor moves past events of other types). */
+  attempts: WebhookDeliveryEntity[];
 }
 
 type RawRow = Record<string, unknown>;
@@ -78,7 +78,7 @@ export class WebhookClaimRepository {
 
   /**
    * Moves the cursor to `sequence` (delivered, or past events of other types) and records the
-   * attempt, in one transaction; false when the claim was lost (nothing written).
+   * attempts, in one transaction; false when the claim was lost (nothing written).
    */
   async advance(step: WebhookDeliveryStep, sequence: number): Promise<boolean> {
     return this.unitOfWork.run(async (tx) => {
@@ -186,12 +186,12 @@ export class WebhookClaimRepository {
   }
 
   private async log(step: WebhookDeliveryStep, tx: Transaction): Promise<void> {
-    if (!step.attempt) return;
+    if (step.attempts.length === 0) return;
     await managerOf(tx, this.dataSource)
       .createQueryBuilder()
       .insert()
       .into(WebhookDeliveryEntity)
-      .values(step.attempt as never)
+      .values(step.attempts as never[])
       .updateEntity(false)
       .execute();
   }

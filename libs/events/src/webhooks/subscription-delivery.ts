@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { newId, OneOrganization } from '@app/core';
 import type { SecretBox } from '@app/crypto';
 import {
-  EventEntity,
+  FeedEvent,
   EventRepository,
   SEALED_RESOURCE_TYPES,
   UnitOfWork,
@@ -22,6 +22,12 @@ import { toWebhookView } from './webhook-view';
 
 /** Events read per round trip while a subscription catches up. */
 const BATCH = 100;
+/**
+ * The cursor (and the attempts' log) is written after at most this many deliveries, and at the
+ * end of every batch read: one transaction per batch instead of per event. A replica that dies
+ * in between has the unwritten ones sent again by the next holder (same Webhook-Ids).
+ */
+const FLUSH_EVERY = 50;
 /** A subscription gives its slot back after this long, so a busy one cannot starve the others. */
 const FAIR_SHARE_MS = 10_000;
 const USER_AGENT = 'mcp-registry-webhooks/1';
@@ -52,7 +58,12 @@ export type RunEnd = 'caught_up' | 'retry_scheduled' | 'disabled' | 'lost' | 'yi
  * holder with the same Webhook-Id.
  */
 export class SubscriptionDelivery {
+  /** The cursor as written. */
   private cursor: number;
+  /** How far this run got: delivered (or passed) up to here, written or not. */
+  private done: number;
+  /** Attempts delivered since the cursor was last written. */
+  private unwritten: WebhookDeliveryEntity[] = [];
   private attempts: number;
 
   constructor(
@@ -62,62 +73,79 @@ export class SubscriptionDelivery {
     private readonly deps: DeliveryDeps,
     private readonly stopping: () => boolean,
   ) {
-    this.cursor = webhook.deliveredSequence;
+    this.cursor = this.done = webhook.deliveredSequence;
     this.attempts = webhook.attempts;
   }
 
   async run(): Promise<RunEnd> {
+    const end = await this.deliverUntilDone();
+    if (end === 'lost' || end === 'retry_scheduled' || end === 'disabled') return end;
+    return (await this.flush()) ? end : 'lost';
+  }
+
+  private async deliverUntilDone(): Promise<RunEnd> {
     const started = Date.now();
     while (!this.stopping()) {
-      const read = await this.deps.events.read(this.scope, { after: this.cursor, limit: BATCH });
+      const read = await this.deps.events.read(this.scope, { after: this.done, limit: BATCH });
       const firstStored = read.oldest ?? read.horizon + 1;
-      if (this.cursor < firstStored - 1 && read.horizon > this.cursor) {
+      if (this.done < firstStored - 1 && read.horizon > this.done) {
         if (!(await this.skipPruned(Math.min(firstStored - 1, read.horizon), read.events[0]))) {
           return 'lost';
         }
         continue;
       }
       if (read.events.length === 0) return 'caught_up';
-      let passed: number | null = null;
       for (const event of read.events) {
-        if (!matchesTypes(event.type, this.webhook.types)) {
-          passed = event.sequence;
-          continue;
+        if (matchesTypes(event.type, this.webhook.types)) {
+          const end = await this.deliver(event);
+          if (end !== null) return end;
         }
-        const end = await this.deliver(event);
-        if (end !== null) return end;
-        passed = null;
+        this.done = event.sequence;
+        if (this.unwritten.length >= FLUSH_EVERY && !(await this.flush())) return 'lost';
         if (Date.now() - started > FAIR_SHARE_MS || this.stopping()) return 'yielded';
       }
-      if (passed !== null && !(await this.moveTo(passed, undefined))) return 'lost';
+      if (!(await this.flush())) return 'lost';
     }
     return 'stopped';
   }
 
+  /** Writes the cursor and the attempts delivered since; false when the claim was lost. */
+  private async flush(): Promise<boolean> {
+    if (this.done <= this.cursor) return true;
+    const attempts = this.unwritten;
+    const moved = await this.deps.claims.advance(
+      { webhookId: this.webhook.id, owner: this.owner, attempts },
+      this.done,
+    );
+    if (!moved) {
+      this.deps.metrics.delivery('lost');
+      return false;
+    }
+    this.cursor = this.done;
+    this.unwritten = [];
+    return true;
+  }
+
   /** Sends one event; null to go on with the next, else how the run ends. */
-  private async deliver(event: EventEntity): Promise<RunEnd | null> {
+  private async deliver(event: FeedEvent): Promise<RunEnd | null> {
     const attempt = this.attempts + 1;
     const result = await this.send(event);
     const at = new Date();
     if (result.ok) {
-      const moved = await this.moveTo(
-        event.sequence,
-        this.attemptRow(event, attempt, 'delivered', result, at, null),
-      );
-      if (!moved) {
-        this.deps.metrics.delivery('lost');
-        return 'lost';
-      }
+      this.unwritten.push(this.attemptRow(event, attempt, 'delivered', result, at, null));
+      this.attempts = 0;
       this.deps.metrics.delivery('delivered', (at.getTime() - event.occurredAt.getTime()) / 1000);
       return null;
     }
+    // What was delivered before this event is written first: the cursor stops right before it.
+    if (!(await this.flush())) return 'lost';
     if (attempt >= this.deps.maxAttempts) return this.disable(event, attempt, result, at);
     const nextAt = new Date(at.getTime() + backoffDelayMs(attempt, this.deps.backoff));
     const scheduled = await this.deps.claims.retryLater(
       {
         webhookId: this.webhook.id,
         owner: this.owner,
-        attempt: this.attemptRow(event, attempt, 'failed', result, at, nextAt),
+        attempts: [this.attemptRow(event, attempt, 'failed', result, at, nextAt)],
       },
       nextAt,
     );
@@ -126,7 +154,7 @@ export class SubscriptionDelivery {
   }
 
   private async disable(
-    event: EventEntity,
+    event: FeedEvent,
     attempt: number,
     result: Extract<SendResult, { ok: false }>,
     at: Date,
@@ -139,7 +167,7 @@ export class SubscriptionDelivery {
       const step = {
         webhookId: this.webhook.id,
         owner: this.owner,
-        attempt: this.attemptRow(event, attempt, 'failed', result, at, null),
+        attempts: [this.attemptRow(event, attempt, 'failed', result, at, null)],
       };
       if (!(await this.deps.claims.disable(step, at, reason, tx))) return false;
       const row = await this.deps.claims.findById(this.webhook.id, tx);
@@ -160,9 +188,9 @@ export class SubscriptionDelivery {
   }
 
   /** Events pruned before they were delivered: logged once as skipped, the cursor moves on. */
-  private async skipPruned(upTo: number, next: EventEntity | undefined): Promise<boolean> {
-    const skipped = upTo - this.cursor;
-    const row: WebhookDeliveryEntity = {
+  private async skipPruned(upTo: number, next: FeedEvent | undefined): Promise<boolean> {
+    const skipped = upTo - this.done;
+    this.unwritten.push({
       id: newId('dlv'),
       webhookId: this.webhook.id,
       organizationId: this.webhook.organizationId,
@@ -172,28 +200,18 @@ export class SubscriptionDelivery {
       attempt: 0,
       outcome: 'skipped',
       httpStatus: null,
-      error: `${skipped} events after sequence ${this.cursor} were pruned before delivery`,
+      error: `${skipped} events after sequence ${this.done} were pruned before delivery`,
       durationMs: null,
       attemptedAt: new Date(),
       nextAttemptAt: null,
-    };
+    });
     this.deps.metrics.delivery('skipped');
-    return this.moveTo(upTo, row);
+    this.done = upTo;
+    this.attempts = 0;
+    return this.flush();
   }
 
-  private async moveTo(sequence: number, attempt: WebhookDeliveryEntity | undefined) {
-    const moved = await this.deps.claims.advance(
-      { webhookId: this.webhook.id, owner: this.owner, attempt },
-      sequence,
-    );
-    if (moved) {
-      this.cursor = sequence;
-      this.attempts = 0;
-    }
-    return moved;
-  }
-
-  private async send(event: EventEntity): Promise<SendResult> {
+  private async send(event: FeedEvent): Promise<SendResult> {
     const body = JSON.stringify(toEventView(event));
     const secret = this.deps.secretBox.open(this.webhook.secretSealed, {
       resourceType: SEALED_RESOURCE_TYPES.webhookSecret,
@@ -221,7 +239,7 @@ export class SubscriptionDelivery {
   }
 
   private attemptRow(
-    event: EventEntity,
+    event: FeedEvent,
     attempt: number,
     outcome: WebhookDeliveryOutcome,
     result: SendResult,
