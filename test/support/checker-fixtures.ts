@@ -116,6 +116,8 @@ export async function insertBulkServers(
       allowedTools: [],
       hasAccessGroups: false,
       healthCheckEnabled: true,
+      serverVersion: '1.0.0',
+      catalogPublic: false,
       createdAt: now,
       createdBy: 'usr_bulk',
       updatedAt: now,

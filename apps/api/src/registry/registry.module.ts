@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import {
   McpServerReadRepository,
+  McpServerVersionWriteRepository,
   McpServerWriteRepository,
+  OrganizationRepository,
   RegistryRevisionRepository,
 } from '@app/dal';
 import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
+import { ServerCatalog } from './server-catalog';
 import { ServerListCache } from './server-list.cache';
 import { ServerProbeController } from './server-probe.controller';
 import { ServerProbeNowService } from './server-probe-now.service';
@@ -21,7 +24,10 @@ import { ServerWritesService } from './server-writes.service';
   providers: [
     McpServerReadRepository,
     McpServerWriteRepository,
+    McpServerVersionWriteRepository,
+    OrganizationRepository,
     RegistryRevisionRepository,
+    ServerCatalog,
     ServerListCache,
     ServerListRenderer,
     ServerReadsService,

@@ -68,6 +68,8 @@ export function toServerResponse(
     protocol_version: server.protocolVersion,
     protocol_era: server.protocolEra,
     transport_deprecated: server.transportDeprecated,
+    version: server.serverVersion,
+    catalog_public: server.catalogPublic,
   };
 }
 

@@ -45,7 +45,11 @@ export interface SystemPrincipal extends ScopeHolder {
   readonly [systemActor]: true;
 }
 
-export type SystemActorName = 'health-checker';
+/**
+ * `health-checker`: the background checker. `public-catalog`: an anonymous reader of an
+ * organization's public catalog (official registry API), which the organization itself opened.
+ */
+export type SystemActorName = 'health-checker' | 'public-catalog';
 
 /** Those who may name any organization, or all of them. */
 export type ScopeAuthority = PlatformAdminHolder | SystemPrincipal;

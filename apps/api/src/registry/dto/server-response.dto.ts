@@ -98,4 +98,10 @@ export class ServerResponseDto {
   @ProtocolVersionProperty() protocol_version!: string | null;
   @ProtocolEraProperty() protocol_era!: McpProtocolEra | null;
   @TransportDeprecatedProperty() transport_deprecated!: boolean;
+
+  @ApiProperty({ description: 'The release the official registry API serves.', example: '1.0.0' })
+  version!: string;
+
+  @ApiProperty({ description: "In the organization's public catalog." })
+  catalog_public!: boolean;
 }
