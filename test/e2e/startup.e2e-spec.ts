@@ -17,6 +17,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Every child started by a test: killed after each test, so a failed one never outlives it. */
+const children = new Set<ChildProcess>();
+
 function run(
   script: string,
   env: Record<string, string>,
@@ -28,6 +31,8 @@ function run(
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -59,6 +64,11 @@ describe('process start-up and shutdown (built app)', () => {
   beforeAll(() => {
     if (!fs.existsSync(mainJs))
       throw new Error('dist/ is missing: npm test builds it first (pretest)');
+  });
+  afterEach(() => {
+    // A test that failed before its own SIGTERM would otherwise leave the app running, and its
+    // open pipes would keep jest from ever exiting.
+    for (const child of children) child.kill('SIGKILL');
   });
 
   it('stops with exit code 1 and one line naming the variable on an invalid value', async () => {

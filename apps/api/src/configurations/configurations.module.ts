@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { McpConfigurationRepository } from '@app/dal';
 import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
+import { ConfigurationCredentialsService } from './configuration-credentials.service';
 import { ConfigurationProbeController } from './configuration-probe.controller';
 import { ConfigurationProbeService } from './configuration-probe.service';
 import { McpConfigurationsController } from './mcp-configurations.controller';
@@ -10,6 +11,11 @@ import { McpConfigurationsService } from './mcp-configurations.service';
 @Module({
   imports: [ApiHealthCheckerModule],
   controllers: [McpConfigurationsController, ConfigurationProbeController],
-  providers: [McpConfigurationRepository, McpConfigurationsService, ConfigurationProbeService],
+  providers: [
+    McpConfigurationRepository,
+    McpConfigurationsService,
+    ConfigurationCredentialsService,
+    ConfigurationProbeService,
+  ],
 })
 export class ConfigurationsModule {}
