@@ -18,3 +18,4 @@ export * from './logging/trace-context';
 export * from './process/process-lifecycle';
 export * from './scope/organization-scope';
 export * from './time/clock';
+export * from './json/canonical-json';

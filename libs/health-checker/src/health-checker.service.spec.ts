@@ -23,6 +23,8 @@ const HEALTHY: ProbeResult = {
   transport_deprecated: false,
   tools_listed: true,
   tools_ttl_ms: null,
+  tool_definitions: [],
+  tools_fingerprint: null,
 };
 
 function config(

@@ -20,7 +20,8 @@ import {
 } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
 import { stdioLaunchProblems } from './stdio-launch.policy';
-import { boundedServerInfo, listAllTools } from './tool-listing';
+import type { ToolDefinition } from './tool-fingerprint';
+import { boundedServerInfo, listAllTools, ToolListing } from './tool-listing';
 
 export interface McpProberOptions {
   /** Resolves a host name to all its addresses; tests replace it to exercise address pinning. */
@@ -31,6 +32,8 @@ interface Exchange {
   latencyMs: number;
   serverInfo: ProbeServerInfo;
   tools: ProbeTool[];
+  toolDefinitions: ToolDefinition[];
+  toolsFingerprint: string | null;
   toolsListed: boolean;
   toolsTtlMs: number | null;
   /** Polite goodbye (ends a streamable HTTP session) run before the probe's sockets are cut. */
@@ -141,6 +144,8 @@ export class McpProber {
           ...eraOf(context, deprecated),
           tools_listed: outcome.toolsListed,
           tools_ttl_ms: outcome.toolsTtlMs,
+          tool_definitions: outcome.toolDefinitions,
+          tools_fingerprint: outcome.toolsFingerprint,
         };
       }
     } catch (error) {
@@ -194,8 +199,8 @@ export class McpProber {
     // A modern server's own caching hint may spare a background round the listing; legacy
     // servers give none, and on-demand probes never ask to skip.
     const skipTools = target.toolsStillFresh === true && era === 'modern';
-    const listing = skipTools
-      ? { tools: [], ttlMs: null }
+    const listing: ToolListing | null = skipTools
+      ? null
       : await listAllTools(client, this.sessions.requestOptions(context), redactor);
     const latencyMs = Math.max(1, Math.ceil(performance.now() - started));
     const sessionTransport = inner instanceof StreamableHTTPClientTransport ? inner : null;
@@ -206,9 +211,11 @@ export class McpProber {
         client.getNegotiatedProtocolVersion() ?? observations.protocolVersion,
         redactor,
       ),
-      tools: listing.tools,
-      toolsListed: !skipTools,
-      toolsTtlMs: listing.ttlMs,
+      tools: listing?.tools ?? [],
+      toolDefinitions: listing?.definitions ?? [],
+      toolsFingerprint: listing?.fingerprint ?? null,
+      toolsListed: listing !== null,
+      toolsTtlMs: listing?.ttlMs ?? null,
       farewell: sessionTransport?.sessionId ? () => sessionTransport.terminateSession() : undefined,
     };
   }
@@ -282,6 +289,8 @@ function failed(
     ...eraOf(context, deprecated),
     tools_listed: false,
     tools_ttl_ms: null,
+    tool_definitions: [],
+    tools_fingerprint: null,
   };
 }
 
