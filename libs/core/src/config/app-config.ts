@@ -48,8 +48,19 @@ export interface AppConfig {
     concurrency: number;
     workerEnabled: boolean;
   };
+  /** Tool baselines and drift (README "Tool baselines and drift"). */
+  tools: {
+    /** Record the first successful probe's tools as the baseline of a server without one. */
+    baselineAuto: boolean;
+    /** What `/tools` does with an allowed tool that differs from the baseline. */
+    driftPolicy: ToolDriftPolicy;
+  };
   metricsPublic: boolean;
 }
+
+/** `withhold`: a drifted allowed tool is left out of `/tools` (and named); `flag`: served, marked. */
+export const TOOL_DRIFT_POLICIES = ['withhold', 'flag'] as const;
+export type ToolDriftPolicy = (typeof TOOL_DRIFT_POLICIES)[number];
 
 /** Bounds on database work, so a hung or saturated database answers 503 instead of waiting. */
 export interface DatabaseLimits {
@@ -294,6 +305,10 @@ export function parseEnv(env: Env): AppConfig {
       intervalS: int(env, 'HEALTH_CHECK_INTERVAL_S', 60, 1, 86_400),
       concurrency: int(env, 'HEALTH_CHECK_CONCURRENCY', 10, 1, 1_000),
       workerEnabled: bool(env, 'HEALTH_WORKER_ENABLED', true),
+    },
+    tools: {
+      baselineAuto: bool(env, 'TOOL_BASELINE_AUTO', true),
+      driftPolicy: oneOf(env, 'TOOL_DRIFT_POLICY', 'withhold', TOOL_DRIFT_POLICIES),
     },
     metricsPublic: bool(env, 'METRICS_PUBLIC', false),
   };

@@ -8,6 +8,7 @@ import { McpServerEntity } from './mcp-server.entity';
 import { OrganizationEntity } from './organization.entity';
 import { TeamAccessGroupEntity } from './team-access-group.entity';
 import { TeamEntity } from './team.entity';
+import { ToolSnapshotEntity } from './tool-snapshot.entity';
 
 /** Every entity: the app's DataSource knows them all, so no feature module registers its own. */
 export const ENTITIES = [
@@ -21,4 +22,5 @@ export const ENTITIES = [
   McpConfigurationEntity,
   McpServerEntity,
   McpServerAccessGroupEntity,
+  ToolSnapshotEntity,
 ];

@@ -9,6 +9,7 @@ import { ServerIdPerOrganization1763900700000 } from './1763900700000-server-id-
 import { ConfigurationVersions1763900800000 } from './1763900800000-configuration-versions';
 import { OAuthRefresh1763901420000 } from './1763901420000-oauth-refresh';
 import { ProbeProtocolEra1763901500000 } from './1763901500000-probe-protocol-era';
+import { ToolBaselines1764100000000 } from './1764100000000-tool-baselines';
 
 /** Every migration, in order. Both databases run this one list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ConfigurationVersions1763900800000,
   OAuthRefresh1763901420000,
   ProbeProtocolEra1763901500000,
+  ToolBaselines1764100000000,
 ];

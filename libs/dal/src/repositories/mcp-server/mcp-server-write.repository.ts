@@ -108,6 +108,9 @@ export class McpServerWriteRepository {
       latencyMs: null,
       consecutiveFailures: 0,
       discoveredTools: null,
+      toolsFingerprint: null,
+      toolsDrift: null,
+      driftDetectedAt: null,
       protocolVersion: null,
       protocolEra: null,
       // Probes of an sse server speak the deprecated HTTP+SSE transport: known before the first.
