@@ -62,7 +62,9 @@ export function toolFingerprint(definition: ToolObject): string {
  * fingerprints sorted by tool name (then fingerprint, for servers listing a name twice). The order
  * the server listed them in does not count; any tool's change, addition or removal does.
  */
-export function toolSetFingerprint(tools: readonly { name: string; fingerprint: string }[]): string {
+export function toolSetFingerprint(
+  tools: readonly { name: string; fingerprint: string }[],
+): string {
   const sorted = [...tools].sort((a, b) =>
     a.name === b.name ? compare(a.fingerprint, b.fingerprint) : compare(a.name, b.name),
   );

@@ -45,7 +45,8 @@ export interface SystemPrincipal extends ScopeHolder {
   readonly [systemActor]: true;
 }
 
-export type SystemActorName = 'health-checker';
+/** `metrics`: /metrics served without a key (METRICS_PUBLIC=true) reports every organization. */
+export type SystemActorName = 'health-checker' | 'metrics';
 
 /** Those who may name any organization, or all of them. */
 export type ScopeAuthority = PlatformAdminHolder | SystemPrincipal;

@@ -7,6 +7,7 @@ import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-co
 import { nameKeyOf } from '../entities/name-key';
 import { applyKeyset, KeysetPage } from './keyset';
 import { scopeCondition, whereInScope } from './organization-scope';
+import { deleteToolSnapshot } from './tool-baseline.repository';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 export interface McpConfigurationListFilter {
@@ -161,7 +162,10 @@ export class McpConfigurationRepository {
     }
   }
 
-  /** Frees the name and drops the sealed credentials: a deleted row keeps no secret. */
+  /**
+   * Frees the name and drops the sealed credentials (a deleted row keeps no secret) and the tool
+   * baseline and last observation.
+   */
   async softDelete(
     scope: OneOrganization,
     id: string,
@@ -177,6 +181,8 @@ export class McpConfigurationRepository {
         organizationId: scope.organizationId,
       })
       .execute();
-    return (result.affected ?? 0) > 0;
+    if ((result.affected ?? 0) === 0) return false;
+    await deleteToolSnapshot(this.repo(tx).manager, scope, { kind: 'mcp_configuration', id });
+    return true;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { newId } from '@app/core';
 import type { OneOrganization, OrganizationScope } from '@app/core';
@@ -93,6 +93,22 @@ const INDEX_COLUMNS = [
 ];
 
 type RawRow = Record<string, unknown>;
+
+/**
+ * Forgets the tool snapshot of an owner being deleted (in the delete's transaction): a new server
+ * reusing the id starts without a baseline.
+ */
+export async function deleteToolSnapshot(
+  manager: EntityManager,
+  scope: OneOrganization,
+  owner: ToolOwner,
+): Promise<void> {
+  await manager.getRepository(ToolSnapshotEntity).delete({
+    organizationId: scope.organizationId,
+    resourceType: owner.kind,
+    resourceId: owner.id,
+  });
+}
 
 /**
  * Tool baselines and observations (`tool_snapshots`) and the drift columns of their owners'
@@ -241,15 +257,6 @@ export class ToolBaselineRepository {
         asColumns(baselineColumns(baseline)),
       );
     return (updated.affected ?? 0) > 0;
-  }
-
-  /** Forgets an owner's snapshot (the server or configuration is being deleted). */
-  async deleteSnapshot(scope: OneOrganization, owner: ToolOwner, tx: Transaction): Promise<void> {
-    await managerOf(tx, this.dataSource).getRepository(ToolSnapshotEntity).delete({
-      organizationId: scope.organizationId,
-      resourceType: owner.kind,
-      resourceId: owner.id,
-    });
   }
 
   /** Appends an audit event the system (not a key) records, in `tx`. */
