@@ -78,18 +78,19 @@ const OWNERS: Record<ToolOwnerKind, OwnerTable> = {
   },
 };
 
-const INDEX_COLUMNS = [
-  'organization_id',
-  'resource_type',
-  'resource_id',
-  'baseline_fingerprint',
-  'baseline_index',
-  'baseline_source',
-  'baseline_approved_at',
-  'baseline_approved_by',
-  'observed_fingerprint',
-  'observed_index',
-  'observed_at',
+/** Every property of a snapshot but the tools' definitions. */
+const INDEX_PROPERTIES: (keyof ToolSnapshotEntity)[] = [
+  'organizationId',
+  'resourceType',
+  'resourceId',
+  'baselineFingerprint',
+  'baselineIndex',
+  'baselineSource',
+  'baselineApprovedAt',
+  'baselineApprovedBy',
+  'observedFingerprint',
+  'observedIndex',
+  'observedAt',
 ];
 
 type RawRow = Record<string, unknown>;
@@ -177,7 +178,7 @@ export class ToolBaselineRepository {
         kind: owner.kind,
       })
       .andWhere('t.resource_id = :id', { id: owner.id });
-    if (!options.definitions) query.select(INDEX_COLUMNS.map((column) => `t.${column}`));
+    if (!options.definitions) query.select(INDEX_PROPERTIES.map((property) => `t.${property}`));
     return query.getOne();
   }
 

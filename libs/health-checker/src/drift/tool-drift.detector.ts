@@ -95,10 +95,14 @@ export class ToolDriftDetector {
         return { transition: 'unchanged', state, kinds: null };
       }
       const snapshot = await this.baselines.snapshot(scope, owner, { definitions: false }, tx);
-      let baselineIndex = snapshot?.baselineIndex ?? null;
       let baselineFingerprint = snapshot?.baselineFingerprint ?? null;
+      let baselineIndex = baselineFingerprint === null ? null : snapshot!.baselineIndex;
+      // A baseline is replaced by an admin only, never by a read that came back short.
+      if (baselineFingerprint !== null && !Array.isArray(baselineIndex)) {
+        throw new Error(`The tool baseline of ${owner.kind} ${owner.id} has no index`);
+      }
       let recorded: NewBaseline | null = null;
-      if (baselineIndex === null && this.config.tools.baselineAuto) {
+      if (baselineFingerprint === null && this.config.tools.baselineAuto) {
         recorded = {
           tools: observed,
           source: 'first_probe',
