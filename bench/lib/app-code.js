@@ -18,16 +18,14 @@ const BENCH_KEY_ID = 'bench1';
 const BENCH_KEYRING = `${BENCH_KEY_ID}:${createHash('sha256').update('mcp-registry-bench').digest('base64')}`;
 
 function loadAppCode() {
-  const { ApiKeyHasher } = fromDist('libs/auth/src/api-keys/api-key-hasher.js');
-  const { SecretBox } = fromDist('libs/crypto/src/secret-box.js');
-  const { parseKeyring } = fromDist('libs/crypto/src/keyring.parser.js');
-  const { buildDataSourceOptions } = fromDist('libs/dal/src/data-source-options.js');
-  const { runMigrations } = fromDist('libs/dal/src/migrate.js');
-  const { serverNameKeyOf, aliasKeyOf } = fromDist(
-    'libs/dal/src/repositories/mcp-server.repository.js',
-  );
-  const { activeNameKeyOf } = fromDist('libs/dal/src/repositories/mcp-configuration.repository.js');
-  const { parseDatabaseUrl } = fromDist('libs/core/src/config/app-config.js');
+  // Through each library's public index (its src/index.ts), so moving a file inside a library
+  // cannot break the bench; the name key is the one file the index does not export.
+  const { ApiKeyHasher } = fromDist('libs/auth/src/index.js');
+  const { SecretBox, parseKeyring } = fromDist('libs/crypto/src/index.js');
+  const { buildDataSourceOptions, runMigrations, serverNameKeyOf, aliasKeyOf } =
+    fromDist('libs/dal/src/index.js');
+  const { nameKeyOf: activeNameKeyOf } = fromDist('libs/dal/src/entities/name-key.js');
+  const { parseDatabaseUrl } = fromDist('libs/core/src/index.js');
   const { DataSource } = require('typeorm');
   return {
     hasher: new ApiKeyHasher(BENCH_PEPPER),

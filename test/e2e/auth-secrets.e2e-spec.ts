@@ -1,5 +1,6 @@
 import { createKey, createOrg } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 // One app in this file: the captured log lines are this app's alone.
 describe('API key secrets', () => {
@@ -42,7 +43,10 @@ describe('API key secrets', () => {
       for (const secret of secrets) expect(res.text).not.toContain(secret);
     }
 
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Every request above has its log line once the last one (GET /nope) has.
+    await waitFor(() => t.logs.some((line) => line.includes('"/nope"')), 2_000, {
+      what: 'the log line of the last request',
+    });
     expect(t.logs.some((line) => line.includes('/v1/api-keys'))).toBe(true);
     for (const secret of secrets) {
       expect(t.logs.filter((line) => line.includes(secret.slice(3)))).toEqual([]);

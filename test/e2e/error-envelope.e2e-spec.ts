@@ -1,4 +1,5 @@
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 function expectEnvelope(body: any, status: number, code: string, type: string) {
   expect(body).toEqual({
@@ -44,7 +45,8 @@ describe('error envelope on every error class', () => {
 
   it('puts the trace id in the log line of the request', async () => {
     await t.request('GET', '/health/live', { headers: { 'x-request-id': 'trace-in-logs-1' } });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The request's log line is written once the response is on its way: wait for it.
+    await waitFor(() => t.logs.some((l) => l.includes('trace-in-logs-1')), 2_000);
     const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.trace_id === 'trace-in-logs-1');
     expect(line).toMatchObject({
       method: 'GET',
@@ -109,9 +111,10 @@ describe('error envelope on every error class', () => {
       expect(res.status).toBe(500);
       expectEnvelope(res.body, 500, 'INTERNAL_ERROR', 'server_error');
       expect(res.text).not.toMatch(/teams|SELECT|sqlite|mysql|stack|at /i);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(t.logs.some((l) => l.includes('trace-500-x') && l.includes('INTERNAL_ERROR'))).toBe(
-        true,
+      await waitFor(
+        () => t.logs.some((l) => l.includes('trace-500-x') && l.includes('INTERNAL_ERROR')),
+        2_000,
+        { what: 'the 500 logged with its trace id' },
       );
     } finally {
       await runner.renameTable('teams_moved_away', 'teams');

@@ -1,6 +1,7 @@
 import { newId } from '@app/core';
 import { OrganizationEntity, OrganizationRepository, Transaction, UnitOfWork } from '@app/dal';
 import { startTestApp, TestApp } from '../support/test-app';
+import { sleep } from '../support/wait';
 
 describe('transactions under concurrency', () => {
   let t: TestApp;
@@ -17,7 +18,9 @@ describe('transactions under concurrency', () => {
 
   const organization = (id: string) =>
     Object.assign(new OrganizationEntity(), { id, name: id, createdAt: new Date() });
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // Real time on purpose: the pauses hold one unit open while the other runs (the overlap is
+  // what these tests are about).
+  const pause = sleep;
 
   async function existing(...ids: string[]): Promise<string[]> {
     const found = [];

@@ -17,8 +17,9 @@ import {
   shutdownDrainBudgetMs,
   systemPrincipal,
 } from '@app/core';
-import { McpServerClaimRepository, McpServerProbeTarget, McpServerRef, serverKey } from '@app/dal';
+import { McpServerClaimRepository, McpServerProbeTarget } from '@app/dal';
 import type { ProbeResult } from '@app/mcp-probe';
+import { ClaimLeases, errorName } from './claim-leases';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { checkerTiming } from './checker-timing';
 import { ToolDriftDetector } from './drift/tool-drift.detector';
@@ -60,24 +61,17 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   private readonly intervalMs: number;
   private readonly pollMs: number;
   private readonly leaseMs: number;
-  private readonly renewMs: number;
-  private readonly timeoutMs: number;
   private readonly stopBudgetMs: number;
   private readonly concurrency: number;
   private timer: NodeJS.Timeout | null = null;
-  private renewTimer: NodeJS.Timeout | null = null;
-  private renewal: Promise<void> | null = null;
   private round: Promise<void> | null = null;
   private batches = 0;
   private started = false;
   private stopping = false;
   /** Set when shutdown gave up waiting: late results are dropped, their claims were released. */
   private abandoned = false;
-  /** Server key → the claim its running probe holds, and until when its lease is renewed. */
-  private readonly inFlight = new Map<
-    string,
-    { server: McpServerRef; owner: string; renewUntil: number }
-  >();
+  /** The claims of running probes, renewed while they run. */
+  private readonly leases: ClaimLeases;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -89,12 +83,15 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   ) {
     const { intervalS, timeoutMs, concurrency } = config.health;
     this.intervalMs = intervalS * 1000;
-    ({
-      pollMs: this.pollMs,
-      leaseMs: this.leaseMs,
-      renewMs: this.renewMs,
-    } = checkerTiming(this.intervalMs, timeoutMs));
-    this.timeoutMs = timeoutMs;
+    const timing = checkerTiming(this.intervalMs, timeoutMs);
+    this.pollMs = timing.pollMs;
+    this.leaseMs = timing.leaseMs;
+    this.leases = new ClaimLeases(
+      repository,
+      EVERY_ORGANIZATION,
+      { leaseMs: timing.leaseMs, renewMs: timing.renewMs, holdMs: timeoutMs + PROBE_SLACK_MS },
+      this.logger,
+    );
     this.concurrency = concurrency;
     // Within SHUTDOWN_TIMEOUT_MS, beside the HTTP drain, leaving time to close the pool.
     this.stopBudgetMs = Math.min(
@@ -121,11 +118,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     this.logger.log(
       `Background health checks every ${this.config.health.intervalS}s, ${this.concurrency} at a time, polling every ${this.pollMs} ms with ${this.leaseMs} ms leases (checker ${this.instanceId})`,
     );
-    this.renewTimer = setInterval(() => {
-      this.renewal ??= this.renewLeases().finally(() => {
-        this.renewal = null;
-      });
-    }, this.renewMs);
+    this.leases.start();
     this.schedule(0);
   }
 
@@ -143,9 +136,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     try {
       await this.finishRound();
     } finally {
-      if (this.renewTimer) clearInterval(this.renewTimer);
-      this.renewTimer = null;
-      await this.renewal;
+      await this.leases.stop();
     }
   }
 
@@ -161,23 +152,9 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       }),
     ]);
     clearTimeout(budget);
-    if (finished || this.inFlight.size === 0) return;
+    if (finished || this.leases.size === 0) return;
     this.abandoned = true;
-    const running = [...this.inFlight.values()];
-    try {
-      await this.repository.releaseClaims(
-        EVERY_ORGANIZATION,
-        [...new Set(running.map((entry) => entry.owner))],
-        running.map((entry) => entry.server),
-      );
-      this.logger.warn(
-        `Stopped with ${running.length} probes still running; released their claims`,
-      );
-    } catch (error) {
-      this.logger.warn(
-        `Stopped with ${running.length} probes still running; their claims expire by themselves (${errorName(error)})`,
-      );
-    }
+    await this.leases.releaseAll();
   }
 
   private schedule(delayMs: number): void {
@@ -253,26 +230,6 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     clearTimeout(timer);
   }
 
-  /** Extends the leases of the claims running probes hold (each up to its timeout and slack). */
-  private async renewLeases(): Promise<void> {
-    const now = Date.now();
-    const byOwner = new Map<string, McpServerRef[]>();
-    for (const claim of this.inFlight.values()) {
-      if (claim.renewUntil <= now) continue;
-      byOwner.set(claim.owner, [...(byOwner.get(claim.owner) ?? []), claim.server]);
-    }
-    if (byOwner.size === 0) return;
-    try {
-      await this.repository.renewClaims(
-        [...byOwner].map(([owner, servers]) => ({ owner, servers })),
-        new Date(now + this.leaseMs),
-      );
-    } catch (error) {
-      // Another renewal follows; a lease that lapses meanwhile lets another replica take over.
-      this.logger.warn(`Renewing claims failed: ${errorName(error)}`);
-    }
-  }
-
   private async claim(limit: number): Promise<ClaimBatch | null> {
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS && !this.stopping; attempt++) {
       this.batches += 1;
@@ -301,12 +258,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         Math.max(0, batch.claimedAt.getTime() - server.nextCheckAt.getTime()) / 1000,
       );
     }
-    const key = serverKey(server.organizationId, server.serverId);
-    this.inFlight.set(key, {
-      server: { organizationId: server.organizationId, serverId: server.serverId },
-      owner: batch.owner,
-      renewUntil: Date.now() + this.timeoutMs + PROBE_SLACK_MS,
-    });
+    const release = this.leases.hold(server, batch.owner);
     this.metrics.checkStarted();
     let outcome: 'written' | 'changed' | 'lost' | 'failed' | 'abandoned' = 'failed';
     try {
@@ -339,7 +291,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
       }
     } finally {
-      this.inFlight.delete(key);
+      release();
       this.metrics.checkFinished(outcome);
     }
   }
@@ -364,13 +316,4 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       this.logger.warn(`Tool drift check of server ${server.serverId} failed: ${errorName(error)}`);
     }
   }
-}
-
-/** Error names only: driver messages can quote SQL parameters. */
-function errorName(error: unknown): string {
-  const candidate = error as { name?: unknown; code?: unknown };
-  return (
-    [candidate?.name, candidate?.code].filter((part) => typeof part === 'string').join(' ') ||
-    'error'
-  );
 }

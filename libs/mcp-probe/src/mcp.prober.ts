@@ -1,23 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
-import { SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { LookupAll, resolveHttpTarget } from './http-target.resolver';
-import { PinnedHttpClient } from './pinned-http.client';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { LookupAll } from './http-target.resolver';
+import { HttpProbeTransports } from './http-probe.transport';
 import { DEFAULT_PROBE_LIMITS, ProbeBudget } from './probe-budget';
-import { CredentialedFetch, staticCredentials } from './probe-credentials';
 import { classifyFailure } from './probe-failure.classifier';
 import { ProbeFailure } from './probe-failure.error';
 import { ProbeObservations } from './probe-observations';
+import { eraOf, failed } from './probe-result';
 import { ProbeScope } from './probe.scope';
 import { ProbeContext, ProbeSession, ProbeSessions } from './probe-session';
-import {
-  ProbeErrorKind,
-  ProbePolicy,
-  ProbeResult,
-  ProbeServerInfo,
-  ProbeTarget,
-  ProbeTool,
-} from './probe.types';
+import { ProbePolicy, ProbeResult, ProbeServerInfo, ProbeTarget, ProbeTool } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
 import { stdioLaunchProblems } from './stdio-launch.policy';
 import type { ToolDefinition } from './tool-fingerprint';
@@ -43,25 +34,6 @@ interface Exchange {
 const FAREWELL_BUDGET_MS = 250;
 // Covers the stdio shutdown ladder (stdin close, SIGTERM, SIGKILL) with room to spare.
 const CLEANUP_BUDGET_MS = 750;
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const UNSAFE_VALUE = /[\r\n\0]/;
-// Headers the transport or the HTTP client must own: letting a stored value set them would
-// break framing, sessions, era negotiation or the pinned Host.
-const RESERVED_HEADERS = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'mcp-session-id',
-  'mcp-protocol-version',
-  'mcp-method',
-  'mcp-name',
-]);
-
 /**
  * Probes one MCP server for real: connects over its own transport, agrees on a protocol era
  * (modern `server/discover` first, the 2025 `initialize` handshake as the fallback; see
@@ -69,19 +41,14 @@ const RESERVED_HEADERS = new Set([
  * timeout plus a small shutdown slack, having closed every socket and child it opened.
  */
 export class McpProber {
-  private readonly ca: string[] | undefined;
-  private readonly lookup: LookupAll | undefined;
+  private readonly http: HttpProbeTransports;
   private readonly sessions: ProbeSessions;
 
   constructor(
     private readonly policy: ProbePolicy,
     options: McpProberOptions = {},
   ) {
-    // Read once: a missing CA file is a configuration error, better reported at start-up.
-    this.ca = policy.caFile
-      ? [...rootCertificates, readFileSync(policy.caFile, 'utf8')]
-      : undefined;
-    this.lookup = options.lookup;
+    this.http = new HttpProbeTransports(policy, options.lookup);
     this.sessions = new ProbeSessions({
       timeoutMs: policy.timeoutMs,
       stdioAllowlist: policy.stdioAllowlist,
@@ -192,7 +159,7 @@ export class McpProber {
     const session: ProbeSession =
       target.transport === 'stdio'
         ? await this.sessions.stdio(target, context)
-        : await this.sessions.http(target, context, await this.httpTransport(target, context));
+        : await this.sessions.http(target, context, await this.http.open(target, context));
     if (scope.closed) throw new ProbeFailure('timeout', 'the probe was cancelled');
     const { client, inner } = session;
     const era = client.getProtocolEra();
@@ -219,92 +186,6 @@ export class McpProber {
       farewell: sessionTransport?.sessionId ? () => sessionTransport.terminateSession() : undefined,
     };
   }
-
-  private async httpTransport(
-    target: ProbeTarget,
-    context: ProbeContext,
-  ): Promise<SSEClientTransport | StreamableHTTPClientTransport> {
-    const { scope, observations, budget, redactor } = context;
-    const accept = (headers: Record<string, string>): Record<string, string> => {
-      const checked = checkedHeaders(headers);
-      redactor.learnHeaders(checked);
-      return checked;
-    };
-    const credentials = target.credentials ?? staticCredentials(target.headers);
-    // Checked before anything is resolved or sent: a refused header sends nothing at all.
-    const headers = accept(await credentials.headers());
-    const resolved = await resolveHttpTarget(target.url, this.policy, this.lookup);
-    if (scope.closed) throw new ProbeFailure('timeout', 'the probe was cancelled');
-    const http = new PinnedHttpClient(resolved, {
-      ca: resolved.url.protocol === 'https:' ? this.ca : undefined,
-      connectTimeoutMs: this.policy.timeoutMs,
-      signal: scope.signal,
-      observations,
-      budget,
-    });
-    scope.defer(() => http.destroy());
-    const { fetch } = new CredentialedFetch(http.fetch, credentials, headers, accept, observations);
-    if (target.transport === 'sse') return new SSEClientTransport(resolved.url, { fetch });
-    return new StreamableHTTPClientTransport(resolved.url, {
-      fetch,
-      // A probe is one short exchange: reconnecting a dropped stream would only outlive it.
-      reconnectionOptions: {
-        maxRetries: 0,
-        initialReconnectionDelay: 1_000,
-        maxReconnectionDelay: 1_000,
-        reconnectionDelayGrowFactor: 1,
-      },
-    });
-  }
-}
-
-function checkedHeaders(headers: Record<string, string> | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase())) {
-      throw new ProbeFailure('target_refused', `header "${name}" may not be set`);
-    }
-    if (typeof value !== 'string' || UNSAFE_VALUE.test(value)) {
-      throw new ProbeFailure('target_refused', `header "${name}" has an invalid value`);
-    }
-    result[name] = value;
-  }
-  return result;
-}
-
-function failed(
-  kind: ProbeErrorKind,
-  message: string,
-  context: ProbeContext | null = null,
-  deprecated = false,
-): ProbeResult {
-  return {
-    ok: false,
-    status: kind === 'stdio_disabled' ? 'unknown' : 'unhealthy',
-    latency_ms: null,
-    server_info: null,
-    tools: [],
-    error: message,
-    error_kind: kind,
-    ...eraOf(context, deprecated),
-    tools_listed: false,
-    tools_ttl_ms: null,
-    tool_definitions: [],
-    tools_fingerprint: null,
-  };
-}
-
-/** What the probe learnt of the protocol, even when it failed after agreeing on one. */
-function eraOf(
-  context: ProbeContext | null,
-  deprecated: boolean,
-): Pick<ProbeResult, 'protocol_version' | 'protocol_era' | 'transport_deprecated'> {
-  const client = context?.negotiated;
-  return {
-    protocol_version: client?.getNegotiatedProtocolVersion() ?? null,
-    protocol_era: client?.getProtocolEra() ?? null,
-    transport_deprecated: deprecated,
-  };
 }
 
 function isStringArray(value: unknown): value is string[] {

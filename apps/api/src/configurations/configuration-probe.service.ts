@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '@app/core';
 import type { OneOrganization } from '@app/core';
 import type { Principal } from '@app/auth';
-import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
+import { SecretBox } from '@app/crypto';
 import { HealthCheckConfigurationRepository, McpConfigurationEntity } from '@app/dal';
 import {
   configurationOutcomeOf,
-  notProbed,
+  notProbedIfUndecryptable,
   OAuthCredentialsRefresher,
   ProbeRunner,
   ToolDriftDetector,
@@ -126,18 +126,13 @@ export class ConfigurationProbeService {
           configurationCredentialsAad(row.id, row.organizationId),
         );
       } catch (error) {
-        // An unknown key is a rollout in progress, not a broken value: 503, nothing recorded.
-        if (
-          !(error instanceof SecretDecryptionError) ||
-          error instanceof UnknownEncryptionKeyError
-        ) {
-          throw error;
-        }
-        this.logger.error(
-          { configuration_id: row.id, reason: error.reason, key_id: error.keyId },
-          `Stored credentials of MCP configuration ${row.id} could not be decrypted (${error.reason}); not tested`,
-        );
-        return notProbed(
+        return notProbedIfUndecryptable(
+          error,
+          (failure) =>
+            this.logger.error(
+              { configuration_id: row.id, reason: failure.reason, key_id: failure.keyId },
+              `Stored credentials of MCP configuration ${row.id} could not be decrypted (${failure.reason}); not tested`,
+            ),
           'the stored credentials could not be decrypted; the connection was not tested',
         );
       }

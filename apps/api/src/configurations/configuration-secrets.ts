@@ -9,3 +9,6 @@ export function configurationCredentialsAad(id: string, organizationId: string):
     organizationId,
   };
 }
+
+/** The audit events' resource type of configurations (writes and credential reads). */
+export const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';

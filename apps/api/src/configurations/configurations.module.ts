@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { McpConfigurationRepository } from '@app/dal';
 import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
 import { ToolBaselinesModule } from '../shared/tool-baselines/tool-baselines.module';
+import { ConfigurationCredentialsService } from './configuration-credentials.service';
 import { ConfigurationProbeController } from './configuration-probe.controller';
 import { ConfigurationProbeService } from './configuration-probe.service';
 import { McpConfigurationsController } from './mcp-configurations.controller';
@@ -11,6 +12,11 @@ import { McpConfigurationsService } from './mcp-configurations.service';
 @Module({
   imports: [ApiHealthCheckerModule, ToolBaselinesModule],
   controllers: [McpConfigurationsController, ConfigurationProbeController],
-  providers: [McpConfigurationRepository, McpConfigurationsService, ConfigurationProbeService],
+  providers: [
+    McpConfigurationRepository,
+    McpConfigurationsService,
+    ConfigurationCredentialsService,
+    ConfigurationProbeService,
+  ],
 })
 export class ConfigurationsModule {}

@@ -31,6 +31,7 @@ import { McpConfigurationResponseDto } from './dto/mcp-configuration-response.dt
 import { McpCredentialsResponseDto } from './dto/mcp-credentials-response.dto';
 import { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.dto';
 import { toMcpConfigurationResponse, toMcpCredentialsResponse } from './mcp-configuration.mapper';
+import { ConfigurationCredentialsService } from './configuration-credentials.service';
 import { McpConfigurationsService } from './mcp-configurations.service';
 import {
   listEtag,
@@ -46,7 +47,10 @@ const IF_MATCH_DESCRIPTION =
 @ApiTags('mcp-configurations')
 @Controller('v1/mcp-configurations')
 export class McpConfigurationsController {
-  constructor(private readonly configurations: McpConfigurationsService) {}
+  constructor(
+    private readonly configurations: McpConfigurationsService,
+    private readonly credentialReads: ConfigurationCredentialsService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -174,7 +178,7 @@ export class McpConfigurationsController {
     @Auth() principal: Principal,
     @Param('configurationId') id: string,
   ): Promise<McpCredentialsResponseDto> {
-    const { row, credentials } = await this.configurations.readCredentials(principal, id);
+    const { row, credentials } = await this.credentialReads.read(principal, id);
     return toMcpCredentialsResponse(row, credentials);
   }
 }

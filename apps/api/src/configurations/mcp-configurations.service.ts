@@ -1,9 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   ConflictError,
   DEFAULT_PAGE_LIMIT,
   ForbiddenError,
-  InternalError,
   NotFoundError,
   PreconditionFailedError,
   decodeCursor,
@@ -13,34 +12,24 @@ import {
   Page,
   toPage,
 } from '@app/core';
-import { AuditService, OrganizationScopeResolver, Principal, Role } from '@app/auth';
-import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
+import { AuditService, OrganizationScopeResolver, Principal } from '@app/auth';
+import { SecretBox } from '@app/crypto';
 import {
   McpConfigurationChanges,
   McpConfigurationEntity,
   McpConfigurationRepository,
-  ToolConfiguration,
   Transaction,
   UnitOfWork,
 } from '@app/dal';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
-import { configurationCredentialsAad } from './configuration-secrets';
+import { configurationCredentialsAad, MCP_CONFIGURATION_RESOURCE } from './configuration-secrets';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
 import type { ListMcpConfigurationsQueryDto } from './dto/list-mcp-configurations-query.dto';
-import type { McpCredentials } from '../shared/credentials/credentials.schema';
-import type { ToolConfigurationDto } from './dto/tool-configuration.dto';
+import { sameToolConfiguration, toToolConfiguration } from './tool-configuration';
 import type { UpdateMcpConfigurationDto } from './dto/update-mcp-configuration.dto';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 
-/** The audit events' resource type. */
-const MCP_CONFIGURATION_RESOURCE = 'mcp_configuration';
-const CREDENTIALS_READ = 'mcp_configuration.credentials.read';
-/** Who may read decrypted credentials (API.md §3); every other role is refused, and audited. */
-const CREDENTIAL_READERS: readonly Role[] = ['platform_admin', 'org_admin', 'service'];
-/** A requested id is recorded as sent only when it looks like an id (bounded, no odd characters). */
-const AUDITABLE_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-const INVALID_ID = '(invalid id)';
 const NAME_CONFLICT = 'An MCP configuration with this name already exists in the organization';
 /** What audit `changes` say instead of a credential value. */
 const SECRET_CHANGED = '(changed)';
@@ -51,11 +40,12 @@ export interface McpConfigurationPage extends Page<McpConfigurationEntity> {
   total: number;
 }
 
-/** Rules of custom MCP configurations: scoping, ownership, sealing credentials, audit. */
+/**
+ * Rules of custom MCP configurations: scoping, ownership, sealing credentials, audit. Reading the
+ * decrypted credentials is ConfigurationCredentialsService's.
+ */
 @Injectable()
 export class McpConfigurationsService {
-  private readonly logger = new Logger(McpConfigurationsService.name);
-
   constructor(
     private readonly configurations: McpConfigurationRepository,
     private readonly secretBox: SecretBox,
@@ -282,77 +272,6 @@ export class McpConfigurationsService {
     });
   }
 
-  /** Decrypted credentials for service and admin keys; every call is audited, failures too. */
-  async readCredentials(
-    principal: Principal,
-    id: string,
-  ): Promise<{ row: McpConfigurationEntity; credentials: McpCredentials | null }> {
-    if (!CREDENTIAL_READERS.includes(principal.role)) {
-      await this.auditRefusedRead(principal, id, 'role_not_allowed');
-      throw new ForbiddenError('Only service and admin keys may read decrypted credentials');
-    }
-    const row = await this.configurations.findById(this.recordScope(principal), id);
-    if (!row) {
-      await this.auditRefusedRead(principal, id, 'not_found');
-      throw new NotFoundError('MCP configuration');
-    }
-    let credentials: McpCredentials | null = null;
-    let failure: SecretDecryptionError | undefined;
-    if (row.credentialsSealed !== null) {
-      try {
-        credentials = this.secretBox.openJson<McpCredentials>(
-          row.credentialsSealed,
-          configurationCredentialsAad(row.id, row.organizationId),
-        );
-      } catch (error) {
-        if (!(error instanceof SecretDecryptionError)) throw error;
-        failure = error;
-      }
-    }
-    await this.audit.record(principal, {
-      action: CREDENTIALS_READ,
-      resourceType: MCP_CONFIGURATION_RESOURCE,
-      resourceId: row.id,
-      organizationId: row.organizationId,
-      changes: { outcome: failure ? readFailureOutcome(failure) : 'ok' },
-    });
-    // Mid key rollout: 503 naming the key (SecretBox logged it once); another instance reads it.
-    if (failure instanceof UnknownEncryptionKeyError) throw failure;
-    if (failure) {
-      // The row id and failure kind help an operator find a swapped or corrupt value (the
-      // request's trace_id is added by the logger); the client learns only "internal error".
-      this.logger.error(
-        {
-          configuration_id: row.id,
-          reason: failure.reason,
-          key_id: failure.keyId,
-        },
-        `Stored credentials of MCP configuration ${row.id} could not be decrypted (${failure.reason})`,
-      );
-      throw new InternalError();
-    }
-    return { row, credentials };
-  }
-
-  /**
-   * A refused read is recorded in the caller's own organization: "not found" covers both an id
-   * that does not exist and one of another organization, so the trail (which the caller's admins
-   * can list) tells nothing more than the 404 did.
-   */
-  private async auditRefusedRead(
-    principal: Principal,
-    id: string,
-    reason: 'role_not_allowed' | 'not_found',
-  ): Promise<void> {
-    await this.audit.record(principal, {
-      action: CREDENTIALS_READ,
-      resourceType: MCP_CONFIGURATION_RESOURCE,
-      resourceId: AUDITABLE_ID.test(id) ? id : INVALID_ID,
-      organizationId: principal.organizationId,
-      changes: { outcome: 'refused', reason },
-    });
-  }
-
   /** A configuration id is unique, so a platform admin reaches it in any organization. */
   private recordScope(principal: Principal) {
     return this.scopes.recordScope(principal, undefined, 'MCP configuration');
@@ -366,21 +285,4 @@ function assertMayModify(principal: Principal, row: McpConfigurationEntity): voi
     return;
   }
   throw new ForbiddenError('Only the creator of this configuration or an org admin may change it');
-}
-
-function toToolConfiguration(dto: ToolConfigurationDto | undefined): ToolConfiguration {
-  if (!dto) return { enabled: false, allowed_tools: [] };
-  return { enabled: dto.enabled, allowed_tools: [...(dto.allowed_tools ?? [])] };
-}
-
-function sameToolConfiguration(a: ToolConfiguration, b: ToolConfiguration): boolean {
-  return (
-    a.enabled === b.enabled &&
-    a.allowed_tools.length === b.allowed_tools.length &&
-    a.allowed_tools.every((tool, index) => tool === b.allowed_tools[index])
-  );
-}
-
-function readFailureOutcome(failure: SecretDecryptionError): string {
-  return failure instanceof UnknownEncryptionKeyError ? 'key_not_configured' : 'decryption_failed';
 }

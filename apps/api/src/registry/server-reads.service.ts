@@ -116,9 +116,7 @@ export class ServerReadsService {
     const server = await this.servers.findVisible(owner, visibilityOf(principal), serverId);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.servers.reachOf(owner, [serverId])).get(
-          serverKey(owner.organizationId, serverId),
-        )
+      ? await this.servers.reachOfOne(owner, serverId)
       : undefined;
     return { server, reach };
   }

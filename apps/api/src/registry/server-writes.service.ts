@@ -16,7 +16,6 @@ import {
   McpServerConflictField,
   McpServerReadRepository,
   McpServerWriteRepository,
-  serverKey,
   Transaction,
   UnitOfWork,
 } from '@app/dal';
@@ -78,9 +77,7 @@ export class ServerWritesService {
       // The response is built from what was written; only the teams reaching it are read.
       const reach =
         input.accessGroups.length > 0
-          ? (await this.reads.reachOf(scope, [serverId], tx)).get(
-              serverKey(scope.organizationId, serverId),
-            )
+          ? await this.reads.reachOfOne(scope, serverId, tx)
           : undefined;
       return { server, reach };
     });
@@ -252,9 +249,7 @@ export class ServerWritesService {
     const server = await this.reads.findVisible(scope, { wholeOrganization: true }, serverId, tx);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.reads.reachOf(scope, [serverId], tx)).get(
-          serverKey(scope.organizationId, serverId),
-        )
+      ? await this.reads.reachOfOne(scope, serverId, tx)
       : undefined;
     return { server, reach };
   }

@@ -1,4 +1,28 @@
-import { ConfigValidationError, parseDatabaseUrl, parseEnv } from './app-config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  APP_CONFIG_SCHEMA,
+  ConfigValidationError,
+  parseDatabaseUrl,
+  parseEnv,
+  variablesOf,
+} from './app-config';
+
+describe('APP_CONFIG_SCHEMA', () => {
+  const variables = variablesOf(APP_CONFIG_SCHEMA);
+
+  it('declares each variable once', () => {
+    expect(new Set(variables).size).toBe(variables.length);
+    expect(variables).toContain('DATABASE_URL');
+    expect(variables).toContain('METRICS_PUBLIC');
+  });
+
+  it('has every variable documented in .env.example (the complete list the README points to)', () => {
+    const example = readFileSync(join(__dirname, '../../../../.env.example'), 'utf8');
+    const undocumented = variables.filter((name) => !new RegExp(`^${name}=`, 'm').test(example));
+    expect(undocumented).toEqual([]);
+  });
+});
 
 describe('parseEnv', () => {
   it('gives the documented defaults for an empty environment', () => {

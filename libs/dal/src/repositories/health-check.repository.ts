@@ -10,6 +10,7 @@ import {
 } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { NO_DRIFT } from '../entities/tool-drift';
+import type { McpServerHealthView } from './mcp-server/mcp-server.types';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
@@ -55,13 +56,8 @@ export interface McpServerProbeOutcome {
   toolsFreshUntil: Date | null;
 }
 
-export interface McpServerHealthState {
-  serverId: string;
-  organizationId: string;
-  status: McpServerStatus;
-  lastHealthCheck: Date | null;
-  healthCheckError: string | null;
-  latencyMs: number | null;
+/** A server's health as a probe leaves it: the health view plus the checker's counters. */
+export interface McpServerHealthState extends McpServerHealthView {
   toolCount: number | null;
   consecutiveFailures: number;
   toolsFingerprint: string | null;

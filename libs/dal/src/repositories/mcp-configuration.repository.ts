@@ -15,7 +15,11 @@ export interface McpConfigurationListFilter {
   isActive?: boolean;
 }
 
-export type NewMcpConfiguration = Omit<McpConfigurationEntity, 'activeNameKey' | 'deletedAt'>;
+/** A new configuration: lookup keys, deletion and the tool drift columns are the repository's. */
+export type NewMcpConfiguration = Omit<
+  McpConfigurationEntity,
+  'activeNameKey' | 'deletedAt' | 'toolsFingerprint' | 'toolsDrift' | 'driftDetectedAt'
+>;
 
 /** Columns a write may change; the id, organization, creator and creation time never change. */
 export type McpConfigurationChanges = Partial<
@@ -122,6 +126,9 @@ export class McpConfigurationRepository {
         organizationId: scope.organizationId,
         activeNameKey: nameKeyOf(values.name),
         deletedAt: null,
+        toolsFingerprint: null,
+        toolsDrift: null,
+        driftDetectedAt: null,
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(NAME_CONFLICT, 'name');

@@ -22,7 +22,14 @@ function failedResult(kind: ProbeResult['error_kind'], error: string): ProbeResu
     tools: [],
     error,
     error_kind: kind,
-  } as ProbeResult;
+    protocol_version: null,
+    protocol_era: null,
+    transport_deprecated: false,
+    tools_listed: false,
+    tools_ttl_ms: null,
+    tool_definitions: [],
+    tools_fingerprint: null,
+  };
 }
 
 describe('OAuthProbeCredentials', () => {

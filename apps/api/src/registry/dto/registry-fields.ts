@@ -8,6 +8,8 @@ import {
   ValidateBy,
   ValidationOptions,
 } from 'class-validator';
+import { MAX_TOOL_NAME_LENGTH } from '@app/mcp-probe';
+import { MAX_URL_LENGTH } from '../../shared/url-limits';
 
 export const SERVER_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const SERVER_NAME_PATTERN = /^[A-Za-z0-9_ .]{1,128}$/;
@@ -16,9 +18,8 @@ export const ALIAS_PATTERN = /^[A-Za-z0-9_]{1,64}$/;
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 export const MAX_DESCRIPTION_LENGTH = 2000;
-export const MAX_URL_LENGTH = 2048;
+export { MAX_URL_LENGTH, MAX_TOOL_NAME_LENGTH };
 export const MAX_NAME_LENGTH = 128;
-export const MAX_TOOL_NAME_LENGTH = 128;
 export const MAX_ALLOWED_TOOLS = 500;
 export const MAX_ARGS = 100;
 export const MAX_ARG_LENGTH = 4096;

@@ -169,6 +169,16 @@ export class McpServerReadRepository {
     return reach;
   }
 
+  /** The reach of one server of the organization; undefined when it has no access group. */
+  async reachOfOne(
+    scope: OneOrganization,
+    serverId: string,
+    tx?: Transaction,
+  ): Promise<ServerReach | undefined> {
+    const reach = await this.reachOf(scope, [serverId], tx);
+    return reach.get(serverKey(scope.organizationId, serverId));
+  }
+
   /** Sorted distinct access groups of the servers the reader may see. */
   async visibleAccessGroups(
     scope: OrganizationScope,

@@ -96,31 +96,12 @@ export class McpServerWriteRepository {
     const manager = managerOf(tx, this.dataSource);
     const row: McpServerEntity = {
       ...storedColumns(server.changes),
+      ...uncheckedColumns(server.changes),
       serverId: server.serverId,
       organizationId: scope.organizationId,
       createdAt: server.createdAt,
       createdBy: server.createdBy,
       version: 1,
-      status: 'unknown',
-      lastHealthCheck: null,
-      healthCheckError: null,
-      healthCheckErrorKind: null,
-      toolCount: null,
-      latencyMs: null,
-      consecutiveFailures: 0,
-      discoveredTools: null,
-      toolsFingerprint: null,
-      toolsDrift: null,
-      driftDetectedAt: null,
-      protocolVersion: null,
-      protocolEra: null,
-      // Probes of an sse server speak the deprecated HTTP+SSE transport: known before the first.
-      transportDeprecated: server.changes.transport === 'sse',
-      toolsFreshUntil: null,
-      claimOwner: null,
-      claimExpiresAt: null,
-      credentialsRefreshOwner: null,
-      credentialsRefreshUntil: null,
     };
     // Every column is given, so TypeORM's read-back of defaulted columns is skipped.
     await uniquely(() =>
@@ -223,6 +204,32 @@ function storedColumns(changes: McpServerChanges) {
     aliasKey: aliasKeyOf(changes.alias),
     nextCheckAt: changes.updatedAt,
   };
+}
+
+/** The health and checker columns of a server never checked yet (no claim, no refresh lease). */
+export function uncheckedColumns(changes: Pick<McpServerChanges, 'transport'>) {
+  return {
+    status: 'unknown',
+    lastHealthCheck: null,
+    healthCheckError: null,
+    healthCheckErrorKind: null,
+    toolCount: null,
+    latencyMs: null,
+    consecutiveFailures: 0,
+    discoveredTools: null,
+    toolsFingerprint: null,
+    toolsDrift: null,
+    driftDetectedAt: null,
+    protocolVersion: null,
+    protocolEra: null,
+    // Probes of an sse server speak the deprecated HTTP+SSE transport: known before the first.
+    transportDeprecated: changes.transport === 'sse',
+    toolsFreshUntil: null,
+    claimOwner: null,
+    claimExpiresAt: null,
+    credentialsRefreshOwner: null,
+    credentialsRefreshUntil: null,
+  } satisfies Partial<McpServerEntity>;
 }
 
 /** Runs a write; a unique index refusing it becomes a McpServerConflict naming the field. */
