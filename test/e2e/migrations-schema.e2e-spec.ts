@@ -33,6 +33,7 @@ describe('migrations build exactly the schema the entities declare', () => {
       'organizations',
       'team_access_groups',
       'teams',
+      'tool_snapshots',
     ]);
     expect(TABLES_WITHOUT_ENTITY).toEqual(['registry_revisions', 'schema_migrations']);
   });

@@ -73,6 +73,16 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   // Public instead when METRICS_PUBLIC=true; the matrix runs with the default.
   'GET /metrics': { roles: ['org_admin', 'service', 'health_monitor'] },
 
+  // tool baselines and drift (issue 15)
+  'GET /v1/mcp/server/:server_id/tools/drift': {
+    roles: ['org_admin', 'member', 'viewer', 'service'],
+  },
+  'POST /v1/mcp/server/:server_id/tools/baseline': { roles: ['org_admin'] },
+  'GET /v1/mcp-configurations/:configurationId/tools/drift': {
+    roles: ['org_admin', 'member', 'viewer', 'service'],
+  },
+  'POST /v1/mcp-configurations/:configurationId/tools/baseline': { roles: ['org_admin'] },
+
   // official registry API (v0.1). The catalog routes also answer without a key, for an
   // organization whose catalog is public (401 otherwise, as the matrix checks).
   'GET /v0.1/servers': { roles: READERS },

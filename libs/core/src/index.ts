@@ -19,3 +19,4 @@ export * from './logging/trace-context';
 export * from './process/process-lifecycle';
 export * from './scope/organization-scope';
 export * from './time/clock';
+export * from './json/canonical-json';

@@ -4,7 +4,9 @@ import {
   HealthCheckConfigurationRepository,
   HealthCheckRepository,
   McpServerClaimRepository,
+  ToolBaselineRepository,
 } from '@app/dal';
+import { ToolDriftDetector } from './drift/tool-drift.detector';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
@@ -33,8 +35,12 @@ export class HealthCheckerModule {
         OAuthCredentialsRefresher,
         ServerProbeService,
         HealthCheckerService,
+        ToolBaselineRepository,
+        ToolDriftDetector,
       ],
       exports: [
+        ToolBaselineRepository,
+        ToolDriftDetector,
         OAuthCredentialsRefresher,
         HealthCheckRepository,
         McpServerClaimRepository,

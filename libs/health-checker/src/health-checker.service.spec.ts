@@ -9,6 +9,7 @@ import type { ProbeResult } from '@app/mcp-probe';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
 import type { ServerProbeService } from './server-probe.service';
+import type { ToolDriftDetector } from './drift/tool-drift.detector';
 
 const HEALTHY: ProbeResult = {
   ok: true,
@@ -23,6 +24,8 @@ const HEALTHY: ProbeResult = {
   transport_deprecated: false,
   tools_listed: true,
   tools_ttl_ms: null,
+  tool_definitions: [],
+  tools_fingerprint: null,
 };
 
 function config(
@@ -111,8 +114,13 @@ function target(serverId: string): McpServerProbeTarget {
     updatedAt: new Date(0),
     lastHealthCheck: null,
     toolsFreshUntil: null,
+    toolsFingerprint: null,
+    toolsDrift: null,
   };
 }
+
+/** Drift detection has its own specs (and e2e): here no probe lists tools to compare. */
+const NO_DRIFT_DETECTION = { observe: async () => null } as unknown as ToolDriftDetector;
 
 function checker(repository: FakeRepository, probes: Partial<ServerProbeService>, cfg = config()) {
   return new HealthCheckerService(
@@ -121,6 +129,7 @@ function checker(repository: FakeRepository, probes: Partial<ServerProbeService>
     repository as unknown as McpServerClaimRepository,
     probes as ServerProbeService,
     new HealthMetrics(),
+    NO_DRIFT_DETECTION,
   );
 }
 
@@ -293,6 +302,7 @@ describe('HealthCheckerService', () => {
       repository as unknown as McpServerClaimRepository,
       { probe: async () => HEALTHY } as unknown as ServerProbeService,
       new HealthMetrics(),
+      NO_DRIFT_DETECTION,
     );
     service.onApplicationBootstrap();
     expect(jest.getTimerCount()).toBe(0);

@@ -12,14 +12,17 @@ import {
   allOrganizations,
   APP_CONFIG,
   AppConfig,
+  OneOrganization,
   organizationOfRow,
   shutdownDrainBudgetMs,
   systemPrincipal,
 } from '@app/core';
 import { McpServerClaimRepository, McpServerProbeTarget } from '@app/dal';
+import type { ProbeResult } from '@app/mcp-probe';
 import { ClaimLeases, errorName } from './claim-leases';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { checkerTiming } from './checker-timing';
+import { ToolDriftDetector } from './drift/tool-drift.detector';
 import { HealthMetrics } from './health-metrics';
 import { nextCheckAt, serverOutcomeOf } from './probe-outcome';
 import { ServerProbeService } from './server-probe.service';
@@ -76,6 +79,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     private readonly repository: McpServerClaimRepository,
     private readonly probes: ServerProbeService,
     private readonly metrics: HealthMetrics,
+    private readonly drift: ToolDriftDetector,
   ) {
     const { intervalS, timeoutMs, concurrency } = config.health;
     this.intervalMs = intervalS * 1000;
@@ -263,13 +267,16 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         outcome = 'abandoned';
         return;
       }
+      const checkedAt = new Date();
+      const scope = organizationOfRow(EVERY_ORGANIZATION, server);
       outcome = await this.repository.completeClaimed(
-        organizationOfRow(EVERY_ORGANIZATION, server),
+        scope,
         server.serverId,
         { owner: batch.owner, version: server.version },
-        serverOutcomeOf(result, new Date()),
+        serverOutcomeOf(result, checkedAt),
         nextCheckAt(server.nextCheckAt, batch.claimedAt, this.intervalMs),
       );
+      if (outcome === 'written') await this.observeTools(server, scope, result, checkedAt);
       if (outcome === 'lost') {
         this.logger.warn(
           `Claim on server ${server.serverId} expired before its result was written`,
@@ -286,6 +293,27 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     } finally {
       release();
       this.metrics.checkFinished(outcome);
+    }
+  }
+
+  /** Compares the listed tools with the baseline; a failure there never undoes the result. */
+  private async observeTools(
+    server: McpServerProbeTarget,
+    scope: OneOrganization,
+    result: ProbeResult,
+    checkedAt: Date,
+  ): Promise<void> {
+    try {
+      await this.drift.observe(
+        scope,
+        { kind: 'mcp_server', id: server.serverId },
+        result,
+        checkedAt,
+        server,
+      );
+    } catch (error) {
+      // The next probe compares again (the stored fingerprint did not move).
+      this.logger.warn(`Tool drift check of server ${server.serverId} failed: ${errorName(error)}`);
     }
   }
 }

@@ -107,6 +107,8 @@ export function notProbed(error: string): ProbeResult {
     transport_deprecated: false,
     tools_listed: false,
     tools_ttl_ms: null,
+    tool_definitions: [],
+    tools_fingerprint: null,
   };
 }
 

@@ -3,24 +3,36 @@ import { ForbiddenError, NotFoundError } from '@app/core';
 import type { OneOrganization } from '@app/core';
 import type { Principal } from '@app/auth';
 import { SecretBox } from '@app/crypto';
-import {
-  DiscoveredTool,
-  HealthCheckConfigurationRepository,
-  McpConfigurationEntity,
-} from '@app/dal';
+import { HealthCheckConfigurationRepository, McpConfigurationEntity } from '@app/dal';
 import {
   configurationOutcomeOf,
   notProbedIfUndecryptable,
   OAuthCredentialsRefresher,
   ProbeRunner,
+  ToolDriftDetector,
 } from '@app/health-checker';
 import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
 import { configurationCredentialsAad } from './configuration-secrets';
 import { McpConfigurationsService } from './mcp-configurations.service';
+import type { IfMatch } from '../shared/http-cache';
+import type { ServedTools } from '../shared/tool-baselines/served-tools';
+import {
+  ToolBaselinesService,
+  ToolDriftView,
+} from '../shared/tool-baselines/tool-baselines.service';
 
 export interface ConfigurationTestReport {
   configuration: McpConfigurationEntity;
   result: ProbeResult;
+}
+
+export interface ConfigurationTools {
+  configuration: McpConfigurationEntity;
+  served: ServedTools;
+}
+
+export interface ConfigurationToolDrift extends ToolDriftView {
+  configuration: McpConfigurationEntity;
 }
 
 /**
@@ -38,16 +50,26 @@ export class ConfigurationProbeService {
     private readonly runner: ProbeRunner,
     private readonly secretBox: SecretBox,
     private readonly oauth: OAuthCredentialsRefresher,
+    private readonly detector: ToolDriftDetector,
+    private readonly baselines: ToolBaselinesService,
   ) {}
 
   async test(principal: Principal, id: string): Promise<ConfigurationTestReport> {
     const { row, owner } = await this.configurations.getOwned(principal, id);
     assertMayTest(principal, row);
     const result = await this.probe(row, owner);
-    const outcome = configurationOutcomeOf(result, new Date());
+    const testedAt = new Date();
+    const outcome = configurationOutcomeOf(result, testedAt);
     if (!(await this.tests.recordTest(owner, row.id, outcome))) {
       throw new NotFoundError('MCP configuration');
     }
+    const tools = await this.detector.observe(
+      owner,
+      { kind: 'mcp_configuration', id: row.id },
+      result,
+      testedAt,
+      row,
+    );
     return {
       configuration: {
         ...row,
@@ -55,22 +77,44 @@ export class ConfigurationProbeService {
         errorMessage: outcome.errorMessage,
         latencyMs: outcome.latencyMs,
         lastConnectedAt: outcome.lastConnectedAt ?? row.lastConnectedAt,
+        ...(tools?.state ?? {}),
       },
       result,
     };
   }
 
-  /** The last discovered tools, limited to allowed_tools when the tool configuration is enabled. */
-  async tools(
+  /**
+   * The last discovered tools, limited to allowed_tools when the tool configuration is enabled,
+   * and of those only the ones the approved baseline holds (see serveTools).
+   */
+  async tools(principal: Principal, id: string): Promise<ConfigurationTools> {
+    const { row, owner } = await this.configurations.getOwned(principal, id);
+    const { enabled, allowed_tools } = row.toolConfiguration;
+    const served = await this.baselines.serve(
+      owner,
+      { kind: 'mcp_configuration', id: row.id },
+      row.discoveredTools ?? [],
+      enabled ? allowed_tools : null,
+    );
+    return { configuration: row, served };
+  }
+
+  async drift(principal: Principal, id: string): Promise<ConfigurationToolDrift> {
+    const { row, owner } = await this.configurations.getOwned(principal, id);
+    const drift = await this.baselines.drift(owner, { kind: 'mcp_configuration', id: row.id });
+    return { ...drift, configuration: row };
+  }
+
+  /** Approves the observed tools as the baseline (If-Match: the configuration's ETag). */
+  async approve(
     principal: Principal,
     id: string,
-  ): Promise<{ configuration: McpConfigurationEntity; tools: DiscoveredTool[] }> {
-    const configuration = await this.configurations.get(principal, id);
-    const discovered = configuration.discoveredTools ?? [];
-    const { enabled, allowed_tools } = configuration.toolConfiguration;
-    if (!enabled) return { configuration, tools: discovered };
-    const allowed = new Set(allowed_tools);
-    return { configuration, tools: discovered.filter((tool) => allowed.has(tool.name)) };
+    ifMatch: IfMatch | undefined,
+  ): Promise<ConfigurationToolDrift> {
+    const { row, owner } = await this.configurations.getOwned(principal, id);
+    const owned = { kind: 'mcp_configuration' as const, id: row.id };
+    const drift = await this.baselines.approve(principal, owner, owned, ifMatch);
+    return { ...drift, configuration: row };
   }
 
   private async probe(row: McpConfigurationEntity, owner: OneOrganization): Promise<ProbeResult> {

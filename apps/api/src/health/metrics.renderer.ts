@@ -1,9 +1,17 @@
 import type { FastifyReply } from 'fastify';
+import type { OrganizationScope } from '@app/core';
 import type { HealthMetrics } from '@app/health-checker';
+import type { ToolDriftMetrics } from './tool-drift.metrics';
 
-/** Prometheus text exposition of this process's metrics. */
-export async function renderMetrics(metrics: HealthMetrics, reply: FastifyReply): Promise<string> {
+/** Prometheus text exposition of this process's metrics and the drift of the servers in scope. */
+export async function renderMetrics(
+  metrics: HealthMetrics,
+  drift: ToolDriftMetrics,
+  scope: OrganizationScope,
+  reply: FastifyReply,
+): Promise<string> {
   reply.header('content-type', metrics.registry.contentType);
   reply.header('cache-control', 'no-store');
-  return metrics.registry.metrics();
+  const [own, drifted] = await Promise.all([metrics.registry.metrics(), drift.render(scope)]);
+  return `${own.trimEnd()}\n\n${drifted}`;
 }

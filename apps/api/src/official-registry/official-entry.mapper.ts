@@ -114,6 +114,7 @@ export function toOfficialServer(
   if (row.health) {
     ours.status = row.health.status;
     ours.lastHealthCheck = row.health.lastHealthCheck?.toISOString() ?? null;
+    ours.toolsFingerprint = row.health.toolsFingerprint;
   }
   if (options.showAccessGroups) {
     ours.accessGroups = accessGroupsOfText(row.accessGroups);

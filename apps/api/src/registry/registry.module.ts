@@ -8,6 +8,7 @@ import {
 } from '@app/dal';
 import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
 import { ServerCatalog } from './server-catalog';
+import { ToolBaselinesModule } from '../shared/tool-baselines/tool-baselines.module';
 import { ServerListCache } from './server-list.cache';
 import { ServerProbeController } from './server-probe.controller';
 import { ServerProbeNowService } from './server-probe-now.service';
@@ -16,11 +17,13 @@ import { ServerListRenderer } from './server-list.renderer';
 import { ServerReadsService } from './server-reads.service';
 import { ServerSecrets } from './server-secrets';
 import { ServerWritesService } from './server-writes.service';
+import { ServerToolsController } from './server-tools.controller';
+import { ServerToolsService } from './server-tools.service';
 
 /** The server registry (API.md §4), including probe-now of a server. */
 @Module({
-  imports: [ApiHealthCheckerModule],
-  controllers: [ServerRegistryController, ServerProbeController],
+  imports: [ApiHealthCheckerModule, ToolBaselinesModule],
+  controllers: [ServerRegistryController, ServerProbeController, ServerToolsController],
   providers: [
     McpServerReadRepository,
     McpServerWriteRepository,
@@ -34,6 +37,7 @@ import { ServerWritesService } from './server-writes.service';
     ServerSecrets,
     ServerWritesService,
     ServerProbeNowService,
+    ServerToolsService,
   ],
 })
 export class RegistryModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
 import type { Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerReadRepository } from '@app/dal';
-import { serverOutcomeOf, ServerProbeService } from '@app/health-checker';
+import { serverOutcomeOf, ServerProbeService, ToolDriftDetector } from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
 import { ServerReadsService } from './server-reads.service';
 import { healthVisibilityOf } from './server-visibility';
@@ -23,6 +23,7 @@ export class ServerProbeNowService {
     private readonly health: HealthCheckRepository,
     private readonly probes: ServerProbeService,
     private readonly registry: ServerReadsService,
+    private readonly drift: ToolDriftDetector,
   ) {}
 
   async probeNow(
@@ -37,13 +38,22 @@ export class ServerProbeNowService {
     if (!target) throw new NotFoundError('Server');
 
     const result = await this.probes.probe(target, 'on_demand');
-    const state = await this.health.recordProbe(
+    const checkedAt = new Date();
+    const recorded = await this.health.recordProbe(
       owner,
       serverId,
-      serverOutcomeOf(result, new Date()),
+      serverOutcomeOf(result, checkedAt),
     );
     // Deleted while it was being probed.
-    if (!state) throw new NotFoundError('Server');
+    if (!recorded) throw new NotFoundError('Server');
+    const tools = await this.drift.observe(
+      owner,
+      { kind: 'mcp_server', id: serverId },
+      result,
+      checkedAt,
+      target,
+    );
+    const state = tools?.state ? { ...recorded, ...tools.state } : recorded;
     return { state, result };
   }
 }

@@ -9,6 +9,7 @@ import { McpServerVersionEntity } from './mcp-server-version.entity';
 import { OrganizationEntity } from './organization.entity';
 import { TeamAccessGroupEntity } from './team-access-group.entity';
 import { TeamEntity } from './team.entity';
+import { ToolSnapshotEntity } from './tool-snapshot.entity';
 
 /** Every entity: the app's DataSource knows them all, so no feature module registers its own. */
 export const ENTITIES = [
@@ -22,5 +23,6 @@ export const ENTITIES = [
   McpConfigurationEntity,
   McpServerEntity,
   McpServerAccessGroupEntity,
+  ToolSnapshotEntity,
   McpServerVersionEntity,
 ];

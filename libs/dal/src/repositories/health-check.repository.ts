@@ -9,6 +9,7 @@ import {
   McpServerStatus,
 } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
+import { NO_DRIFT } from '../entities/tool-drift';
 import type { McpServerHealthView } from './mcp-server/mcp-server.types';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
@@ -33,6 +34,8 @@ export type McpServerProbeTarget = Pick<
   | 'updatedAt'
   | 'lastHealthCheck'
   | 'toolsFreshUntil'
+  | 'toolsFingerprint'
+  | 'toolsDrift'
 >;
 
 /** What one probe found, as the health columns store it. */
@@ -57,6 +60,9 @@ export interface McpServerProbeOutcome {
 export interface McpServerHealthState extends McpServerHealthView {
   toolCount: number | null;
   consecutiveFailures: number;
+  toolsFingerprint: string | null;
+  toolsDrift: string | null;
+  driftDetectedAt: Date | null;
 }
 
 /** One server: its id is unique inside its organization only. */
@@ -91,11 +97,14 @@ export interface McpHealthSummary {
   /** Unhealthy because OAuth failed or expired (AUTH_FAILURE_KINDS). */
   authFailures: number;
   unhealthyServers: McpUnhealthyServer[];
+  /** Servers whose tools differ from their approved baseline (whatever their status). */
+  drifted: number;
 }
 
 /** Failure kinds that say the server's authorization failed, not the server itself. */
 export const AUTH_FAILURE_KINDS = ['auth_failed', 'auth_expired'] as const;
 const AUTH_FAILURE_SQL = `s.health_check_error_kind IN ('${AUTH_FAILURE_KINDS.join("', '")}')`;
+const DRIFT_SQL = `s.tools_drift IS NOT NULL AND s.tools_drift <> '${NO_DRIFT}'`;
 
 export const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   serverId: true,
@@ -113,6 +122,8 @@ export const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   updatedAt: true,
   lastHealthCheck: true,
   toolsFreshUntil: true,
+  toolsFingerprint: true,
+  toolsDrift: true,
 };
 
 const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
@@ -124,6 +135,9 @@ const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   latencyMs: true,
   toolCount: true,
   consecutiveFailures: true,
+  toolsFingerprint: true,
+  toolsDrift: true,
+  driftDetectedAt: true,
 };
 
 type RawRow = Record<string, unknown>;
@@ -202,7 +216,8 @@ export class HealthCheckRepository {
   ): Promise<McpHealthSummary> {
     const inScope = scopeCondition(scope, 's.organization_id');
     const counts: RawRow[] = await this.dataSource.query(
-      `SELECT s.status, CASE WHEN ${AUTH_FAILURE_SQL} THEN 1 ELSE 0 END AS auth, COUNT(*) AS n` +
+      `SELECT s.status, CASE WHEN ${AUTH_FAILURE_SQL} THEN 1 ELSE 0 END AS auth,` +
+        ` SUM(CASE WHEN ${DRIFT_SQL} THEN 1 ELSE 0 END) AS drifted, COUNT(*) AS n` +
         ` FROM mcp_servers s WHERE ${inScope.sql} AND s.health_check_enabled = 1` +
         ' GROUP BY s.status, auth',
       inScope.params,
@@ -214,10 +229,12 @@ export class HealthCheckRepository {
       unknown: 0,
       authFailures: 0,
       unhealthyServers: [],
+      drifted: 0,
     };
     for (const row of counts) {
       const n = Number(row.n);
       summary.total += n;
+      summary.drifted += Number(row.drifted ?? 0);
       const authFailure = row.status === 'unhealthy' && Number(row.auth) === 1;
       if (authFailure) summary.authFailures += n;
       if (authFailure && options.ignoreAuthFailures) continue;

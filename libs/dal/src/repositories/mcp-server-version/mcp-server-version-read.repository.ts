@@ -103,6 +103,7 @@ export class McpServerVersionReadRepository {
           lastHealthCheck: utcDate.from(
             row.last_health_check as string | Date | null,
           ) as Date | null,
+          toolsFingerprint: (row.tools_fingerprint as string | null) ?? null,
         });
       }
     }

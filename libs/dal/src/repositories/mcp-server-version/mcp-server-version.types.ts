@@ -35,6 +35,8 @@ export interface VersionPosition {
 export interface VersionHealth {
   status: McpServerStatus;
   lastHealthCheck: Date | null;
+  /** The fingerprint of the tools the last probe listed (issue 15), null before one. */
+  toolsFingerprint: string | null;
 }
 
 export interface McpServerVersionView extends McpServerVersionEntity {

@@ -229,7 +229,7 @@ export class McpServerReadRepository {
   ): Promise<McpServerToolsView | null> {
     const readable = readableCondition(scope, visibility);
     const rows: RawRow[] = await this.dataSource.query(
-      'SELECT s.server_id, s.allowed_tools, s.discovered_tools, s.last_health_check' +
+      'SELECT s.server_id, s.allowed_tools, s.discovered_tools, s.last_health_check, s.tools_drift' +
         ` FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
       [serverId, ...readable.params],
     );
@@ -239,6 +239,7 @@ export class McpServerReadRepository {
       allowedTools: fromJsonColumn<string[]>(rows[0].allowed_tools) ?? [],
       discoveredTools: fromJsonColumn<DiscoveredTool[]>(rows[0].discovered_tools),
       lastHealthCheck: toDate(rows[0].last_health_check),
+      toolsDrift: (rows[0].tools_drift as string | null) ?? null,
     };
   }
 }

@@ -5,6 +5,7 @@ import type { OneOrganization } from '@app/core';
 import { lockRowForWrite, uniqueViolationMessage } from '../../dialect';
 import { McpServerEntity } from '../../entities/mcp-server.entity';
 import { McpServerAccessGroupEntity } from '../../entities/mcp-server-access-group.entity';
+import { deleteToolSnapshot } from '../tool-baseline.repository';
 import { bumpRegistryRevision } from '../registry-revision.repository';
 import { viewOfEntity } from './mcp-server.columns';
 import {
@@ -152,13 +153,17 @@ export class McpServerWriteRepository {
     return true;
   }
 
-  /** Deletes the server; its access-group rows go with it (foreign key cascade). */
+  /**
+   * Deletes the server; its access-group rows go with it (foreign key cascade), its tool baseline
+   * and last observation too.
+   */
   async delete(scope: OneOrganization, serverId: string, tx: Transaction): Promise<boolean> {
     const manager = managerOf(tx, this.dataSource);
     const result = await manager
       .getRepository(McpServerEntity)
       .delete({ organizationId: scope.organizationId, serverId });
     if ((result.affected ?? 0) === 0) return false;
+    await deleteToolSnapshot(manager, scope, { kind: 'mcp_server', id: serverId });
     await bumpRegistryRevision(manager, scope);
     return true;
   }
@@ -212,6 +217,9 @@ export function uncheckedColumns(changes: Pick<McpServerChanges, 'transport'>) {
     latencyMs: null,
     consecutiveFailures: 0,
     discoveredTools: null,
+    toolsFingerprint: null,
+    toolsDrift: null,
+    driftDetectedAt: null,
     protocolVersion: null,
     protocolEra: null,
     // Probes of an sse server speak the deprecated HTTP+SSE transport: known before the first.
