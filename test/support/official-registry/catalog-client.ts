@@ -38,10 +38,11 @@ export async function allPages(
   t: AppClient,
   path: string,
   key?: string | null,
+  startCursor?: string,
 ): Promise<{ pages: number; servers: any[] }> {
   const servers: any[] = [];
   let pages = 0;
-  let cursor: string | undefined;
+  let cursor: string | undefined = startCursor;
   do {
     const separator = path.includes('?') ? '&' : '?';
     const page = await officialList(

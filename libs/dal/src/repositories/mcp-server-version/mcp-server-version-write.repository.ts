@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, Not } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type { OneOrganization } from '@app/core';
 import { McpServerVersionEntity } from '../../entities/mcp-server-version.entity';
 import { managerOf, Transaction } from '../../unit-of-work/transaction';
 import type { VersionColumns } from './version-row';
 
+type RowKey = Pick<McpServerVersionEntity, 'organizationId' | 'aliasKey' | 'version'>;
+
 /**
  * The official registry API's rows, written inside the registry's own writes (same transaction):
  * the one place that decides what a create, a replace, a delete and a namespace change leave in
- * the catalog. Deleting a server leaves its rows as tombstones; nothing here deletes a row except
- * a tombstone whose name and version a live server takes over.
+ * the catalog. Deleting a server leaves its rows as tombstones; nothing here deletes a row.
+ *
+ * Rows are read first, then changed one by one by primary key: on MySQL an UPDATE over an index
+ * range takes gap locks, and concurrent creates inserting into those gaps deadlock. Writers of
+ * one server take turns on its mcp_servers row (and of one name on its unique alias), so what
+ * is read here is what is changed.
  */
 @Injectable()
 export class McpServerVersionWriteRepository {
@@ -30,20 +36,31 @@ export class McpServerVersionWriteRepository {
     now: Date,
     tx: Transaction,
   ): Promise<void> {
-    const repository = managerOf(tx, this.dataSource).getRepository(McpServerVersionEntity);
+    const repository = this.rows(tx);
     const { organizationId } = scope;
     const { serverId, aliasKey, version } = columns;
-    await repository.update(
-      { organizationId, serverId, aliasKey: Not(aliasKey), status: 'active' },
-      { status: 'deleted', updatedAt: now },
-    );
-    await repository.update(
-      { organizationId, aliasKey, version: Not(version), isLatest: true },
-      { isLatest: false, updatedAt: now },
-    );
-    const existing = await repository.findOne({ where: { organizationId, aliasKey, version } });
+    const ofServer = await repository.find({ where: { organizationId, serverId } });
+    const ofName = await repository.find({ where: { organizationId, aliasKey } });
+    for (const row of ofServer) {
+      if (row.status !== 'active' || row.version === version) continue;
+      if (row.aliasKey !== aliasKey) {
+        await update(repository, row, { status: 'deleted', updatedAt: now });
+      } else {
+        await update(repository, row, {
+          accessGroups: columns.accessGroups,
+          hasAccessGroups: columns.hasAccessGroups,
+          catalogPublic: columns.catalogPublic,
+        });
+      }
+    }
+    for (const row of ofName) {
+      if (row.isLatest && row.version !== version) {
+        await update(repository, row, { isLatest: false, updatedAt: now });
+      }
+    }
+    const existing = ofName.find((row) => row.version === version);
     const keepsPublication =
-      existing !== null && existing.serverId === serverId && existing.status === 'active';
+      existing !== undefined && existing.serverId === serverId && existing.status === 'active';
     const row: McpServerVersionEntity = {
       ...columns,
       organizationId,
@@ -53,16 +70,8 @@ export class McpServerVersionWriteRepository {
       publishedAt: keepsPublication ? existing.publishedAt : now,
       updatedAt: now,
     };
-    if (existing) await repository.update({ organizationId, aliasKey, version }, row);
+    if (existing) await update(repository, existing, row);
     else await repository.insert(row);
-    await repository.update(
-      { organizationId, serverId, status: 'active', version: Not(version) },
-      {
-        accessGroups: columns.accessGroups,
-        hasAccessGroups: columns.hasAccessGroups,
-        catalogPublic: columns.catalogPublic,
-      },
-    );
   }
 
   /** A deleted server: its rows stay, as tombstones readers of changes are told about. */
@@ -72,12 +81,11 @@ export class McpServerVersionWriteRepository {
     now: Date,
     tx: Transaction,
   ): Promise<void> {
-    await managerOf(tx, this.dataSource)
-      .getRepository(McpServerVersionEntity)
-      .update(
-        { organizationId: scope.organizationId, serverId, status: 'active' },
-        { status: 'deleted', updatedAt: now },
-      );
+    const repository = this.rows(tx);
+    const rows = await repository.find({
+      where: { organizationId: scope.organizationId, serverId, status: 'active' },
+    });
+    for (const row of rows) await update(repository, row, { status: 'deleted', updatedAt: now });
   }
 
   /** The organization's names changed: every row carries the new namespace, re-dated. */
@@ -87,8 +95,23 @@ export class McpServerVersionWriteRepository {
     now: Date,
     tx: Transaction,
   ): Promise<void> {
-    await managerOf(tx, this.dataSource)
-      .getRepository(McpServerVersionEntity)
-      .update({ organizationId: scope.organizationId }, { namespace, updatedAt: now });
+    await this.rows(tx).update(
+      { organizationId: scope.organizationId },
+      { namespace, updatedAt: now },
+    );
   }
+
+  private rows(tx: Transaction): Repository<McpServerVersionEntity> {
+    return managerOf(tx, this.dataSource).getRepository(McpServerVersionEntity);
+  }
+}
+
+/** One row by its primary key (a record lock, never a range). */
+async function update(
+  repository: Repository<McpServerVersionEntity>,
+  row: RowKey,
+  changes: Partial<McpServerVersionEntity>,
+): Promise<void> {
+  const { organizationId, aliasKey, version } = row;
+  await repository.update({ organizationId, aliasKey, version }, changes);
 }
