@@ -8,57 +8,22 @@ import { lockRowForWrite } from '../dialect';
 import { McpConfigurationEntity } from '../entities/mcp-configuration.entity';
 import { McpServerEntity } from '../entities/mcp-server.entity';
 import { NO_DRIFT } from '../entities/tool-drift';
-import {
-  BaselineSource,
-  StoredToolDefinition,
-  StoredToolPrint,
-  ToolOwnerKind,
-  ToolSnapshotEntity,
-} from '../entities/tool-snapshot.entity';
+import { ToolOwnerKind, ToolSnapshotEntity } from '../entities/tool-snapshot.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { appendAuditEvent } from './audit-event.repository';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
+import type {
+  DriftedServer,
+  NewBaseline,
+  ToolDriftColumns,
+  ToolDriftState,
+  ToolOwner,
+  ToolSet,
+} from './tool-baseline.types';
 
-/** A server (`server_id`) or configuration (`id`) whose tools have a baseline. */
-export interface ToolOwner {
-  kind: ToolOwnerKind;
-  id: string;
-}
-
-/** The drift columns of the owner's own row, and its write version (the ETag's). */
-export interface ToolDriftState {
-  version: number;
-  toolsFingerprint: string | null;
-  toolsDrift: string | null;
-  driftDetectedAt: Date | null;
-}
-
-export type ToolDriftColumns = Omit<ToolDriftState, 'version'>;
-
-/** One side of a snapshot: every tool whole, and the index of names and fingerprints. */
-export interface ToolSet {
-  fingerprint: string;
-  tools: StoredToolDefinition[];
-  index: StoredToolPrint[];
-}
-
-export interface NewBaseline {
-  tools: ToolSet;
-  source: BaselineSource;
-  approvedAt: Date;
-  approvedBy: string | null;
-}
-
-/** A drifted registry server, for the CI gate and the drift metric. */
-export interface DriftedServer {
-  serverId: string;
-  organizationId: string;
-  serverName: string;
-  toolsDrift: string;
-  driftDetectedAt: Date | null;
-}
+export * from './tool-baseline.types';
 
 interface OwnerTable {
   entity: typeof McpServerEntity | typeof McpConfigurationEntity;
