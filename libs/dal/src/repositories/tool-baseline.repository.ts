@@ -5,14 +5,13 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { newId } from '@app/core';
 import type { OneOrganization, OrganizationScope } from '@app/core';
 import { lockRowForWrite } from '../dialect';
-import { McpConfigurationEntity } from '../entities/mcp-configuration.entity';
-import { McpServerEntity } from '../entities/mcp-server.entity';
 import { NO_DRIFT } from '../entities/tool-drift';
-import { ToolOwnerKind, ToolSnapshotEntity } from '../entities/tool-snapshot.entity';
+import { ToolSnapshotEntity } from '../entities/tool-snapshot.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { appendAuditEvent } from './audit-event.repository';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
+import { OWNER_TABLES } from './owner-tables';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
 import type {
   DriftedServer,
@@ -24,24 +23,6 @@ import type {
 } from './tool-baseline.types';
 
 export * from './tool-baseline.types';
-
-interface OwnerTable {
-  entity: typeof McpServerEntity | typeof McpConfigurationEntity;
-  table: string;
-  idColumn: string;
-  /** Live rows only (configurations are soft-deleted). */
-  live: string;
-}
-
-const OWNERS: Record<ToolOwnerKind, OwnerTable> = {
-  mcp_server: { entity: McpServerEntity, table: 'mcp_servers', idColumn: 'server_id', live: '' },
-  mcp_configuration: {
-    entity: McpConfigurationEntity,
-    table: 'mcp_configurations',
-    idColumn: 'id',
-    live: ' AND deleted_at IS NULL',
-  },
-};
 
 /** Every property of a snapshot but the tools' definitions. */
 const INDEX_PROPERTIES: (keyof ToolSnapshotEntity)[] = [
@@ -93,7 +74,7 @@ export class ToolBaselineRepository {
     tx: Transaction,
   ): Promise<ToolDriftState | null> {
     const manager = managerOf(tx, this.dataSource);
-    const { table, idColumn, live } = OWNERS[owner.kind];
+    const { table, idColumn, live } = OWNER_TABLES[owner.kind];
     await lockRowForWrite(
       manager,
       table,
@@ -109,7 +90,7 @@ export class ToolBaselineRepository {
     owner: ToolOwner,
     tx?: Transaction,
   ): Promise<ToolDriftState | null> {
-    const { table, idColumn, live } = OWNERS[owner.kind];
+    const { table, idColumn, live } = OWNER_TABLES[owner.kind];
     const rows: RawRow[] = await managerOf(tx, this.dataSource).query(
       `SELECT version, tools_fingerprint, tools_drift, drift_detected_at FROM ${table}` +
         ` WHERE ${idColumn} = ? AND organization_id = ?${live}`,
@@ -159,7 +140,7 @@ export class ToolBaselineRepository {
     tx: Transaction,
   ): Promise<boolean> {
     const manager = managerOf(tx, this.dataSource);
-    const { entity, idColumn, live } = OWNERS[owner.kind];
+    const { entity, idColumn, live } = OWNER_TABLES[owner.kind];
     const result = await manager
       .createQueryBuilder()
       .update(entity)
