@@ -293,6 +293,8 @@ describe('background checker shared by replicas', () => {
           transport_deprecated: false,
           tools_listed: false,
           tools_ttl_ms: null,
+          tool_definitions: [],
+          tools_fingerprint: null,
         });
       }
       await doomed.close();

@@ -10,6 +10,7 @@ import {
   unique,
 } from '../support/factories';
 import { RunningMcpServer, startMcpServer, testTls } from '../support/mcp-servers';
+import { startMutableMcpServer } from '../support/mutable-mcp-server';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
@@ -366,6 +367,37 @@ describe('change feed (GET /v1/events)', () => {
     expect((await test()).body.connectionStatus).toBe('connected');
     const changed = await settled(key, 1, 'types=mcp_configuration.connection_changed');
     expect(changed.map((event) => event.data.connectionStatus)).toEqual(['connected']);
+  });
+
+  it('writes mcp_server.tools_drifted when a probe finds tools that differ from the baseline', async () => {
+    const tools = startMutableMcpServer([
+      { name: 'search', description: 'Search', inputSchema: { type: 'object' } },
+    ]);
+    const mutable = await tools;
+    try {
+      const { key, organizationId } = await orgWithKey(t);
+      const server = await createServer(t, key, { transport: 'streamable_http', url: mutable.url });
+      const probe = () => t.request('POST', `/v1/mcp/server/${server.server_id}/health`, { key });
+      expect((await probe()).status).toBe(200);
+      mutable.setTools([
+        { name: 'search', description: 'Search', inputSchema: { type: 'object' } },
+        { name: 'send_mail', description: 'Send', inputSchema: { type: 'object' } },
+      ]);
+      expect((await probe()).status).toBe(200);
+      const [drifted] = await settled(key, 1, 'types=mcp_server.tools_drifted');
+      expect(drifted).toMatchObject({
+        resource_id: server.server_id,
+        data: {
+          server_id: server.server_id,
+          organization_id: organizationId,
+          added: ['send_mail'],
+          removed: [],
+          tools_drift: expect.any(Array),
+        },
+      });
+    } finally {
+      await mutable.close();
+    }
   });
 
   it('is listed by organizations created before the feed existed too (no counter row yet)', async () => {

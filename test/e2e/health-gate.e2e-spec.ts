@@ -55,6 +55,8 @@ describe('CI gate on the background checker (GET /v1/health/mcp?fail_on_unhealth
       unknown: 0,
       auth_failures: 0,
       unhealthy_servers: [],
+      drifted: 0,
+      drifted_servers: [],
     });
 
     await proxy.stop();

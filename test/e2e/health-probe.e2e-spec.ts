@@ -85,6 +85,10 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
             protocol_version: '2025-06-18',
             protocol_era: 'legacy',
             transport_deprecated: transport === 'sse',
+            // The first listing of a server is its baseline (TOOL_BASELINE_AUTO).
+            tools_fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+            tools_drift: ['none'],
+            drift_detected_at: null,
           });
           expect(res.body.latency_ms).toBeGreaterThan(0);
 
@@ -249,6 +253,9 @@ describe('probe a registry server now (POST /v1/mcp/server/{id}/health)', () => 
           protocol_version: _pv,
           protocol_era: _pe,
           transport_deprecated: _td,
+          tools_fingerprint: _tf,
+          tools_drift: _tdr,
+          drift_detected_at: _dd,
           ...writable
         } = current.body;
         const put = await t.request('PUT', '/v1/mcp/server', {

@@ -15,6 +15,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PATCH /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
   'PUT /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
   'PUT /v1/webhooks/:webhookId': { url: 'https://hooks.b.example.com/taken-over' },
+  'PATCH /v1/organizations/:organizationId': { public_catalog: true },
 };
 
 /** Lists that take `organization_id`: naming another organization is refused. */
@@ -88,6 +89,11 @@ describe('cross-organization isolation on every route', () => {
     });
     expect(webhook.status).toBe(201);
     a.webhookId = webhook.body.id;
+    const named = await t.request('PATCH', `/v1/organizations/${orgA.organization_id}`, {
+      key: aKey.key,
+      body: { registry_namespace: `com.a${Date.now()}`, public_catalog: false },
+    });
+    a.namespace = named.body.registry_namespace;
 
     bAdmin = (await createKey(t, { organizationId: orgB.organization_id, role: 'org_admin' })).key;
     bService = (await createKey(t, { organizationId: orgB.organization_id, role: 'service' })).key;

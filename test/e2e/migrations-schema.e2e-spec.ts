@@ -29,10 +29,12 @@ describe('migrations build exactly the schema the entities declare', () => {
       'events',
       'mcp_configurations',
       'mcp_server_access_groups',
+      'mcp_server_versions',
       'mcp_servers',
       'organizations',
       'team_access_groups',
       'teams',
+      'tool_snapshots',
       'webhook_deliveries',
       'webhooks',
     ]);

@@ -275,6 +275,8 @@ describe('OAuth credentials that keep working (registry servers and configuratio
       unknown: 0,
       auth_failures: 1,
       unhealthy_servers: [],
+      drifted: 0,
+      drifted_servers: [],
     });
     const invalid = await t.request('GET', '/v1/health/mcp?auth_failures=skip', { key: monitor });
     expect(invalid.status).toBe(400);

@@ -157,7 +157,13 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
     });
     const before = await t.request('GET', `/v1/mcp-configurations/${id}/tools`, { key: admin });
     expect(before.status).toBe(200);
-    expect(before.body).toEqual({ id, tools: [], lastConnectedAt: null });
+    expect(before.body).toEqual({
+      id,
+      tools: [],
+      withheld_tools: [],
+      tools_drift: null,
+      lastConnectedAt: null,
+    });
 
     await t.request('POST', `/v1/mcp-configurations/${id}/test`, { key: admin });
     const filtered = await t.request('GET', `/v1/mcp-configurations/${id}/tools`, { key: admin });
@@ -167,6 +173,8 @@ describe('custom configuration connection tests (POST …/test, GET …/tools) o
         { name: 'echo', description: 'Echo the given text back' },
         { name: 'now', description: 'Tell the current time' },
       ],
+      withheld_tools: [],
+      tools_drift: ['none'],
       lastConnectedAt: expect.stringMatching(ISO),
     });
 

@@ -857,7 +857,13 @@ describe('server registry (seed 004)', () => {
       });
       const id = created.body.server_id;
       const never = await t.request('GET', `/v1/mcp/server/${id}/tools`, { key: admin });
-      expect(never.body).toEqual({ server_id: id, tools: [], last_health_check: null });
+      expect(never.body).toEqual({
+        server_id: id,
+        tools: [],
+        withheld_tools: [],
+        tools_drift: null,
+        last_health_check: null,
+      });
 
       await t.dataSource.query(
         'UPDATE mcp_servers SET discovered_tools = ?, last_health_check = ? WHERE server_id = ?',
@@ -875,6 +881,9 @@ describe('server registry (seed 004)', () => {
       expect(res.body).toEqual({
         server_id: id,
         tools: [{ name: 'search', description: 'Search things' }],
+        // Discovered without a fingerprinting probe (no snapshot): nothing known to differ.
+        withheld_tools: [],
+        tools_drift: null,
         last_health_check: '2025-08-10T15:27:35.211Z',
       });
     });

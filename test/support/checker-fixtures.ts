@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Agent, createServer, IncomingMessage, request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { aliasKeyOf, McpServerEntity, serverNameKeyOf } from '@app/dal';
+import { aliasKeyOf, McpServerEntity, serverNameKeyOf, uncheckedColumns } from '@app/dal';
 import type { MultiPathMcpServer } from './mcp-servers';
+import { serverColumns } from './server-rows';
 
 /**
  * In front of a many-server MCP process: records when each MCP path receives `initialize` (one
@@ -89,55 +90,22 @@ export async function insertBulkServers(
   const rows: McpServerEntity[] = Array.from({ length: count }, (_, index) => {
     const name = `Bulk ${tag} ${index}`;
     const alias = `bulk_${tag}_${index}`;
-    return {
-      serverId: `bulk-${tag}-${index}`,
-      organizationId,
-      serverName: name,
-      serverNameKey: serverNameKeyOf(name),
+    const columns = serverColumns(name, urlOf(index), {
       alias,
-      aliasKey: aliasKeyOf(alias),
-      description: null,
-      transport: 'streamable_http',
-      specVersion: '2025-06-18',
-      authType: 'none',
-      url: urlOf(index),
-      mcpInfo: {
-        server_name: null,
-        description: null,
-        logo_url: null,
-        mcp_server_cost_info: { default_cost_per_query: 0, tool_name_to_cost_per_query: {} },
-      },
-      command: null,
-      args: [],
-      envKeys: [],
-      envSealed: null,
-      credentialKeys: null,
-      credentialsSealed: null,
-      allowedTools: [],
-      hasAccessGroups: false,
-      healthCheckEnabled: true,
-      createdAt: now,
-      createdBy: 'usr_bulk',
       updatedAt: now,
       updatedBy: 'usr_bulk',
+    });
+    return {
+      ...columns,
+      serverId: `bulk-${tag}-${index}`,
+      organizationId,
+      serverNameKey: serverNameKeyOf(name),
+      aliasKey: aliasKeyOf(alias),
+      createdAt: now,
+      createdBy: 'usr_bulk',
       version: 1,
-      status: 'unknown',
-      lastHealthCheck: null,
-      healthCheckError: null,
-      healthCheckErrorKind: null,
-      toolCount: null,
-      latencyMs: null,
-      consecutiveFailures: 0,
-      discoveredTools: null,
+      ...uncheckedColumns(columns),
       nextCheckAt: null,
-      claimOwner: null,
-      protocolVersion: null,
-      protocolEra: null,
-      transportDeprecated: false,
-      toolsFreshUntil: null,
-      claimExpiresAt: null,
-      credentialsRefreshOwner: null,
-      credentialsRefreshUntil: null,
     };
   });
   // Taken before inserting: TypeORM may write values back into the entities it inserts.

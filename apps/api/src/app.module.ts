@@ -12,6 +12,7 @@ import { ConfigurationsModule } from './configurations/configurations.module';
 import { RegistryModule } from './registry/registry.module';
 import { EventsFeedModule } from './events/events-feed.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { OfficialRegistryModule } from './official-registry/official-registry.module';
 
 export interface AppModuleOptions extends AppConfigOptions {
   logDestination?: DestinationStream;
@@ -42,6 +43,7 @@ export class AppModule {
           RegistryModule,
           EventsFeedModule,
           WebhooksModule,
+          OfficialRegistryModule,
         ],
       },
     };

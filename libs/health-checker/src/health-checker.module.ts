@@ -4,7 +4,9 @@ import {
   HealthCheckConfigurationRepository,
   HealthCheckRepository,
   McpServerClaimRepository,
+  ToolBaselineRepository,
 } from '@app/dal';
+import { ToolDriftDetector } from './drift/tool-drift.detector';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
@@ -35,9 +37,13 @@ export class HealthCheckerModule {
         ServerProbeService,
         HealthTransitions,
         HealthCheckerService,
+        ToolBaselineRepository,
+        ToolDriftDetector,
       ],
       exports: [
         HealthTransitions,
+        ToolBaselineRepository,
+        ToolDriftDetector,
         OAuthCredentialsRefresher,
         HealthCheckRepository,
         McpServerClaimRepository,

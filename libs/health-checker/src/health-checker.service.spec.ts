@@ -10,6 +10,7 @@ import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
 import type { HealthTransitions } from './health-transitions';
 import type { ServerProbeService } from './server-probe.service';
+import type { ToolDriftDetector } from './drift/tool-drift.detector';
 
 /** Writes the result as given: status transitions and their events are an e2e matter. */
 const PASS_THROUGH_TRANSITIONS = {
@@ -29,6 +30,8 @@ const HEALTHY: ProbeResult = {
   transport_deprecated: false,
   tools_listed: true,
   tools_ttl_ms: null,
+  tool_definitions: [],
+  tools_fingerprint: null,
 };
 
 function config(
@@ -117,8 +120,13 @@ function target(serverId: string): McpServerProbeTarget {
     updatedAt: new Date(0),
     lastHealthCheck: null,
     toolsFreshUntil: null,
+    toolsFingerprint: null,
+    toolsDrift: null,
   };
 }
+
+/** Drift detection has its own specs (and e2e): here no probe lists tools to compare. */
+const NO_DRIFT_DETECTION = { observe: async () => null } as unknown as ToolDriftDetector;
 
 function checker(repository: FakeRepository, probes: Partial<ServerProbeService>, cfg = config()) {
   return new HealthCheckerService(
@@ -127,6 +135,7 @@ function checker(repository: FakeRepository, probes: Partial<ServerProbeService>
     repository as unknown as McpServerClaimRepository,
     probes as ServerProbeService,
     new HealthMetrics(),
+    NO_DRIFT_DETECTION,
     PASS_THROUGH_TRANSITIONS,
   );
 }
@@ -300,6 +309,7 @@ describe('HealthCheckerService', () => {
       repository as unknown as McpServerClaimRepository,
       { probe: async () => HEALTHY } as unknown as ServerProbeService,
       new HealthMetrics(),
+      NO_DRIFT_DETECTION,
       PASS_THROUGH_TRANSITIONS,
     );
     service.onApplicationBootstrap();

@@ -23,6 +23,8 @@ function healthy(): ProbeResult {
     transport_deprecated: false,
     tools_listed: true,
     tools_ttl_ms: null,
+    tool_definitions: [],
+    tools_fingerprint: null,
   };
 }
 
@@ -43,6 +45,8 @@ function failed(
     transport_deprecated: false,
     tools_listed: false,
     tools_ttl_ms: null,
+    tool_definitions: [],
+    tools_fingerprint: null,
   };
 }
 

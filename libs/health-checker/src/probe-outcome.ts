@@ -3,6 +3,7 @@ import type {
   McpConnectionStatus,
   McpServerProbeOutcome,
 } from '@app/dal';
+import { SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
 import type { ProbeResult } from '@app/mcp-probe';
 
 /**
@@ -106,5 +107,26 @@ export function notProbed(error: string): ProbeResult {
     transport_deprecated: false,
     tools_listed: false,
     tools_ttl_ms: null,
+    tool_definitions: [],
+    tools_fingerprint: null,
   };
+}
+
+/**
+ * What a probe whose stored secrets failed to open answers. A broken value (corrupt, swapped,
+ * sealed for another row) is reported once through `report` and the target is not probed. An
+ * unknown key is a rollout in progress, not a broken value, so it is rethrown like any other
+ * error: the caller answers 503 (or the checker leaves the target to a replica that has the key)
+ * and nothing is recorded.
+ */
+export function notProbedIfUndecryptable(
+  error: unknown,
+  report: (failure: SecretDecryptionError) => void,
+  message: string,
+): ProbeResult {
+  if (!(error instanceof SecretDecryptionError) || error instanceof UnknownEncryptionKeyError) {
+    throw error;
+  }
+  report(error);
+  return notProbed(message);
 }

@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { allOrganizations, organizationOfRow, systemPrincipal } from '@app/core';
-import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
+import { SecretBox } from '@app/crypto';
 import type { SecretAad } from '@app/crypto';
 import { McpServerProbeTarget, SEALED_RESOURCE_TYPES } from '@app/dal';
 import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
 import { ProbeSource } from './health-metrics';
 import { OAuthCredentialsRefresher } from './oauth/oauth-credentials.refresher';
 import type { OAuthProbeCredentials } from './oauth/oauth-probe-credentials';
-import { notProbed, toolsStillFresh } from './probe-outcome';
+import { notProbedIfUndecryptable, toolsStillFresh } from './probe-outcome';
 import { ProbeRunner } from './probe-runner';
 
 const ENV_RESOURCE = SEALED_RESOURCE_TYPES.serverEnv;
@@ -41,16 +41,13 @@ export class ServerProbeService {
         target.toolsStillFresh = true;
       }
     } catch (error) {
-      // An unknown key is a rollout in progress, not a broken value: the caller gets a 503 and
-      // the checker leaves the server to a replica that has the key (nothing is recorded).
-      if (!(error instanceof SecretDecryptionError) || error instanceof UnknownEncryptionKeyError) {
-        throw error;
-      }
-      this.logger.error(
-        { server_id: server.serverId, reason: error.reason, key_id: error.keyId },
-        `Stored secrets of MCP server ${server.serverId} could not be decrypted (${error.reason}); not probed`,
-      );
-      return notProbed(
+      return notProbedIfUndecryptable(
+        error,
+        (failure) =>
+          this.logger.error(
+            { server_id: server.serverId, reason: failure.reason, key_id: failure.keyId },
+            `Stored secrets of MCP server ${server.serverId} could not be decrypted (${failure.reason}); not probed`,
+          ),
         'the stored secrets of this server could not be decrypted; it was not probed',
       );
     }

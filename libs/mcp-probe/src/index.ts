@@ -21,6 +21,13 @@ export { DEFAULT_PROBE_LIMITS } from './probe-budget';
 export type { ProbeLimits } from './probe-budget';
 export { SecretRedactor } from './secret-redactor';
 export { MAX_TOOL_DESCRIPTION_LENGTH, MAX_TOOL_NAME_LENGTH, MAX_TOOLS } from './tool-listing';
+export {
+  MAX_TOOL_DEFINITION_DEPTH,
+  redactedDefinition,
+  toolFingerprint,
+  toolSetFingerprint,
+} from './tool-fingerprint';
+export type { ToolDefinition, ToolObject } from './tool-fingerprint';
 export type { McpProberOptions } from './mcp.prober';
 export { resolveHttpTarget } from './http-target.resolver';
 export type { LookupAll, ResolvedHttpTarget } from './http-target.resolver';

@@ -11,7 +11,8 @@ import { ProbeContext, ProbeSession, ProbeSessions } from './probe-session';
 import { ProbePolicy, ProbeResult, ProbeServerInfo, ProbeTarget, ProbeTool } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
 import { stdioLaunchProblems } from './stdio-launch.policy';
-import { boundedServerInfo, listAllTools } from './tool-listing';
+import type { ToolDefinition } from './tool-fingerprint';
+import { boundedServerInfo, listAllTools, ToolListing } from './tool-listing';
 
 export interface McpProberOptions {
   /** Resolves a host name to all its addresses; tests replace it to exercise address pinning. */
@@ -22,6 +23,8 @@ interface Exchange {
   latencyMs: number;
   serverInfo: ProbeServerInfo;
   tools: ProbeTool[];
+  toolDefinitions: ToolDefinition[];
+  toolsFingerprint: string | null;
   toolsListed: boolean;
   toolsTtlMs: number | null;
   /** Polite goodbye (ends a streamable HTTP session) run before the probe's sockets are cut. */
@@ -108,6 +111,8 @@ export class McpProber {
           ...eraOf(context, deprecated),
           tools_listed: outcome.toolsListed,
           tools_ttl_ms: outcome.toolsTtlMs,
+          tool_definitions: outcome.toolDefinitions,
+          tools_fingerprint: outcome.toolsFingerprint,
         };
       }
     } catch (error) {
@@ -161,8 +166,8 @@ export class McpProber {
     // A modern server's own caching hint may spare a background round the listing; legacy
     // servers give none, and on-demand probes never ask to skip.
     const skipTools = target.toolsStillFresh === true && era === 'modern';
-    const listing = skipTools
-      ? { tools: [], ttlMs: null }
+    const listing: ToolListing | null = skipTools
+      ? null
       : await listAllTools(client, this.sessions.requestOptions(context), redactor);
     const latencyMs = Math.max(1, Math.ceil(performance.now() - started));
     const sessionTransport = inner instanceof StreamableHTTPClientTransport ? inner : null;
@@ -173,9 +178,11 @@ export class McpProber {
         client.getNegotiatedProtocolVersion() ?? observations.protocolVersion,
         redactor,
       ),
-      tools: listing.tools,
-      toolsListed: !skipTools,
-      toolsTtlMs: listing.ttlMs,
+      tools: listing?.tools ?? [],
+      toolDefinitions: listing?.definitions ?? [],
+      toolsFingerprint: listing?.fingerprint ?? null,
+      toolsListed: listing !== null,
+      toolsTtlMs: listing?.ttlMs ?? null,
       farewell: sessionTransport?.sessionId ? () => sessionTransport.terminateSession() : undefined,
     };
   }

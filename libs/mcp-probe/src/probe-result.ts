@@ -19,6 +19,8 @@ export function failed(
     ...eraOf(context, deprecated),
     tools_listed: false,
     tools_ttl_ms: null,
+    tool_definitions: [],
+    tools_fingerprint: null,
   };
 }
 

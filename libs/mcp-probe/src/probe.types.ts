@@ -1,5 +1,6 @@
 import type { ProbeLimits } from './probe-budget';
 import type { ProbeCredentials } from './probe-credentials';
+import type { ToolDefinition } from './tool-fingerprint';
 
 /** `http` is an alias of `streamable_http`: registries use both names for the same transport. */
 export type ProbeTransport = 'sse' | 'http' | 'streamable_http' | 'stdio';
@@ -85,4 +86,11 @@ export interface ProbeResult {
   tools_listed: boolean;
   /** A modern server's freshness hint for its tool list (ms, capped at 24 h); else null. */
   tools_ttl_ms: number | null;
+  /**
+   * Every listed tool's whole wire object (secrets removed) with its fingerprint, in listed order;
+   * empty when the tools were not listed.
+   */
+  tool_definitions: ToolDefinition[];
+  /** The fingerprint of the listed tool set (toolSetFingerprint); null when not listed. */
+  tools_fingerprint: string | null;
 }

@@ -10,6 +10,13 @@ import {
 import { ProbeFailure } from './probe-failure.error';
 import type { ProbeServerInfo, ProbeTool } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
+import {
+  redactedDefinition,
+  ToolDefinition,
+  toolFingerprint,
+  ToolObject,
+  toolSetFingerprint,
+} from './tool-fingerprint';
 
 /** API.md §1 limits, kept by every tool a probe reports (and so stores). */
 export const MAX_TOOLS = 10_000;
@@ -36,6 +43,10 @@ const RAW_PAGE: StandardSchemaV1<unknown, RawPage> = {
 
 export interface ToolListing {
   tools: ProbeTool[];
+  /** Each tool's whole wire object (secrets removed) and its fingerprint, in listed order. */
+  definitions: ToolDefinition[];
+  /** toolSetFingerprint of `definitions`. */
+  fingerprint: string;
   /** The smallest freshness hint (`ttlMs`) of a modern server's pages, capped; else null. */
   ttlMs: number | null;
 }
@@ -45,7 +56,8 @@ export interface ToolListing {
  * cleared of the probe's secrets: a server's answer is stored and shown to every viewer. Pages are
  * checked here, tool by tool, rather than by the SDK's schema, which would validate a page of a
  * hundred thousand tools in one go while every other request waits. Both eras page the same way
- * (`nextCursor`); only a modern result carries caching hints.
+ * (`nextCursor`); only a modern result carries caching hints. Each tool is also kept whole (its
+ * wire object, secrets removed, nothing cut) with its fingerprint, for the tool baselines.
  */
 export async function listAllTools(
   client: Client,
@@ -53,6 +65,7 @@ export async function listAllTools(
   redactor: SecretRedactor,
 ): Promise<ToolListing> {
   const tools: ProbeTool[] = [];
+  const definitions: ToolDefinition[] = [];
   const modern = client.getProtocolEra() === 'modern';
   let ttlMs: number | null = null;
   const seenCursors = new Set<string>();
@@ -74,7 +87,7 @@ export async function listAllTools(
         error instanceof ProtocolError &&
         error.code === ProtocolErrorCode.MethodNotFound
       ) {
-        return { tools: [], ttlMs: null };
+        return { tools: [], definitions: [], fingerprint: toolSetFingerprint([]), ttlMs: null };
       }
       throw error;
     }
@@ -83,14 +96,16 @@ export async function listAllTools(
     if (!Array.isArray(listed)) throw malformed();
     for (let i = 0; i < listed.length && tools.length < MAX_TOOLS; i++) {
       if (i % TOOLS_PER_TURN === TOOLS_PER_TURN - 1) await yieldToEventLoop();
-      tools.push(checkedTool(listed[i], redactor));
+      const { tool, definition } = checkedTool(listed[i], redactor);
+      tools.push(tool);
+      definitions.push(definition);
     }
     cursor = typeof result.nextCursor === 'string' ? result.nextCursor : undefined;
     // A cursor seen before would loop forever; stop with what was listed so far.
     if (!cursor || seenCursors.has(cursor)) break;
     seenCursors.add(cursor);
   }
-  return { tools, ttlMs: ttlMs || null };
+  return { tools, definitions, fingerprint: toolSetFingerprint(definitions), ttlMs: ttlMs || null };
 }
 
 /** `ttlMs` of 0 or less (or none) means "stale at once": no page of the list may be reused. */
@@ -100,18 +115,27 @@ function smallerTtl(current: number | null, hint: unknown): number | null {
   return current === null ? capped : Math.min(current, capped);
 }
 
-function checkedTool(tool: unknown, redactor: SecretRedactor): ProbeTool {
-  const { name, description } = (tool ?? {}) as { name?: unknown; description?: unknown };
+function checkedTool(
+  tool: unknown,
+  redactor: SecretRedactor,
+): { tool: ProbeTool; definition: ToolDefinition } {
+  if (typeof tool !== 'object' || tool === null || Array.isArray(tool)) throw malformed();
+  const { name, description } = tool as { name?: unknown; description?: unknown };
   if (typeof name !== 'string') throw malformed();
   if (description !== undefined && description !== null && typeof description !== 'string') {
     throw malformed();
   }
+  const shown = bounded(name, MAX_TOOL_NAME_LENGTH, redactor);
+  const definition = redactedDefinition(tool as ToolObject, redactor);
   return {
-    name: bounded(name, MAX_TOOL_NAME_LENGTH, redactor),
-    description:
-      typeof description === 'string'
-        ? bounded(description, MAX_TOOL_DESCRIPTION_LENGTH, redactor)
-        : null,
+    tool: {
+      name: shown,
+      description:
+        typeof description === 'string'
+          ? bounded(description, MAX_TOOL_DESCRIPTION_LENGTH, redactor)
+          : null,
+    },
+    definition: { name: shown, fingerprint: toolFingerprint(definition), definition },
   };
 }
 

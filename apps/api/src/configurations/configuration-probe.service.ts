@@ -2,30 +2,38 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '@app/core';
 import type { OneOrganization } from '@app/core';
 import type { Principal } from '@app/auth';
-import { SecretBox, SecretDecryptionError, UnknownEncryptionKeyError } from '@app/crypto';
-import {
-  DiscoveredTool,
-  HealthCheckConfigurationRepository,
-  McpConfigurationEntity,
-  McpConfigurationRepository,
-  McpConfigurationTestOutcome,
-  UnitOfWork,
-} from '@app/dal';
-import { EventOutbox } from '@app/events';
+import { SecretBox } from '@app/crypto';
+import { McpConfigurationEntity } from '@app/dal';
 import {
   configurationOutcomeOf,
-  notProbed,
+  notProbedIfUndecryptable,
   OAuthCredentialsRefresher,
   ProbeRunner,
+  ToolDriftDetector,
 } from '@app/health-checker';
 import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
-import { configurationEvent } from './configuration-events';
 import { configurationCredentialsAad } from './configuration-secrets';
+import { ConfigurationTestRecorder } from './configuration-test.recorder';
 import { McpConfigurationsService } from './mcp-configurations.service';
+import type { IfMatch } from '../shared/http-cache';
+import type { ServedTools } from '../shared/tool-baselines/served-tools';
+import {
+  ToolBaselinesService,
+  ToolDriftView,
+} from '../shared/tool-baselines/tool-baselines.service';
 
 export interface ConfigurationTestReport {
   configuration: McpConfigurationEntity;
   result: ProbeResult;
+}
+
+export interface ConfigurationTools {
+  configuration: McpConfigurationEntity;
+  served: ServedTools;
+}
+
+export interface ConfigurationToolDrift extends ToolDriftView {
+  configuration: McpConfigurationEntity;
 }
 
 /**
@@ -39,67 +47,64 @@ export class ConfigurationProbeService {
 
   constructor(
     private readonly configurations: McpConfigurationsService,
-    private readonly tests: HealthCheckConfigurationRepository,
+    private readonly recorder: ConfigurationTestRecorder,
     private readonly runner: ProbeRunner,
     private readonly secretBox: SecretBox,
     private readonly oauth: OAuthCredentialsRefresher,
-    private readonly rows: McpConfigurationRepository,
-    private readonly unitOfWork: UnitOfWork,
-    private readonly outbox: EventOutbox,
+    private readonly detector: ToolDriftDetector,
+    private readonly baselines: ToolBaselinesService,
   ) {}
 
   async test(principal: Principal, id: string): Promise<ConfigurationTestReport> {
     const { row, owner } = await this.configurations.getOwned(principal, id);
     assertMayTest(principal, row);
     const result = await this.probe(row, owner);
-    const outcome = configurationOutcomeOf(result, new Date());
-    const configuration = await this.record(owner, row.id, outcome);
-    if (!configuration) throw new NotFoundError('MCP configuration');
-    return { configuration, result };
+    const testedAt = new Date();
+    const outcome = configurationOutcomeOf(result, testedAt);
+    const tested = await this.recorder.record(owner, row.id, outcome);
+    if (!tested) throw new NotFoundError('MCP configuration');
+    const tools = await this.detector.observe(
+      owner,
+      { kind: 'mcp_configuration', id: row.id },
+      result,
+      testedAt,
+      row,
+    );
+    return { configuration: { ...tested, ...(tools?.state ?? {}) }, result };
   }
 
   /**
-   * Stores a test's result on the configuration as it is now (locked), with
-   * `mcp_configuration.connection_changed` in the same transaction when the connection status
-   * moved; null when the configuration is gone.
+   * The last discovered tools, limited to allowed_tools when the tool configuration is enabled,
+   * and of those only the ones the approved baseline holds (see serveTools).
    */
-  private async record(
-    owner: OneOrganization,
-    id: string,
-    outcome: McpConfigurationTestOutcome,
-  ): Promise<McpConfigurationEntity | null> {
-    return this.unitOfWork.run(async (tx) => {
-      const current = await this.rows.findForWrite(owner, id, tx);
-      if (!current || !(await this.tests.recordTest(owner, id, outcome))) return null;
-      const tested: McpConfigurationEntity = {
-        ...current,
-        connectionStatus: outcome.connectionStatus,
-        errorMessage: outcome.errorMessage,
-        latencyMs: outcome.latencyMs,
-        lastConnectedAt: outcome.lastConnectedAt ?? current.lastConnectedAt,
-      };
-      if (current.connectionStatus !== outcome.connectionStatus) {
-        await this.outbox.append(
-          tx,
-          owner,
-          configurationEvent('mcp_configuration.connection_changed', tested),
-        );
-      }
-      return tested;
-    });
+  async tools(principal: Principal, id: string): Promise<ConfigurationTools> {
+    const { row, owner } = await this.configurations.getOwned(principal, id);
+    const { enabled, allowed_tools } = row.toolConfiguration;
+    const served = await this.baselines.serve(
+      owner,
+      { kind: 'mcp_configuration', id: row.id },
+      row.discoveredTools ?? [],
+      enabled ? allowed_tools : null,
+    );
+    return { configuration: row, served };
   }
 
-  /** The last discovered tools, limited to allowed_tools when the tool configuration is enabled. */
-  async tools(
+  async drift(principal: Principal, id: string): Promise<ConfigurationToolDrift> {
+    const { row, owner } = await this.configurations.getOwned(principal, id);
+    const drift = await this.baselines.drift(owner, { kind: 'mcp_configuration', id: row.id });
+    return { ...drift, configuration: row };
+  }
+
+  /** Approves the observed tools as the baseline (If-Match: the configuration's ETag). */
+  async approve(
     principal: Principal,
     id: string,
-  ): Promise<{ configuration: McpConfigurationEntity; tools: DiscoveredTool[] }> {
-    const configuration = await this.configurations.get(principal, id);
-    const discovered = configuration.discoveredTools ?? [];
-    const { enabled, allowed_tools } = configuration.toolConfiguration;
-    if (!enabled) return { configuration, tools: discovered };
-    const allowed = new Set(allowed_tools);
-    return { configuration, tools: discovered.filter((tool) => allowed.has(tool.name)) };
+    ifMatch: IfMatch | undefined,
+  ): Promise<ConfigurationToolDrift> {
+    const { row, owner } = await this.configurations.getOwned(principal, id);
+    const owned = { kind: 'mcp_configuration' as const, id: row.id };
+    const drift = await this.baselines.approve(principal, owner, owned, ifMatch);
+    return { ...drift, configuration: row };
   }
 
   private async probe(row: McpConfigurationEntity, owner: OneOrganization): Promise<ProbeResult> {
@@ -111,18 +116,13 @@ export class ConfigurationProbeService {
           configurationCredentialsAad(row.id, row.organizationId),
         );
       } catch (error) {
-        // An unknown key is a rollout in progress, not a broken value: 503, nothing recorded.
-        if (
-          !(error instanceof SecretDecryptionError) ||
-          error instanceof UnknownEncryptionKeyError
-        ) {
-          throw error;
-        }
-        this.logger.error(
-          { configuration_id: row.id, reason: error.reason, key_id: error.keyId },
-          `Stored credentials of MCP configuration ${row.id} could not be decrypted (${error.reason}); not tested`,
-        );
-        return notProbed(
+        return notProbedIfUndecryptable(
+          error,
+          (failure) =>
+            this.logger.error(
+              { configuration_id: row.id, reason: failure.reason, key_id: failure.keyId },
+              `Stored credentials of MCP configuration ${row.id} could not be decrypted (${failure.reason}); not tested`,
+            ),
           'the stored credentials could not be decrypted; the connection was not tested',
         );
       }

@@ -2,6 +2,7 @@ import type { McpConfigurationEntity } from '@app/dal';
 import type { McpConfigurationResponseDto } from './dto/mcp-configuration-response.dto';
 import type { McpCredentialsResponseDto } from './dto/mcp-credentials-response.dto';
 import type { McpCredentials } from '../shared/credentials/credentials.schema';
+import { toToolDriftFields } from '../shared/tool-baselines/tool-drift.fields';
 
 /** The one response shape of a configuration (seed 000); credentials never appear in it. */
 export function toMcpConfigurationResponse(
@@ -27,6 +28,7 @@ export function toMcpConfigurationResponse(
       allowed_tools: entity.toolConfiguration.allowed_tools,
     },
     has_credentials: entity.credentialsSealed !== null,
+    ...toToolDriftFields(entity),
   };
 }
 

@@ -11,6 +11,7 @@ import { McpHealthSummaryResponseDto } from './dto/mcp-health-summary-response.d
 import { toMcpHealthSummaryResponse } from './mcp-health-summary.mapper';
 import { McpHealthSummaryService } from './mcp-health-summary.service';
 import { UnhealthyServersError } from './unhealthy-servers.error';
+import { DriftedServersError } from './drifted-servers.error';
 
 @ApiTags('health')
 @Controller('v1/health')
@@ -20,14 +21,15 @@ export class McpHealthSummaryController {
   @Get('mcp')
   @Roles('org_admin', 'service', 'health_monitor')
   @ApiOperation({
-    summary: 'Health summary of the monitored MCP servers (a CI gate with fail_on_unhealthy=true)',
+    summary:
+      'Health summary of the monitored MCP servers (a CI gate with fail_on_unhealthy=true and/or fail_on_drift=true)',
     description:
       "Counts the organization's servers with health checks enabled by status. Platform admins see every organization, or the one named by organization_id.",
   })
   @ApiOkResponse({ type: McpHealthSummaryResponseDto })
   @ApiServiceUnavailableResponse({
     description:
-      'fail_on_unhealthy=true and a server is unhealthy: the error envelope (SERVICE_UNAVAILABLE) with the summary in error.details',
+      'fail_on_unhealthy=true and a server is unhealthy, or fail_on_drift=true and a server has tool drift: the error envelope (SERVICE_UNAVAILABLE) with the summary in error.details',
   })
   async summary(
     @Auth() principal: Principal,
@@ -40,6 +42,9 @@ export class McpHealthSummaryController {
     );
     if (query.fail_on_unhealthy === true && summary.unhealthy > 0) {
       throw new UnhealthyServersError(summary);
+    }
+    if (query.fail_on_drift === true && summary.drifted > 0) {
+      throw new DriftedServersError(summary);
     }
     return summary;
   }

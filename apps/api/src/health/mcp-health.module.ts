@@ -6,6 +6,7 @@ import { McpHealthSummaryController } from './mcp-health-summary.controller';
 import { McpHealthSummaryService } from './mcp-health-summary.service';
 import { MetricsController } from './metrics.controller';
 import { PublicMetricsController } from './public-metrics.controller';
+import { ToolDriftMetrics } from './tool-drift.metrics';
 
 /**
  * MCP health in the API: the CI summary, /metrics, and the background checker when
@@ -23,7 +24,7 @@ export class McpHealthModule {
         // Which one is mounted decides whether /metrics needs a key (the guard reads the metadata).
         config.metricsPublic ? PublicMetricsController : MetricsController,
       ],
-      providers: [McpHealthSummaryService, HttpMetricsRecorder],
+      providers: [McpHealthSummaryService, HttpMetricsRecorder, ToolDriftMetrics],
     };
   }
 }

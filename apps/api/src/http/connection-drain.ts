@@ -67,16 +67,7 @@ export class ConnectionDrain {
         .header('connection', 'close')
         .header('x-request-id', request.id)
         .header('content-type', 'application/json; charset=utf-8')
-        .send(
-          errorEnvelope(
-            error.status,
-            error.code,
-            error.type,
-            error.message,
-            error.message,
-            request.id,
-          ),
-        );
+        .send(errorEnvelope(error, request.id));
     });
     // A close without a signal (tests, embedding) drains at once, like Node's own close.
     fastify.addHook('preClose', async () => {

@@ -1,17 +1,10 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorType, errorEnvelope, newRequestId } from '@app/core';
+import { EnvelopeSource, errorEnvelope, newRequestId } from '@app/core';
 
 /** An answer given before any route, hook or Nest filter runs, in the API.md envelope. */
-export interface Rejection {
-  status: number;
-  code: string;
-  type: ErrorType;
-  message: string;
-  systemMessage: string;
-  details?: Record<string, unknown>;
-}
+export type Rejection = EnvelopeSource;
 
 export interface RejectionLog {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -94,17 +87,7 @@ function requestLineTooLong(packet: unknown): boolean {
 }
 
 function envelopeOf(rejected: Rejection, traceId: string): string {
-  return JSON.stringify(
-    errorEnvelope(
-      rejected.status,
-      rejected.code,
-      rejected.type,
-      rejected.message,
-      rejected.systemMessage,
-      traceId,
-      rejected.details,
-    ),
-  );
+  return JSON.stringify(errorEnvelope(rejected, traceId));
 }
 
 /** Fastify's `frameworkErrors`: the router's refusals, with X-Request-Id like every answer. */

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
 import type { Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerReadRepository } from '@app/dal';
-import { HealthTransitions, serverOutcomeOf, ServerProbeService } from '@app/health-checker';
+import {
+  HealthTransitions,
+  serverOutcomeOf,
+  ServerProbeService,
+  ToolDriftDetector,
+} from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
 import { ServerReadsService } from './server-reads.service';
 import { healthVisibilityOf } from './server-visibility';
@@ -24,6 +29,7 @@ export class ServerProbeNowService {
     private readonly probes: ServerProbeService,
     private readonly registry: ServerReadsService,
     private readonly transitions: HealthTransitions,
+    private readonly drift: ToolDriftDetector,
   ) {}
 
   async probeNow(
@@ -38,16 +44,25 @@ export class ServerProbeNowService {
     if (!target) throw new NotFoundError('Server');
 
     const result = await this.probes.probe(target, 'on_demand');
-    const outcome = serverOutcomeOf(result, new Date());
-    const state = await this.transitions.record(
+    const checkedAt = new Date();
+    const outcome = serverOutcomeOf(result, checkedAt);
+    const recorded = await this.transitions.record(
       owner,
       serverId,
       outcome.status,
       () => this.health.recordProbe(owner, serverId, outcome),
-      (recorded) => recorded !== null,
+      (written) => written !== null,
     );
     // Deleted while it was being probed.
-    if (!state) throw new NotFoundError('Server');
+    if (!recorded) throw new NotFoundError('Server');
+    const tools = await this.drift.observe(
+      owner,
+      { kind: 'mcp_server', id: serverId },
+      result,
+      checkedAt,
+      target,
+    );
+    const state = tools?.state ? { ...recorded, ...tools.state } : recorded;
     return { state, result };
   }
 }

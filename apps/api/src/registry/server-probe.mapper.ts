@@ -6,6 +6,7 @@ import {
   toProbeTools,
 } from '../shared/probe/probe-result.mapper';
 import type { ServerProbeResponseDto } from './dto/server-probe-response.dto';
+import { toToolDriftFields } from '../shared/tool-baselines/tool-drift.fields';
 
 export function toServerProbeResponse(
   state: McpServerHealthState,
@@ -25,5 +26,6 @@ export function toServerProbeResponse(
     tools: toProbeTools(result.tools),
     server_info: toProbeServerInfo(result.server_info),
     ...toProbeProtocol(result),
+    ...toToolDriftFields(state),
   };
 }

@@ -12,7 +12,6 @@ import {
   McpServerListFilter,
   McpServerPage,
   McpServerReadRepository,
-  McpServerToolsView,
   McpServerView,
   RegistryRevisionRepository,
   serverKey,
@@ -64,7 +63,11 @@ export class ServerReadsService {
     const scope = await this.scopes.listScope(principal, query.organization_id);
     const visibility = visibilityOf(principal);
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    const filter = { accessGroup: query.access_group, status: query.status };
+    const filter = {
+      accessGroup: query.access_group,
+      status: query.status,
+      toolsDrift: query.tools_drift,
+    };
     return {
       scope,
       visibility,
@@ -76,6 +79,7 @@ export class ServerReadsService {
         'wholeOrganization' in visibility ? true : visibility.accessGroups,
         query.access_group ?? null,
         query.status ?? null,
+        query.tools_drift ?? null,
         limit,
         query.cursor ?? null,
         query.include_total === true,
@@ -112,22 +116,9 @@ export class ServerReadsService {
     const server = await this.servers.findVisible(owner, visibilityOf(principal), serverId);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.servers.reachOf(owner, [serverId])).get(
-          serverKey(owner.organizationId, serverId),
-        )
+      ? await this.servers.reachOfOne(owner, serverId)
       : undefined;
     return { server, reach };
-  }
-
-  async tools(
-    principal: Principal,
-    serverId: string,
-    requested?: string,
-  ): Promise<McpServerToolsView> {
-    const owner = await this.ownerOf(principal, serverId, requested);
-    const tools = await this.servers.toolsOfVisible(owner, visibilityOf(principal), serverId);
-    if (!tools) throw new NotFoundError('Server');
-    return tools;
   }
 
   /** Health of visible servers (in the order named); ids the key cannot see are simply absent. */

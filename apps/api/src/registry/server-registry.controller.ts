@@ -28,15 +28,9 @@ import { OrganizationQueryDto } from './dto/organization-query.dto';
 import { parseServerIds, ServerHealthQueryDto } from './dto/server-health-query.dto';
 import { ServerHealthDto } from './dto/server-health.dto';
 import { ServerResponseDto } from './dto/server-response.dto';
-import { ServerToolsDto } from './dto/server-tools.dto';
 import { UpdateServerDto } from './dto/update-server.dto';
 import { parseIfMatch, sendCacheable, sendWithEtag, versionEtag } from '../shared/http-cache';
-import {
-  toAccessGroupsResponse,
-  toServerHealth,
-  toServerResponse,
-  toServerTools,
-} from './server-registry.mapper';
+import { toAccessGroupsResponse, toServerHealth, toServerResponse } from './server-registry.mapper';
 import { ServerListRenderer } from './server-list.renderer';
 import { ServerReadsService, ServerWithReach } from './server-reads.service';
 import { ServerWritesService } from './server-writes.service';
@@ -98,7 +92,7 @@ export class ServerRegistryController {
   @ApiOperation({
     summary: 'List the servers this key can see (oldest first)',
     description:
-      'A JSON array of at most `limit` (default 50, max 100) servers. When there are more, X-Next-Cursor holds the cursor of the next page; with include_total=true, X-Total-Count is the number of matching servers. Filters: access_group, status.',
+      'A JSON array of at most `limit` (default 50, max 100) servers. When there are more, X-Next-Cursor holds the cursor of the next page; with include_total=true, X-Total-Count is the number of matching servers. Filters: access_group, status, tools_drift.',
   })
   @ApiOkResponse({ type: [ServerResponseDto] })
   @ApiHeader({ name: 'If-None-Match', required: false })
@@ -165,18 +159,6 @@ export class ServerRegistryController {
     const message = await this.writes.remove(principal, serverId, query.organization_id);
     reply.header('content-type', JSON_CONTENT_TYPE);
     return JSON.stringify(message);
-  }
-
-  @Get('server/:server_id/tools')
-  @Roles('org_admin', 'member', 'viewer', 'service')
-  @ApiOperation({ summary: 'Tools found by the last health check (limited to allowed_tools)' })
-  @ApiOkResponse({ type: ServerToolsDto })
-  async tools(
-    @Auth() principal: Principal,
-    @Param('server_id') serverId: string,
-    @Query() query: OrganizationQueryDto,
-  ): Promise<ServerToolsDto> {
-    return toServerTools(await this.reads.tools(principal, serverId, query.organization_id));
   }
 
   @Get('access_groups')

@@ -1,10 +1,10 @@
-import type { McpServerHealthView, McpServerToolsView, McpServerView, ServerReach } from '@app/dal';
+import type { McpServerHealthView, McpServerView, ServerReach } from '@app/dal';
 import { AccessGroupsResponseDto } from './dto/access-groups-response.dto';
 import { ServerHealthDto } from './dto/server-health.dto';
 import { ServerResponseDto } from './dto/server-response.dto';
-import { ServerToolsDto } from './dto/server-tools.dto';
 import { credentialTypeOf } from '../shared/credentials/credentials.schema';
 import { maskKeys } from './secret-mask';
+import { toToolDriftFields } from '../shared/tool-baselines/tool-drift.fields';
 
 const NO_REACH: ServerReach = { accessGroups: [], teams: [] };
 
@@ -68,6 +68,9 @@ export function toServerResponse(
     protocol_version: server.protocolVersion,
     protocol_era: server.protocolEra,
     transport_deprecated: server.transportDeprecated,
+    ...toToolDriftFields(server),
+    version: server.serverVersion,
+    catalog_public: server.catalogPublic,
   };
 }
 
@@ -80,15 +83,6 @@ export function toServerHealth(health: McpServerHealthView): ServerHealthDto {
     health_check_error: health.healthCheckError,
     latency_ms: health.latencyMs,
   };
-}
-
-/** Last discovered tools, limited to allowed_tools when that list is set. */
-export function toServerTools(view: McpServerToolsView): ServerToolsDto {
-  const allowed = view.allowedTools.length > 0 ? new Set(view.allowedTools) : null;
-  const tools = (view.discoveredTools ?? [])
-    .filter((tool) => allowed === null || allowed.has(tool.name))
-    .map((tool) => ({ name: tool.name, description: tool.description ?? null }));
-  return { server_id: view.serverId, tools, last_health_check: iso(view.lastHealthCheck) };
 }
 
 export function toAccessGroupsResponse(accessGroups: string[]): AccessGroupsResponseDto {

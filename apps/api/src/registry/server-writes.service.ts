@@ -16,7 +16,6 @@ import {
   McpServerConflictField,
   McpServerReadRepository,
   McpServerWriteRepository,
-  serverKey,
   Transaction,
   UnitOfWork,
 } from '@app/dal';
@@ -29,7 +28,9 @@ import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import type { ServerWithReach } from './server-reads.service';
 import { ServerReadsService } from './server-reads.service';
 import { serverEvent } from './server-events';
+import { ServerCatalog } from './server-catalog';
 import { ServerSecrets, ServerSecretValues } from './server-secrets';
+import { DEFAULT_SERVER_VERSION } from './dto/registry-fields';
 import { assertMayDefineStdio } from './stdio-permission';
 
 const RESOURCE_TYPE = 'mcp_server';
@@ -50,6 +51,7 @@ export class ServerWritesService {
     private readonly secrets: ServerSecrets,
     private readonly audit: AuditService,
     private readonly scopes: OrganizationScopeResolver,
+    private readonly catalog: ServerCatalog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: EventOutbox,
   ) {}
@@ -63,12 +65,13 @@ export class ServerWritesService {
       throw ValidationError.field('server_id', `"${serverId}" is reserved`);
     }
     const secrets = this.secrets.forCreate(input);
+    const serverVersion = input.serverVersion ?? DEFAULT_SERVER_VERSION;
     const now = new Date();
     const actor = actorOf(principal);
 
     return this.unitOfWork.run(async (tx) => {
       await this.assertUnique(scope, serverId, input, null, tx);
-      const changes = this.changesOf(scope, serverId, input, secrets, actor, now);
+      const changes = this.changesOf(scope, serverId, input, serverVersion, secrets, actor, now);
       const server = await conflictsAs409(() =>
         this.writes.insert(
           scope,
@@ -77,13 +80,13 @@ export class ServerWritesService {
           tx,
         ),
       );
-      await this.record(principal, 'mcp_server.create', scope, serverId, input, secrets, tx);
+      await this.catalog.recordCurrent(scope, serverId, input, serverVersion, secrets, now, tx);
+      const recorded = { ...input, serverVersion };
+      await this.record(principal, 'mcp_server.create', scope, serverId, recorded, secrets, tx);
       // The response is built from what was written; only the teams reaching it are read.
       const reach =
         input.accessGroups.length > 0
-          ? (await this.reads.reachOf(scope, [serverId], tx)).get(
-              serverKey(scope.organizationId, serverId),
-            )
+          ? await this.reads.reachOfOne(scope, serverId, tx)
           : undefined;
       await this.outbox.append(tx, scope, serverEvent('mcp_server.created', { server, reach }));
       return { server, reach };
@@ -115,7 +118,9 @@ export class ServerWritesService {
       }
       await this.assertUnique(scope, serverId, input, serverId, tx);
       const secrets = this.secrets.forReplace(current, input);
-      const changes = this.changesOf(scope, serverId, input, secrets, actor, new Date());
+      const serverVersion = input.serverVersion ?? current.serverVersion;
+      const now = new Date();
+      const changes = this.changesOf(scope, serverId, input, serverVersion, secrets, actor, now);
       const written = await conflictsAs409(() =>
         this.writes.updateIfVersion(
           scope,
@@ -129,7 +134,9 @@ export class ServerWritesService {
       );
       // The row is locked, so its version cannot have moved: a miss here is a bug, not a race.
       if (!written) throw new Error(`Server ${serverId} changed while locked for a write`);
-      await this.record(principal, 'mcp_server.update', scope, serverId, input, secrets, tx);
+      await this.catalog.recordCurrent(scope, serverId, input, serverVersion, secrets, now, tx);
+      const recorded = { ...input, serverVersion };
+      await this.record(principal, 'mcp_server.update', scope, serverId, recorded, secrets, tx);
       const replaced = await this.readBack(scope, serverId, tx);
       await this.outbox.append(tx, scope, serverEvent('mcp_server.updated', replaced));
       return replaced;
@@ -147,6 +154,7 @@ export class ServerWritesService {
       if (!(await this.writes.delete(owner, serverId, tx))) {
         throw new NotFoundError('Server');
       }
+      await this.catalog.recordDeleted(owner, serverId, new Date(), tx);
       await this.audit.record(
         principal,
         {
@@ -197,6 +205,7 @@ export class ServerWritesService {
     scope: OneOrganization,
     serverId: string,
     input: ServerInput,
+    serverVersion: string,
     secrets: ServerSecretValues,
     actor: string,
     now: Date,
@@ -216,6 +225,8 @@ export class ServerWritesService {
       allowedTools: input.allowedTools,
       hasAccessGroups: input.accessGroups.length > 0,
       healthCheckEnabled: input.healthCheckEnabled,
+      serverVersion,
+      catalogPublic: input.catalogPublic,
       updatedAt: now,
       updatedBy: actor,
     };
@@ -247,6 +258,8 @@ export class ServerWritesService {
           env_keys: Object.keys(secrets.env),
           credential_fields: secrets.credentials ? credentialFieldNames(secrets.credentials) : [],
           health_check_enabled: input.healthCheckEnabled,
+          version: input.serverVersion,
+          catalog_public: input.catalogPublic,
         },
       },
       tx,
@@ -261,9 +274,7 @@ export class ServerWritesService {
     const server = await this.reads.findVisible(scope, { wholeOrganization: true }, serverId, tx);
     if (!server) throw new NotFoundError('Server');
     const reach = server.hasAccessGroups
-      ? (await this.reads.reachOf(scope, [serverId], tx)).get(
-          serverKey(scope.organizationId, serverId),
-        )
+      ? await this.reads.reachOfOne(scope, serverId, tx)
       : undefined;
     return { server, reach };
   }

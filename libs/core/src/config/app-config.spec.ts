@@ -58,6 +58,18 @@ describe('parseEnv', () => {
     });
   });
 
+  it('reads the tool baseline settings: auto baselines on, drifted allowed tools withheld', () => {
+    expect(parseEnv({}).tools).toEqual({ baselineAuto: true, driftPolicy: 'withhold' });
+    expect(parseEnv({ TOOL_BASELINE_AUTO: 'false', TOOL_DRIFT_POLICY: 'flag' }).tools).toEqual({
+      baselineAuto: false,
+      driftPolicy: 'flag',
+    });
+    expect(() => parseEnv({ TOOL_DRIFT_POLICY: 'ignore' })).toThrow(
+      'Invalid configuration: TOOL_DRIFT_POLICY must be one of withhold, flag',
+    );
+    expect(() => parseEnv({ TOOL_BASELINE_AUTO: 'maybe' })).toThrow(/TOOL_BASELINE_AUTO/);
+  });
+
   it('reads the probe read limits, and refuses a total below the per-message limit', () => {
     expect(
       parseEnv({

@@ -21,6 +21,8 @@ export * from './database-url';
 
 const MiB = 1024 * 1024;
 
+export const TOOL_DRIFT_POLICIES = ['withhold', 'flag'] as const;
+
 /**
  * The whole runtime configuration: every environment variable, its default, bounds and error,
  * declared once. `AppConfig` is inferred from it, and `parseEnv` reads it top to bottom at boot.
@@ -103,6 +105,13 @@ export const APP_CONFIG_SCHEMA = {
     concurrency: int('HEALTH_CHECK_CONCURRENCY', 10, 1, 1_000),
     workerEnabled: bool('HEALTH_WORKER_ENABLED', true),
   },
+  /** Tool baselines and drift (README "Tool baselines and drift"). */
+  tools: {
+    /** Record the first successful listing as the baseline of a server without one. */
+    baselineAuto: bool('TOOL_BASELINE_AUTO', true),
+    /** What `/tools` does with an allowed tool that differs from the baseline. */
+    driftPolicy: oneOf('TOOL_DRIFT_POLICY', TOOL_DRIFT_POLICIES, 'withhold'),
+  },
   metricsPublic: bool('METRICS_PUBLIC', false),
   events: {
     /** Events (and webhook delivery attempts) older than this are pruned; the feed then says 410. */
@@ -126,6 +135,9 @@ export const APP_CONFIG_SCHEMA = {
     concurrency: int('WEBHOOK_CONCURRENCY', 10, 1, 1_000),
   },
 };
+
+/** `withhold`: a drifted allowed tool is left out of `/tools` (and named); `flag`: served, marked. */
+export type ToolDriftPolicy = AppConfig['tools']['driftPolicy'];
 
 /** The whole runtime configuration, read once at boot from the environment and validated. */
 export type AppConfig = Infer<typeof APP_CONFIG_SCHEMA>;

@@ -64,11 +64,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       .header('content-type', 'application/json; charset=utf-8')
       .send(
         errorEnvelope(
-          error.status,
-          error.code,
-          error.type,
-          error.message,
-          error.systemMessage,
+          error,
           traceId,
           error instanceof DatabaseUnavailableError
             ? databaseFailureDetails(error, request?.method)

@@ -14,14 +14,21 @@ export interface ErrorEnvelope {
   };
 }
 
+/** What an envelope says: an AppError, or a refusal made before Nest (router, shutdown). */
+export interface EnvelopeSource {
+  status: number;
+  code: string;
+  type: ErrorType;
+  message: string;
+  systemMessage: string;
+  details?: Record<string, unknown>;
+}
+
+/** The one rendering of an error answer (API.md); `details` replaces the source's when given. */
 export function errorEnvelope(
-  status: number,
-  code: string,
-  type: ErrorType,
-  message: string,
-  systemMessage: string,
+  { status, code, type, message, systemMessage, details: own }: EnvelopeSource,
   traceId: string,
-  details?: Record<string, unknown>,
+  details: Record<string, unknown> | undefined = own,
 ): ErrorEnvelope {
   return {
     success: false,

@@ -103,6 +103,27 @@ export class McpConfigurationEntity {
   @Column({ name: 'discovered_tools', type: JSON_COLUMN, nullable: true })
   discoveredTools!: DiscoveredTool[] | null;
 
+  /** The fingerprint of the tool set the last listing probe found; null before one. */
+  @Column({ name: 'tools_fingerprint', type: 'varchar', length: 64, nullable: true })
+  toolsFingerprint!: string | null;
+
+  /**
+   * Drift of those tools against the approved baseline: `none`, or the kinds joined by commas
+   * (entities/tool-drift.ts); null while there is no baseline to compare with.
+   */
+  @Column({ name: 'tools_drift', type: 'varchar', length: 32, nullable: true })
+  toolsDrift!: string | null;
+
+  /** When the current drift was first seen; null without drift. */
+  @Column({
+    name: 'drift_detected_at',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  driftDetectedAt!: Date | null;
+
   @Column({ name: 'latency_ms', type: 'int', nullable: true })
   latencyMs!: number | null;
 

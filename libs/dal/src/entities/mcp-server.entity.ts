@@ -141,6 +141,17 @@ export class McpServerEntity {
   @Column({ name: 'health_check_enabled', type: 'boolean', default: true })
   healthCheckEnabled!: boolean;
 
+  /**
+   * The server's release in the official registry API (`version` in requests; SemVer
+   * recommended). Not the write counter `version` below, which ETags compare.
+   */
+  @Column({ name: 'server_version', type: 'varchar', length: 64, default: '1.0.0' })
+  serverVersion!: string;
+
+  /** Served without an API key when the organization's catalog is public. */
+  @Column({ name: 'catalog_public', type: 'boolean', default: false })
+  catalogPublic!: boolean;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3, transformer: utcDate })
   createdAt!: Date;
 
@@ -187,6 +198,27 @@ export class McpServerEntity {
 
   @Column({ name: 'discovered_tools', type: JSON_COLUMN, nullable: true })
   discoveredTools!: DiscoveredTool[] | null;
+
+  /** The fingerprint of the tool set the last listing probe found; null before one. */
+  @Column({ name: 'tools_fingerprint', type: 'varchar', length: 64, nullable: true })
+  toolsFingerprint!: string | null;
+
+  /**
+   * Drift of those tools against the approved baseline: `none`, or the kinds joined by commas
+   * (entities/tool-drift.ts); null while there is no baseline to compare with.
+   */
+  @Column({ name: 'tools_drift', type: 'varchar', length: 32, nullable: true })
+  toolsDrift!: string | null;
+
+  /** When the current drift was first seen; null without drift. */
+  @Column({
+    name: 'drift_detected_at',
+    type: 'datetime',
+    precision: 3,
+    nullable: true,
+    transformer: utcDate,
+  })
+  driftDetectedAt!: Date | null;
 
   /** The protocol version the last probe that got that far agreed on. */
   @Column({ name: 'protocol_version', type: 'varchar', length: 32, nullable: true })

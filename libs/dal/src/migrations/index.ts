@@ -9,6 +9,8 @@ import { ServerIdPerOrganization1763900700000 } from './1763900700000-server-id-
 import { ConfigurationVersions1763900800000 } from './1763900800000-configuration-versions';
 import { OAuthRefresh1763901420000 } from './1763901420000-oauth-refresh';
 import { ProbeProtocolEra1763901500000 } from './1763901500000-probe-protocol-era';
+import { ToolBaselines1764100000000 } from './1764100000000-tool-baselines';
+import { OfficialRegistry1764200000000 } from './1764200000000-official-registry';
 import { ChangeFeed1764300000000 } from './1764300000000-change-feed';
 
 /** Every migration, in order. Both databases run this one list. */
@@ -23,5 +25,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ConfigurationVersions1763900800000,
   OAuthRefresh1763901420000,
   ProbeProtocolEra1763901500000,
+  ToolBaselines1764100000000,
+  OfficialRegistry1764200000000,
   ChangeFeed1764300000000,
 ];

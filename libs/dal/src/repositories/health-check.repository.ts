@@ -10,6 +10,8 @@ import {
 } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { lockRowForWrite } from '../dialect';
+import { NO_DRIFT } from '../entities/tool-drift';
+import type { McpServerHealthView } from './mcp-server/mcp-server.types';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
@@ -33,6 +35,8 @@ export type McpServerProbeTarget = Pick<
   | 'updatedAt'
   | 'lastHealthCheck'
   | 'toolsFreshUntil'
+  | 'toolsFingerprint'
+  | 'toolsDrift'
 >;
 
 /** What one probe found, as the health columns store it. */
@@ -53,16 +57,14 @@ export interface McpServerProbeOutcome {
   toolsFreshUntil: Date | null;
 }
 
-export interface McpServerHealthState {
-  serverId: string;
-  organizationId: string;
-  status: McpServerStatus;
-  lastHealthCheck: Date | null;
-  healthCheckError: string | null;
+/** A server's health as a probe leaves it: the health view plus the checker's counters. */
+export interface McpServerHealthState extends McpServerHealthView {
   healthCheckErrorKind: string | null;
-  latencyMs: number | null;
   toolCount: number | null;
   consecutiveFailures: number;
+  toolsFingerprint: string | null;
+  toolsDrift: string | null;
+  driftDetectedAt: Date | null;
 }
 
 /** One server: its id is unique inside its organization only. */
@@ -97,11 +99,14 @@ export interface McpHealthSummary {
   /** Unhealthy because OAuth failed or expired (AUTH_FAILURE_KINDS). */
   authFailures: number;
   unhealthyServers: McpUnhealthyServer[];
+  /** Servers whose tools differ from their approved baseline (whatever their status). */
+  drifted: number;
 }
 
 /** Failure kinds that say the server's authorization failed, not the server itself. */
 export const AUTH_FAILURE_KINDS = ['auth_failed', 'auth_expired'] as const;
 const AUTH_FAILURE_SQL = `s.health_check_error_kind IN ('${AUTH_FAILURE_KINDS.join("', '")}')`;
+const DRIFT_SQL = `s.tools_drift IS NOT NULL AND s.tools_drift <> '${NO_DRIFT}'`;
 
 export const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   serverId: true,
@@ -119,6 +124,8 @@ export const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   updatedAt: true,
   lastHealthCheck: true,
   toolsFreshUntil: true,
+  toolsFingerprint: true,
+  toolsDrift: true,
 };
 
 const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
@@ -131,6 +138,9 @@ const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   latencyMs: true,
   toolCount: true,
   consecutiveFailures: true,
+  toolsFingerprint: true,
+  toolsDrift: true,
+  driftDetectedAt: true,
 };
 
 type RawRow = Record<string, unknown>;
@@ -233,7 +243,8 @@ export class HealthCheckRepository {
   ): Promise<McpHealthSummary> {
     const inScope = scopeCondition(scope, 's.organization_id');
     const counts: RawRow[] = await this.dataSource.query(
-      `SELECT s.status, CASE WHEN ${AUTH_FAILURE_SQL} THEN 1 ELSE 0 END AS auth, COUNT(*) AS n` +
+      `SELECT s.status, CASE WHEN ${AUTH_FAILURE_SQL} THEN 1 ELSE 0 END AS auth,` +
+        ` SUM(CASE WHEN ${DRIFT_SQL} THEN 1 ELSE 0 END) AS drifted, COUNT(*) AS n` +
         ` FROM mcp_servers s WHERE ${inScope.sql} AND s.health_check_enabled = 1` +
         ' GROUP BY s.status, auth',
       inScope.params,
@@ -245,10 +256,12 @@ export class HealthCheckRepository {
       unknown: 0,
       authFailures: 0,
       unhealthyServers: [],
+      drifted: 0,
     };
     for (const row of counts) {
       const n = Number(row.n);
       summary.total += n;
+      summary.drifted += Number(row.drifted ?? 0);
       const authFailure = row.status === 'unhealthy' && Number(row.auth) === 1;
       if (authFailure) summary.authFailures += n;
       if (authFailure && options.ignoreAuthFailures) continue;

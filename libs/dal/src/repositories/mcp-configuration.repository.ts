@@ -7,6 +7,7 @@ import { McpConfigurationEntity, McpConfigurationType } from '../entities/mcp-co
 import { nameKeyOf } from '../entities/name-key';
 import { applyKeyset, KeysetPage } from './keyset';
 import { scopeCondition, whereInScope } from './organization-scope';
+import { deleteToolSnapshot } from './tool-baseline.repository';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 export interface McpConfigurationListFilter {
@@ -14,7 +15,11 @@ export interface McpConfigurationListFilter {
   isActive?: boolean;
 }
 
-export type NewMcpConfiguration = Omit<McpConfigurationEntity, 'activeNameKey' | 'deletedAt'>;
+/** A new configuration: lookup keys, deletion and the tool drift columns are the repository's. */
+export type NewMcpConfiguration = Omit<
+  McpConfigurationEntity,
+  'activeNameKey' | 'deletedAt' | 'toolsFingerprint' | 'toolsDrift' | 'driftDetectedAt'
+>;
 
 /** Columns a write may change; the id, organization, creator and creation time never change. */
 export type McpConfigurationChanges = Partial<
@@ -121,6 +126,9 @@ export class McpConfigurationRepository {
         organizationId: scope.organizationId,
         activeNameKey: nameKeyOf(values.name),
         deletedAt: null,
+        toolsFingerprint: null,
+        toolsDrift: null,
+        driftDetectedAt: null,
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConflictError(NAME_CONFLICT, 'name');
@@ -161,7 +169,10 @@ export class McpConfigurationRepository {
     }
   }
 
-  /** Frees the name and drops the sealed credentials: a deleted row keeps no secret. */
+  /**
+   * Frees the name and drops the sealed credentials (a deleted row keeps no secret) and the tool
+   * baseline and last observation.
+   */
   async softDelete(
     scope: OneOrganization,
     id: string,
@@ -177,6 +188,8 @@ export class McpConfigurationRepository {
         organizationId: scope.organizationId,
       })
       .execute();
-    return (result.affected ?? 0) > 0;
+    if ((result.affected ?? 0) === 0) return false;
+    await deleteToolSnapshot(this.repo(tx).manager, scope, { kind: 'mcp_configuration', id });
+    return true;
   }
 }

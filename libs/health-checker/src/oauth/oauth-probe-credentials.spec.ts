@@ -27,6 +27,8 @@ function failedResult(kind: ProbeResult['error_kind'], error: string): ProbeResu
     transport_deprecated: false,
     tools_listed: false,
     tools_ttl_ms: null,
+    tool_definitions: [],
+    tools_fingerprint: null,
   };
 }
 

@@ -1,8 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { IsNotEmpty, IsString, IsUrl, MaxLength } from 'class-validator';
+import { MAX_URL_LENGTH } from '../../shared/url-limits';
 
 export const MAX_NAME_LENGTH = 128;
-export const MAX_URL_LENGTH = 2048;
+export { MAX_URL_LENGTH };
 
 export function IsConfigurationName(): PropertyDecorator {
   return applyDecorators(IsString(), IsNotEmpty(), MaxLength(MAX_NAME_LENGTH));

@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MCP_AUTH_TYPES, MCP_CONNECTION_STATUSES, MCP_TRANSPORT_TYPES } from '@app/dal';
 import { ToolConfigurationDto } from './tool-configuration.dto';
+import {
+  DriftDetectedAtProperty,
+  ToolsDriftProperty,
+  ToolsDriftValue,
+  ToolsFingerprintProperty,
+} from '../../shared/tool-baselines/tool-drift.fields';
 
 /** The seed's field names, snake_case and camelCase mixed exactly as it shows them. */
 export class McpConfigurationResponseDto {
@@ -51,4 +57,8 @@ export class McpConfigurationResponseDto {
 
   @ApiProperty({ description: 'Whether credentials are stored (they are never returned here)' })
   has_credentials!: boolean;
+
+  @ToolsFingerprintProperty() tools_fingerprint!: string | null;
+  @ToolsDriftProperty() tools_drift!: ToolsDriftValue[] | null;
+  @DriftDetectedAtProperty() drift_detected_at!: string | null;
 }

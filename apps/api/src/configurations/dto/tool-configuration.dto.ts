@@ -8,9 +8,9 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
+import { MAX_TOOL_NAME_LENGTH } from '@app/mcp-probe';
 
 export const MAX_ALLOWED_TOOLS = 1000;
-export const MAX_TOOL_NAME_LENGTH = 128;
 
 export class ToolConfigurationDto {
   @ApiProperty({ description: 'When true, only `allowed_tools` are exposed' })

@@ -25,6 +25,16 @@ export class McpHealthSummaryQueryDto {
   fail_on_unhealthy?: boolean;
 
   @ApiPropertyOptional({
+    type: Boolean,
+    description:
+      'true: answer 503 (SERVICE_UNAVAILABLE, the summary in error.details) while any server has tool drift',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  fail_on_drift?: boolean;
+
+  @ApiPropertyOptional({
     enum: ['count', 'ignore'],
     default: 'count',
     description:

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DriftedServerDto } from './drifted-server.dto';
 import { UnhealthyServerDto } from './unhealthy-server.dto';
 
 /** Health of the servers whose checks are enabled (health_check_enabled). */
@@ -20,4 +21,14 @@ export class McpHealthSummaryResponseDto {
     description: 'The unhealthy servers by name (at most 500; the counts are always complete)',
   })
   unhealthy_servers!: UnhealthyServerDto[];
+  @ApiProperty({
+    description:
+      'Servers whose listed tools differ from their approved baseline (GET /v1/mcp/server/{id}/tools/drift), whatever their status',
+  })
+  drifted!: number;
+  @ApiProperty({
+    type: [DriftedServerDto],
+    description: 'The drifted servers by name (at most 500)',
+  })
+  drifted_servers!: DriftedServerDto[];
 }

@@ -2,7 +2,12 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { ORGANIZATION_ID_PATTERN, PageQueryDto } from '@app/core';
-import { MCP_SERVER_STATUSES, McpServerStatus } from '@app/dal';
+import {
+  MCP_SERVER_STATUSES,
+  McpServerStatus,
+  TOOLS_DRIFT_FILTERS,
+  ToolsDriftFilter,
+} from '@app/dal';
 import { ACCESS_GROUP_PATTERN, ACCESS_GROUP_RULE } from '../../shared/access-groups';
 
 export class ListServersQueryDto extends PageQueryDto {
@@ -26,6 +31,15 @@ export class ListServersQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(MCP_SERVER_STATUSES)
   status?: McpServerStatus;
+
+  @ApiPropertyOptional({
+    enum: TOOLS_DRIFT_FILTERS,
+    description:
+      'Servers by how their tools differ from the approved baseline: any (some drift), none, or a kind (added, removed, changed)',
+  })
+  @IsOptional()
+  @IsIn(TOOLS_DRIFT_FILTERS, { message: `must be one of ${TOOLS_DRIFT_FILTERS.join(', ')}` })
+  tools_drift?: ToolsDriftFilter;
 
   @ApiPropertyOptional({
     description:

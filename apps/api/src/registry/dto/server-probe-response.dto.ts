@@ -7,6 +7,12 @@ import {
   TransportDeprecatedProperty,
 } from '../../shared/probe/probe-protocol.fields';
 import { ProbeToolDto } from '../../shared/probe/probe-tool.dto';
+import {
+  DriftDetectedAtProperty,
+  ToolsDriftProperty,
+  ToolsDriftValue,
+  ToolsFingerprintProperty,
+} from '../../shared/tool-baselines/tool-drift.fields';
 
 /** The result of probing a registry server now, as stored (status, error, latency, failures). */
 export class ServerProbeResponseDto {
@@ -44,4 +50,7 @@ export class ServerProbeResponseDto {
   @ProtocolVersionProperty() protocol_version!: string | null;
   @ProtocolEraProperty() protocol_era!: McpProtocolEra | null;
   @TransportDeprecatedProperty() transport_deprecated!: boolean;
+  @ToolsFingerprintProperty() tools_fingerprint!: string | null;
+  @ToolsDriftProperty() tools_drift!: ToolsDriftValue[] | null;
+  @DriftDetectedAtProperty() drift_detected_at!: string | null;
 }

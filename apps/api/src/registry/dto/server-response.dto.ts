@@ -18,6 +18,12 @@ import {
 } from '../../shared/probe/probe-protocol.fields';
 import { McpInfoDto } from './mcp-info.dto';
 import { ServerTeamDto } from './server-team.dto';
+import {
+  DriftDetectedAtProperty,
+  ToolsDriftProperty,
+  ToolsDriftValue,
+  ToolsFingerprintProperty,
+} from '../../shared/tool-baselines/tool-drift.fields';
 
 const HIDDEN_FROM_VIEWERS = 'null for viewer keys.';
 
@@ -98,4 +104,13 @@ export class ServerResponseDto {
   @ProtocolVersionProperty() protocol_version!: string | null;
   @ProtocolEraProperty() protocol_era!: McpProtocolEra | null;
   @TransportDeprecatedProperty() transport_deprecated!: boolean;
+  @ToolsFingerprintProperty() tools_fingerprint!: string | null;
+  @ToolsDriftProperty() tools_drift!: ToolsDriftValue[] | null;
+  @DriftDetectedAtProperty() drift_detected_at!: string | null;
+
+  @ApiProperty({ description: 'The release the official registry API serves.', example: '1.0.0' })
+  version!: string;
+
+  @ApiProperty({ description: "In the organization's public catalog." })
+  catalog_public!: boolean;
 }

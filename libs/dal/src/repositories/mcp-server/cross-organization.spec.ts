@@ -1,6 +1,7 @@
 import { allOrganizations, OneOrganization } from '@app/core';
 import { DalDatabase, openDalDatabase } from '../../../../../test/support/dal-database';
 import { unique } from '../../../../../test/support/factories';
+import { serverColumns } from '../../../../../test/support/server-rows';
 import { McpServerProbeOutcome, HealthCheckRepository } from '../health-check.repository';
 import { McpServerClaimRepository } from '../health-claim.repository';
 import { McpServerReadRepository } from './mcp-server-read.repository';
@@ -23,32 +24,8 @@ describe('registry server repositories keep to the organization of their scope',
   let health: HealthCheckRepository;
   let claims: McpServerClaimRepository;
 
-  const changes = (name: string, group: string | null): McpServerChanges => ({
-    serverName: name,
-    alias: name.toLowerCase().replace(/\W+/g, '-'),
-    description: null,
-    transport: 'streamable_http',
-    specVersion: '2025-06-18',
-    authType: 'none',
-    url: 'https://mcp.example.com/mcp',
-    mcpInfo: {
-      server_name: null,
-      description: null,
-      logo_url: null,
-      mcp_server_cost_info: { default_cost_per_query: 0, tool_name_to_cost_per_query: {} },
-    },
-    command: null,
-    args: [],
-    envKeys: [],
-    envSealed: null,
-    credentialKeys: null,
-    credentialsSealed: null,
-    allowedTools: [],
-    hasAccessGroups: group !== null,
-    healthCheckEnabled: true,
-    updatedAt: new Date(),
-    updatedBy: 'tester',
-  });
+  const changes = (name: string, group: string | null): McpServerChanges =>
+    serverColumns(name, 'https://mcp.example.com/mcp', { hasAccessGroups: group !== null });
   const unhealthy: McpServerProbeOutcome = {
     status: 'unhealthy',
     error: 'probed through the wrong scope',
@@ -75,7 +52,7 @@ describe('registry server repositories keep to the organization of their scope',
   /** B's rows as stored, read around every repository (the columns an A-scoped call could touch). */
   async function rowsOfB(): Promise<unknown[]> {
     return db.dataSource.query(
-      'SELECT server_id, server_name, version, status, health_check_error, discovered_tools,' +
+      'SELECT server_id, server_name, alias, version, status, health_check_error, discovered_tools,' +
         ' claim_owner FROM mcp_servers WHERE organization_id = ? ORDER BY server_id',
       [b.organizationId],
     );
@@ -117,16 +94,12 @@ describe('registry server repositories keep to the organization of their scope',
   });
 
   it("finds no conflict with B's ids, names or aliases when A writes", async () => {
-    const [bOnly] = (await rowsOfB()) as { server_id: string; server_name: string }[];
-    const conflicts = await db.unitOfWork.run((tx) =>
-      writes.findConflicts(
-        a,
-        { serverId: 'only-b', serverName: bOnly.server_name, alias: 'b-only' },
-        null,
-        tx,
-      ),
-    );
-    expect(conflicts).toEqual([]);
+    const [bOnly] = (await rowsOfB()) as { server_name: string; alias: string }[];
+    const candidate = { serverId: 'only-b', serverName: bOnly.server_name, alias: bOnly.alias };
+    const conflictsIn = (scope: OneOrganization) =>
+      db.unitOfWork.run((tx) => writes.findConflicts(scope, candidate, null, tx));
+    expect(await conflictsIn(a)).toEqual([]);
+    expect(await conflictsIn(b)).toEqual(['server_id', 'server_name', 'alias']);
     const locked = await db.unitOfWork.run((tx) => writes.findForWrite(a, 'only-b', tx));
     expect(locked).toBeNull();
   });

@@ -169,6 +169,16 @@ export class McpServerReadRepository {
     return reach;
   }
 
+  /** The reach of one server of the organization; undefined when it has no access group. */
+  async reachOfOne(
+    scope: OneOrganization,
+    serverId: string,
+    tx?: Transaction,
+  ): Promise<ServerReach | undefined> {
+    const reach = await this.reachOf(scope, [serverId], tx);
+    return reach.get(serverKey(scope.organizationId, serverId));
+  }
+
   /** Sorted distinct access groups of the servers the reader may see. */
   async visibleAccessGroups(
     scope: OrganizationScope,
@@ -219,7 +229,7 @@ export class McpServerReadRepository {
   ): Promise<McpServerToolsView | null> {
     const readable = readableCondition(scope, visibility);
     const rows: RawRow[] = await this.dataSource.query(
-      'SELECT s.server_id, s.allowed_tools, s.discovered_tools, s.last_health_check' +
+      'SELECT s.server_id, s.allowed_tools, s.discovered_tools, s.last_health_check, s.tools_drift' +
         ` FROM mcp_servers s WHERE s.server_id = ? AND ${readable.sql}`,
       [serverId, ...readable.params],
     );
@@ -229,6 +239,7 @@ export class McpServerReadRepository {
       allowedTools: fromJsonColumn<string[]>(rows[0].allowed_tools) ?? [],
       discoveredTools: fromJsonColumn<DiscoveredTool[]>(rows[0].discovered_tools),
       lastHealthCheck: toDate(rows[0].last_health_check),
+      toolsDrift: (rows[0].tools_drift as string | null) ?? null,
     };
   }
 }

@@ -5,6 +5,7 @@ import type { OneOrganization } from '@app/core';
 import { lockRowForWrite, uniqueViolationMessage } from '../../dialect';
 import { McpServerEntity } from '../../entities/mcp-server.entity';
 import { McpServerAccessGroupEntity } from '../../entities/mcp-server-access-group.entity';
+import { deleteToolSnapshot } from '../tool-baseline.repository';
 import { bumpRegistryRevision } from '../registry-revision.repository';
 import { viewOfEntity } from './mcp-server.columns';
 import {
@@ -95,28 +96,12 @@ export class McpServerWriteRepository {
     const manager = managerOf(tx, this.dataSource);
     const row: McpServerEntity = {
       ...storedColumns(server.changes),
+      ...uncheckedColumns(server.changes),
       serverId: server.serverId,
       organizationId: scope.organizationId,
       createdAt: server.createdAt,
       createdBy: server.createdBy,
       version: 1,
-      status: 'unknown',
-      lastHealthCheck: null,
-      healthCheckError: null,
-      healthCheckErrorKind: null,
-      toolCount: null,
-      latencyMs: null,
-      consecutiveFailures: 0,
-      discoveredTools: null,
-      protocolVersion: null,
-      protocolEra: null,
-      // Probes of an sse server speak the deprecated HTTP+SSE transport: known before the first.
-      transportDeprecated: server.changes.transport === 'sse',
-      toolsFreshUntil: null,
-      claimOwner: null,
-      claimExpiresAt: null,
-      credentialsRefreshOwner: null,
-      credentialsRefreshUntil: null,
     };
     // Every column is given, so TypeORM's read-back of defaulted columns is skipped.
     await uniquely(() =>
@@ -168,13 +153,17 @@ export class McpServerWriteRepository {
     return true;
   }
 
-  /** Deletes the server; its access-group rows go with it (foreign key cascade). */
+  /**
+   * Deletes the server; its access-group rows go with it (foreign key cascade), its tool baseline
+   * and last observation too.
+   */
   async delete(scope: OneOrganization, serverId: string, tx: Transaction): Promise<boolean> {
     const manager = managerOf(tx, this.dataSource);
     const result = await manager
       .getRepository(McpServerEntity)
       .delete({ organizationId: scope.organizationId, serverId });
     if ((result.affected ?? 0) === 0) return false;
+    await deleteToolSnapshot(manager, scope, { kind: 'mcp_server', id: serverId });
     await bumpRegistryRevision(manager, scope);
     return true;
   }
@@ -215,6 +204,32 @@ function storedColumns(changes: McpServerChanges) {
     aliasKey: aliasKeyOf(changes.alias),
     nextCheckAt: changes.updatedAt,
   };
+}
+
+/** The health and checker columns of a server never checked yet (no claim, no refresh lease). */
+export function uncheckedColumns(changes: Pick<McpServerChanges, 'transport'>) {
+  return {
+    status: 'unknown',
+    lastHealthCheck: null,
+    healthCheckError: null,
+    healthCheckErrorKind: null,
+    toolCount: null,
+    latencyMs: null,
+    consecutiveFailures: 0,
+    discoveredTools: null,
+    toolsFingerprint: null,
+    toolsDrift: null,
+    driftDetectedAt: null,
+    protocolVersion: null,
+    protocolEra: null,
+    // Probes of an sse server speak the deprecated HTTP+SSE transport: known before the first.
+    transportDeprecated: changes.transport === 'sse',
+    toolsFreshUntil: null,
+    claimOwner: null,
+    claimExpiresAt: null,
+    credentialsRefreshOwner: null,
+    credentialsRefreshUntil: null,
+  } satisfies Partial<McpServerEntity>;
 }
 
 /** Runs a write; a unique index refusing it becomes a McpServerConflict naming the field. */

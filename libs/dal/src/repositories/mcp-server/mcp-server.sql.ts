@@ -1,5 +1,6 @@
 import type { OrganizationScope } from '@app/core';
 import { sqlInstant } from '../../dialect';
+import { NO_DRIFT } from '../../entities/tool-drift';
 import { keysetCondition, SqlCondition } from '../keyset';
 import { scopeCondition } from '../organization-scope';
 import { VIEW_COLUMNS } from './mcp-server.columns';
@@ -73,6 +74,16 @@ export function filterCondition(filter: McpServerListFilter): SqlText {
     sql += ' AND s.status = ?';
     params.push(filter.status);
   }
+  if (filter.toolsDrift === 'any') {
+    sql += ` AND s.tools_drift IS NOT NULL AND s.tools_drift <> '${NO_DRIFT}'`;
+  } else if (filter.toolsDrift === NO_DRIFT) {
+    sql += ' AND s.tools_drift = ?';
+    params.push(NO_DRIFT);
+  } else if (filter.toolsDrift !== undefined) {
+    // Kind names are not part of one another (encodeToolsDrift), so a LIKE finds exactly them.
+    sql += ' AND s.tools_drift LIKE ?';
+    params.push(`%${filter.toolsDrift}%`);
+  }
   return { sql, params };
 }
 
@@ -89,6 +100,8 @@ export function groupReader(
 ): GroupReader | null {
   if ('wholeOrganization' in visibility || scope.kind === 'all') return null;
   if (visibility.accessGroups.length === 0 || filter.accessGroup !== undefined) return null;
+  // The drift filter is a rare review query: the general read serves it.
+  if (filter.toolsDrift !== undefined) return null;
   return { organizationId: scope.organizationId, accessGroups: visibility.accessGroups };
 }
 

@@ -1,4 +1,5 @@
 import { foldName, nameKeyOf } from '../../entities/name-key';
+import { NO_DRIFT, TOOL_DRIFT_KINDS } from '../../entities/tool-drift';
 import type {
   DiscoveredTool,
   McpServerEntity,
@@ -44,7 +45,12 @@ export interface ServerReach {
 export interface McpServerListFilter {
   accessGroup?: string;
   status?: McpServerStatus;
+  /** `any`: drift of any kind; `none`: compared and equal; a kind: drift including it. */
+  toolsDrift?: ToolsDriftFilter;
 }
+
+export const TOOLS_DRIFT_FILTERS = ['any', NO_DRIFT, ...TOOL_DRIFT_KINDS] as const;
+export type ToolsDriftFilter = (typeof TOOLS_DRIFT_FILTERS)[number];
 
 export interface McpServerPage {
   /** Rows to return; one more is fetched to tell whether there is a next page. */
@@ -70,6 +76,7 @@ export interface McpServerToolsView {
   allowedTools: string[];
   discoveredTools: DiscoveredTool[] | null;
   lastHealthCheck: Date | null;
+  toolsDrift: string | null;
 }
 
 /**
@@ -93,6 +100,9 @@ export type McpServerChanges = Omit<
   | 'latencyMs'
   | 'consecutiveFailures'
   | 'discoveredTools'
+  | 'toolsFingerprint'
+  | 'toolsDrift'
+  | 'driftDetectedAt'
   | 'protocolVersion'
   | 'protocolEra'
   | 'transportDeprecated'

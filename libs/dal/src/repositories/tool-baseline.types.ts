@@ -1,0 +1,47 @@
+import type {
+  BaselineSource,
+  StoredToolDefinition,
+  StoredToolPrint,
+  ToolOwnerKind,
+} from '../entities/tool-snapshot.entity';
+
+/* What ToolBaselineRepository takes and returns: owners, drift state, tool sets, baselines. */
+
+/** A server (`server_id`) or configuration (`id`) whose tools have a baseline. */
+export interface ToolOwner {
+  kind: ToolOwnerKind;
+  id: string;
+}
+
+/** The drift columns of the owner's own row, and its write version (the ETag's). */
+export interface ToolDriftState {
+  version: number;
+  toolsFingerprint: string | null;
+  toolsDrift: string | null;
+  driftDetectedAt: Date | null;
+}
+
+export type ToolDriftColumns = Omit<ToolDriftState, 'version'>;
+
+/** One side of a snapshot: every tool whole, and the index of names and fingerprints. */
+export interface ToolSet {
+  fingerprint: string;
+  tools: StoredToolDefinition[];
+  index: StoredToolPrint[];
+}
+
+export interface NewBaseline {
+  tools: ToolSet;
+  source: BaselineSource;
+  approvedAt: Date;
+  approvedBy: string | null;
+}
+
+/** A drifted registry server, for the CI gate and the drift metric. */
+export interface DriftedServer {
+  serverId: string;
+  organizationId: string;
+  serverName: string;
+  toolsDrift: string;
+  driftDetectedAt: Date | null;
+}
