@@ -11,9 +11,8 @@ import { ProbeFailure } from './probe-failure.error';
 import type { ProbeServerInfo, ProbeTool } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
 import {
-  redactedDefinition,
+  fingerprintedDefinition,
   ToolDefinition,
-  toolFingerprint,
   ToolObject,
   toolSetFingerprint,
 } from './tool-fingerprint';
@@ -126,7 +125,6 @@ function checkedTool(
     throw malformed();
   }
   const shown = bounded(name, MAX_TOOL_NAME_LENGTH, redactor);
-  const definition = redactedDefinition(tool as ToolObject, redactor);
   return {
     tool: {
       name: shown,
@@ -135,7 +133,7 @@ function checkedTool(
           ? bounded(description, MAX_TOOL_DESCRIPTION_LENGTH, redactor)
           : null,
     },
-    definition: { name: shown, fingerprint: toolFingerprint(definition), definition },
+    definition: fingerprintedDefinition(shown, tool as ToolObject, redactor),
   };
 }
 
