@@ -6,7 +6,8 @@
 //    answer): every tool's secret-redacted copy, its canonical JSON and SHA-256, and the set's
 //    fingerprint (what each listing probe now does), plus the drift check against a baseline
 //    and the review diff; `--runs` times each, after a warm-up.
-// 2. The built prober (McpProber) probing a real MCP server with those tools in its own process
+// 2. The built prober (McpProber) probing a real MCP server with those tools in its own process,
+//    fingerprinting every tool, and again with the listing known by its digest (nothing to redo)
 //    (`bench/lib/tool-server-process.js`): the whole probe, for scale.
 // 3. The built app (SQLite in a temporary folder, or DATABASE_URL): POST …/health with the tools
 //    unchanged (the steady state: fingerprint compared, nothing written) and with tool 0 changed
@@ -83,10 +84,16 @@ function inProcess(count, runs) {
   const observed = fingerprintAll(drifted).definitions;
   const index = (definitions) =>
     definitions.map(({ name, fingerprint }) => ({ name, fingerprint }));
+  const { createHash } = require('node:crypto');
+  const digestOf = (tools) =>
+    createHash('sha256')
+      .update(`${JSON.stringify(tools)}\n`)
+      .digest('hex');
   return {
     wireBytes: Buffer.byteLength(wire),
     parse: time(runs, 20, () => JSON.parse(wire)),
     fingerprint: time(runs, 20, () => fingerprintAll(JSON.parse(wire).tools)),
+    digest: time(runs, 20, () => digestOf(JSON.parse(wire).tools)),
     driftCheck: time(runs, 20, () => checker.driftKinds(index(baseline), index(observed))),
     reviewDiff: time(runs, 20, () => checker.diffTools(baseline, observed)),
   };
@@ -178,27 +185,37 @@ async function main() {
       stdioEnabled: false,
       stdioAllowlist: [],
     });
+    const target = { transport: 'streamable_http', url: server.url };
+    let known;
     const probe = await timeAsync(Math.max(10, probes / 2), 3, async () => {
-      const result = await prober.probe({ transport: 'streamable_http', url: server.url });
-      if (!result.ok || result.tool_definitions.length !== count) throw new Error(result.error);
+      const result = await prober.probe(target);
+      if (!result.ok || result.tool_definitions?.length !== count) throw new Error(result.error);
+      known = { digest: result.tools_digest, fingerprint: result.tools_fingerprint };
+    });
+    const reused = await timeAsync(Math.max(10, probes / 2), 3, async () => {
+      const result = await prober.probe({ ...target, knownTools: known });
+      if (!result.ok || result.tool_definitions !== null) throw new Error('not reused');
     });
     const app = await throughApp(server, probes);
-    report(count, local, probe, app);
+    report(count, local, { probe, reused }, app);
   } finally {
     server.stop();
   }
 }
 
-function report(count, local, probe, app) {
+function report(count, local, { probe, reused }, app) {
   const ms = (value) => value.toFixed(value < 10 ? 2 : 1);
   const cpu = (s) => (s.cpu ? `${ms(s.cpu.p50)} | ${ms(s.cpu.p95)}` : '– | –');
   const row = (label, s) => `| ${label} | ${cpu(s)} | ${ms(s.p50)} | ${ms(s.p95)} | ${s.n} |`;
   if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ tools: count, local, probe, app }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ tools: count, local, probe, reused, app }, null, 2)}\n`,
+    );
     return;
   }
   const fingerprintCpu = local.fingerprint.cpu.p50 - local.parse.cpu.p50;
   const share = (fingerprintCpu / probe.p50) * 100;
+  const digestCpu = local.digest.cpu.p50 - local.parse.cpu.p50;
   const load = os.loadavg()[0].toFixed(1);
   process.stdout.write(
     [
@@ -211,14 +228,17 @@ function report(count, local, probe, app) {
         'parse + redact + canonical JSON + SHA-256 of every tool + set fingerprint',
         local.fingerprint,
       ),
+      row('parse + digest of the listing as sent (the unchanged case)', local.digest),
       row('drift kinds against a baseline (one tool changed)', local.driftCheck),
       row('review diff (JSON pointers) of that change', local.reviewDiff),
-      row('whole probe with the built prober (connect, list, fingerprint, close)', probe),
+      row('whole probe, built prober: connect, list, fingerprint every tool, close', probe),
+      row('whole probe, built prober: the listing known by its digest (no fingerprinting)', reused),
       row('POST …/health through the app, tools unchanged', app.unchanged),
       row('POST …/health through the app, a tool changed before each probe', app.changed),
       row('GET …/tools/drift through the app', app.review),
       '',
-      `Fingerprinting (CPU, without the parse the probe does anyway): ${ms(fingerprintCpu)} ms per probe, ${share.toFixed(1)}% of a whole probe's wall time at p50. Load average when done: ${load} on ${os.cpus().length} CPUs.`,
+      `Fingerprinting every tool (CPU, without the parse the probe does anyway): ${ms(fingerprintCpu)} ms per probe, ${share.toFixed(1)}% of a whole loopback probe's wall time at p50; paid when the listing's bytes changed. An unchanged listing costs its digest: ${ms(digestCpu)} ms.`,
+      `Load average when done: ${load} on ${os.cpus().length} CPUs.`,
       '',
     ].join('\n'),
   );

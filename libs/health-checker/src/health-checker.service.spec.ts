@@ -26,6 +26,7 @@ const HEALTHY: ProbeResult = {
   tools_ttl_ms: null,
   tool_definitions: [],
   tools_fingerprint: null,
+  tools_digest: null,
 };
 
 function config(
@@ -115,6 +116,7 @@ function target(serverId: string): McpServerProbeTarget {
     lastHealthCheck: null,
     toolsFreshUntil: null,
     toolsFingerprint: null,
+    toolsDigest: null,
     toolsDrift: null,
   };
 }

@@ -35,6 +35,7 @@ export type McpServerProbeTarget = Pick<
   | 'lastHealthCheck'
   | 'toolsFreshUntil'
   | 'toolsFingerprint'
+  | 'toolsDigest'
   | 'toolsDrift'
 >;
 
@@ -123,6 +124,7 @@ export const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   lastHealthCheck: true,
   toolsFreshUntil: true,
   toolsFingerprint: true,
+  toolsDigest: true,
   toolsDrift: true,
 };
 
