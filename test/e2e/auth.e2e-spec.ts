@@ -291,6 +291,9 @@ describe('admin routes', () => {
       organization_id: expect.stringMatching(/^org_[0-9a-f]{32}$/),
       name: 'Acme',
       created_at: expect.stringMatching(/Z$/),
+      // Issue 16: the namespace of its server names in /v0.1, derived from the id by default.
+      registry_namespace: generated.body.organization_id.replace('_', '-'),
+      public_catalog: false,
     });
     const chosen = await t.request('POST', '/v1/organizations', {
       body: { name: 'Seed org', organization_id: 'org_xyz789' },

@@ -14,6 +14,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /v1/teams/:teamId': { name: 'Renamed', access_groups: ['x'] },
   'PATCH /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
   'PUT /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
+  'PATCH /v1/organizations/:organizationId': { public_catalog: true },
 };
 
 /** Lists that take `organization_id`: naming another organization is refused. */
@@ -79,6 +80,11 @@ describe('cross-organization isolation on every route', () => {
       env: { TOKEN: 'a-env-secret' },
     });
     a.server_id = server.server_id;
+    const named = await t.request('PATCH', `/v1/organizations/${orgA.organization_id}`, {
+      key: aKey.key,
+      body: { registry_namespace: `com.a${Date.now()}`, public_catalog: false },
+    });
+    a.namespace = named.body.registry_namespace;
 
     bAdmin = (await createKey(t, { organizationId: orgB.organization_id, role: 'org_admin' })).key;
     bService = (await createKey(t, { organizationId: orgB.organization_id, role: 'service' })).key;

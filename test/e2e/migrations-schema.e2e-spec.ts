@@ -28,6 +28,7 @@ describe('migrations build exactly the schema the entities declare', () => {
       'audit_events',
       'mcp_configurations',
       'mcp_server_access_groups',
+      'mcp_server_versions',
       'mcp_servers',
       'organizations',
       'team_access_groups',

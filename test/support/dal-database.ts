@@ -42,7 +42,16 @@ export async function openDalDatabase(): Promise<DalDatabase> {
     organization: async () => {
       const id = `org_${unique()}`;
       await unitOfWork.run((tx) =>
-        organizations.insert({ id, name: `Org ${id}`, createdAt: new Date() }, tx),
+        organizations.insert(
+          {
+            id,
+            name: `Org ${id}`,
+            createdAt: new Date(),
+            registryNamespace: null,
+            publicCatalog: false,
+          },
+          tx,
+        ),
       );
       return ownOrganization({ role: 'org_admin', organizationId: id });
     },

@@ -12,6 +12,7 @@ export type RouteExpectation = { public: true } | { roles: Role[] };
 const ADMIN: Role[] = ['org_admin'];
 const PLATFORM_ONLY: Role[] = [];
 const EVERY_ROLE: Role[] = ['org_admin', 'member', 'viewer', 'service', 'health_monitor'];
+const READERS: Role[] = ['org_admin', 'member', 'viewer', 'service'];
 
 export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   // foundation: service health
@@ -21,7 +22,8 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   // auth and tenancy (admin module)
   'POST /v1/organizations': { roles: PLATFORM_ONLY },
   'GET /v1/organizations': { roles: PLATFORM_ONLY },
-  'GET /v1/organizations/:organizationId': { roles: PLATFORM_ONLY },
+  'GET /v1/organizations/:organizationId': { roles: ADMIN },
+  'PATCH /v1/organizations/:organizationId': { roles: ADMIN },
   'DELETE /v1/organizations/:organizationId': { roles: PLATFORM_ONLY },
   'POST /v1/api-keys': { roles: ADMIN },
   'GET /v1/api-keys': { roles: ADMIN },
@@ -80,4 +82,14 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
     roles: ['org_admin', 'member', 'viewer', 'service'],
   },
   'POST /v1/mcp-configurations/:configurationId/tools/baseline': { roles: ['org_admin'] },
+
+  // official registry API (v0.1). The catalog routes also answer without a key, for an
+  // organization whose catalog is public (401 otherwise, as the matrix checks).
+  'GET /v0.1/servers': { roles: READERS },
+  'GET /v0.1/servers/*': { roles: READERS },
+  'GET /orgs/:namespace/v0.1/servers': { roles: READERS },
+  'GET /orgs/:namespace/v0.1/servers/*': { roles: READERS },
+  'GET /v0.1/orgs/:namespace/servers': { roles: READERS },
+  'GET /v0.1/orgs/:namespace/servers/*': { roles: READERS },
+  'GET /.well-known/oauth-protected-resource': { public: true },
 };

@@ -15,7 +15,10 @@ export function registeredRoutes(t: TestApp): string[] {
     const match = /^((?:│ {3}| {4})*)(?:├── |└── )(.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!match) continue;
     const depth = match[1].length / 4;
-    const path = (parents[depth - 1] ?? '') + match[2];
+    const parent = parents[depth - 1] ?? '';
+    // A wildcard under a path prints as a bare `*` child: the route is `<path>/*`.
+    const segment = match[2] === '*' && parent !== '' && !parent.endsWith('/') ? '/*' : match[2];
+    const path = parent + segment;
     parents[depth] = path;
     parents.length = depth + 1;
     for (const method of (match[3] ?? '').split(',').map((m) => m.trim())) {

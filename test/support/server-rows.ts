@@ -33,6 +33,8 @@ export function serverColumns(
     allowedTools: [],
     hasAccessGroups: false,
     healthCheckEnabled: true,
+    serverVersion: '1.0.0',
+    catalogPublic: false,
     updatedAt: now,
     updatedBy: 'usr_test',
     ...overrides,

@@ -9,6 +9,7 @@ import { McpHealthModule } from './health/mcp-health.module';
 import { AdminModule } from './admin/admin.module';
 import { ConfigurationsModule } from './configurations/configurations.module';
 import { RegistryModule } from './registry/registry.module';
+import { OfficialRegistryModule } from './official-registry/official-registry.module';
 
 export interface AppModuleOptions extends AppConfigOptions {
   logDestination?: DestinationStream;
@@ -36,6 +37,7 @@ export class AppModule {
           McpHealthModule.forRoot(config),
           ConfigurationsModule,
           RegistryModule,
+          OfficialRegistryModule,
         ],
       },
     };

@@ -8,6 +8,7 @@ export * from './errors/database-unavailable.error';
 export * from './http/json-depth';
 export * from './http/request-id';
 export * from './ids';
+export * from './registry/registry-namespace';
 export * from './pagination/cursor';
 export * from './pagination/page-query.dto';
 export * from './pagination/pagination-response.dto';

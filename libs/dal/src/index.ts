@@ -38,3 +38,5 @@ export * from './app-data-source';
 export * from './database-ping';
 export * from './limits/database-deadline';
 export * from './limits/guarded-query-runner';
+export * from './entities/mcp-server-version.entity';
+export * from './repositories/mcp-server-version';

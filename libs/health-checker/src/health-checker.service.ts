@@ -7,24 +7,20 @@ import {
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { UnknownEncryptionKeyError } from '@app/crypto';
 import {
   allOrganizations,
   APP_CONFIG,
   AppConfig,
-  OneOrganization,
-  organizationOfRow,
   shutdownDrainBudgetMs,
   systemPrincipal,
 } from '@app/core';
-import { McpServerClaimRepository, McpServerProbeTarget } from '@app/dal';
-import type { ProbeResult } from '@app/mcp-probe';
+import { McpServerClaimRepository } from '@app/dal';
 import { ClaimLeases, errorName } from './claim-leases';
+import { ClaimBatch, ClaimedCheck } from './claimed-check';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { checkerTiming } from './checker-timing';
 import { ToolDriftDetector } from './drift/tool-drift.detector';
 import { HealthMetrics } from './health-metrics';
-import { nextCheckAt, serverOutcomeOf } from './probe-outcome';
 import { ServerProbeService } from './server-probe.service';
 
 /**
@@ -38,12 +34,6 @@ const STOP_SLACK_MS = 1_500;
 const CLAIM_ATTEMPTS = 3;
 /** The checker watches every organization's servers: it acts as the system, not as a key. */
 const EVERY_ORGANIZATION = allOrganizations(systemPrincipal('health-checker'));
-
-interface ClaimBatch {
-  owner: string;
-  claimedAt: Date;
-  servers: McpServerProbeTarget[];
-}
 
 /**
  * The background checker. Every poll it claims due servers through the database (as many as it
@@ -72,14 +62,15 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
   private abandoned = false;
   /** The claims of running probes, renewed while they run. */
   private readonly leases: ClaimLeases;
+  private readonly checks: ClaimedCheck;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(HEALTH_CHECKER_OPTIONS) private readonly options: HealthCheckerOptions,
     private readonly repository: McpServerClaimRepository,
-    private readonly probes: ServerProbeService,
-    private readonly metrics: HealthMetrics,
-    private readonly drift: ToolDriftDetector,
+    probes: ServerProbeService,
+    metrics: HealthMetrics,
+    drift: ToolDriftDetector,
   ) {
     const { intervalS, timeoutMs, concurrency } = config.health;
     this.intervalMs = intervalS * 1000;
@@ -92,6 +83,17 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       { leaseMs: timing.leaseMs, renewMs: timing.renewMs, holdMs: timeoutMs + PROBE_SLACK_MS },
       this.logger,
     );
+    this.checks = new ClaimedCheck({
+      repository,
+      probes,
+      metrics,
+      drift,
+      leases: this.leases,
+      scope: EVERY_ORGANIZATION,
+      intervalMs: this.intervalMs,
+      logger: this.logger,
+      abandoned: () => this.abandoned,
+    });
     this.concurrency = concurrency;
     // Within SHUTDOWN_TIMEOUT_MS, beside the HTTP drain, leaving time to close the pool.
     this.stopBudgetMs = Math.min(
@@ -197,7 +199,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
         const batch = await this.claim(free);
         if (batch !== null) {
           for (const server of batch.servers) {
-            const check: Promise<void> = this.check(server, batch).finally(() => {
+            const check: Promise<void> = this.checks.run(server, batch).finally(() => {
               running.delete(check);
             });
             running.add(check);
@@ -250,70 +252,5 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       }
     }
     return null;
-  }
-
-  private async check(server: McpServerProbeTarget, batch: ClaimBatch): Promise<void> {
-    if (server.nextCheckAt) {
-      this.metrics.recordLag(
-        Math.max(0, batch.claimedAt.getTime() - server.nextCheckAt.getTime()) / 1000,
-      );
-    }
-    const release = this.leases.hold(server, batch.owner);
-    this.metrics.checkStarted();
-    let outcome: 'written' | 'changed' | 'lost' | 'failed' | 'abandoned' = 'failed';
-    try {
-      const result = await this.probes.probe(server, 'checker');
-      if (this.abandoned) {
-        outcome = 'abandoned';
-        return;
-      }
-      const checkedAt = new Date();
-      const scope = organizationOfRow(EVERY_ORGANIZATION, server);
-      outcome = await this.repository.completeClaimed(
-        scope,
-        server.serverId,
-        { owner: batch.owner, version: server.version },
-        serverOutcomeOf(result, checkedAt),
-        nextCheckAt(server.nextCheckAt, batch.claimedAt, this.intervalMs),
-      );
-      if (outcome === 'written') await this.observeTools(server, scope, result, checkedAt);
-      if (outcome === 'lost') {
-        this.logger.warn(
-          `Claim on server ${server.serverId} expired before its result was written`,
-        );
-      }
-    } catch (error) {
-      // The lease lapses by itself; the server is probed again after it does (by a replica that
-      // has the key, when this one lacks it: SecretBox already logged that once).
-      if (error instanceof UnknownEncryptionKeyError) {
-        this.logger.debug(`Server ${server.serverId} left to a replica with key ${error.keyId}`);
-      } else {
-        this.logger.warn(`Health check of server ${server.serverId} failed: ${errorName(error)}`);
-      }
-    } finally {
-      release();
-      this.metrics.checkFinished(outcome);
-    }
-  }
-
-  /** Compares the listed tools with the baseline; a failure there never undoes the result. */
-  private async observeTools(
-    server: McpServerProbeTarget,
-    scope: OneOrganization,
-    result: ProbeResult,
-    checkedAt: Date,
-  ): Promise<void> {
-    try {
-      await this.drift.observe(
-        scope,
-        { kind: 'mcp_server', id: server.serverId },
-        result,
-        checkedAt,
-        server,
-      );
-    } catch (error) {
-      // The next probe compares again (the stored fingerprint did not move).
-      this.logger.warn(`Tool drift check of server ${server.serverId} failed: ${errorName(error)}`);
-    }
   }
 }

@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
-import { AuditEventRepository, OrganizationRepository, TeamRepository } from '@app/dal';
+import {
+  AuditEventRepository,
+  McpServerVersionWriteRepository,
+  OrganizationRepository,
+  TeamRepository,
+} from '@app/dal';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuditEventsController } from './audit-events/audit-events.controller';
 import { AuditEventsService } from './audit-events/audit-events.service';
 import { MeController } from './me/me.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
+import { OrganizationSettingsService } from './organizations/organization-settings.service';
 import { OrganizationsService } from './organizations/organizations.service';
 import { TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
@@ -23,7 +29,9 @@ import { TeamsService } from './teams/teams.service';
     OrganizationRepository,
     TeamRepository,
     AuditEventRepository,
+    McpServerVersionWriteRepository,
     OrganizationsService,
+    OrganizationSettingsService,
     ApiKeysService,
     TeamsService,
     AuditEventsService,

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import {
   McpServerReadRepository,
+  McpServerVersionWriteRepository,
   McpServerWriteRepository,
+  OrganizationRepository,
   RegistryRevisionRepository,
 } from '@app/dal';
 import { ApiHealthCheckerModule } from '../shared/probe/api-health-checker.module';
+import { ServerCatalog } from './server-catalog';
 import { ToolBaselinesModule } from '../shared/tool-baselines/tool-baselines.module';
 import { ServerListCache } from './server-list.cache';
 import { ServerProbeController } from './server-probe.controller';
@@ -24,7 +27,10 @@ import { ServerToolsService } from './server-tools.service';
   providers: [
     McpServerReadRepository,
     McpServerWriteRepository,
+    McpServerVersionWriteRepository,
+    OrganizationRepository,
     RegistryRevisionRepository,
+    ServerCatalog,
     ServerListCache,
     ServerListRenderer,
     ServerReadsService,

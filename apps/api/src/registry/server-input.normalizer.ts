@@ -33,6 +33,9 @@ export interface ServerInput {
   accessGroups: string[];
   allowedTools: string[];
   healthCheckEnabled: boolean;
+  /** The release; undefined when not sent (a create takes 1.0.0, a replace keeps its own). */
+  serverVersion: string | undefined;
+  catalogPublic: boolean;
   organizationId: string | undefined;
 }
 
@@ -124,6 +127,8 @@ export function normalizeServerInput(
     accessGroups: unique(dto.mcp_access_groups ?? []).sort(),
     allowedTools: unique(dto.allowed_tools ?? []),
     healthCheckEnabled: dto.health_check_enabled ?? true,
+    serverVersion: dto.version ?? undefined,
+    catalogPublic: dto.catalog_public ?? false,
     organizationId: dto.organization_id,
   };
 }

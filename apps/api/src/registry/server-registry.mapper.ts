@@ -69,6 +69,8 @@ export function toServerResponse(
     protocol_era: server.protocolEra,
     transport_deprecated: server.transportDeprecated,
     ...toToolDriftFields(server),
+    version: server.serverVersion,
+    catalog_public: server.catalogPublic,
   };
 }
 

@@ -26,7 +26,9 @@ import { credentialFieldNames } from '../shared/credentials/credentials.schema';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import type { ServerWithReach } from './server-reads.service';
 import { ServerReadsService } from './server-reads.service';
+import { ServerCatalog } from './server-catalog';
 import { ServerSecrets, ServerSecretValues } from './server-secrets';
+import { DEFAULT_SERVER_VERSION } from './dto/registry-fields';
 import { assertMayDefineStdio } from './stdio-permission';
 
 const RESOURCE_TYPE = 'mcp_server';
@@ -47,6 +49,7 @@ export class ServerWritesService {
     private readonly secrets: ServerSecrets,
     private readonly audit: AuditService,
     private readonly scopes: OrganizationScopeResolver,
+    private readonly catalog: ServerCatalog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -59,12 +62,13 @@ export class ServerWritesService {
       throw ValidationError.field('server_id', `"${serverId}" is reserved`);
     }
     const secrets = this.secrets.forCreate(input);
+    const serverVersion = input.serverVersion ?? DEFAULT_SERVER_VERSION;
     const now = new Date();
     const actor = actorOf(principal);
 
     return this.unitOfWork.run(async (tx) => {
       await this.assertUnique(scope, serverId, input, null, tx);
-      const changes = this.changesOf(scope, serverId, input, secrets, actor, now);
+      const changes = this.changesOf(scope, serverId, input, serverVersion, secrets, actor, now);
       const server = await conflictsAs409(() =>
         this.writes.insert(
           scope,
@@ -73,7 +77,9 @@ export class ServerWritesService {
           tx,
         ),
       );
-      await this.record(principal, 'mcp_server.create', scope, serverId, input, secrets, tx);
+      await this.catalog.recordCurrent(scope, serverId, input, serverVersion, secrets, now, tx);
+      const recorded = { ...input, serverVersion };
+      await this.record(principal, 'mcp_server.create', scope, serverId, recorded, secrets, tx);
       // The response is built from what was written; only the teams reaching it are read.
       const reach =
         input.accessGroups.length > 0
@@ -108,7 +114,9 @@ export class ServerWritesService {
       }
       await this.assertUnique(scope, serverId, input, serverId, tx);
       const secrets = this.secrets.forReplace(current, input);
-      const changes = this.changesOf(scope, serverId, input, secrets, actor, new Date());
+      const serverVersion = input.serverVersion ?? current.serverVersion;
+      const now = new Date();
+      const changes = this.changesOf(scope, serverId, input, serverVersion, secrets, actor, now);
       const written = await conflictsAs409(() =>
         this.writes.updateIfVersion(
           scope,
@@ -122,7 +130,9 @@ export class ServerWritesService {
       );
       // The row is locked, so its version cannot have moved: a miss here is a bug, not a race.
       if (!written) throw new Error(`Server ${serverId} changed while locked for a write`);
-      await this.record(principal, 'mcp_server.update', scope, serverId, input, secrets, tx);
+      await this.catalog.recordCurrent(scope, serverId, input, serverVersion, secrets, now, tx);
+      const recorded = { ...input, serverVersion };
+      await this.record(principal, 'mcp_server.update', scope, serverId, recorded, secrets, tx);
       return this.readBack(scope, serverId, tx);
     });
   }
@@ -136,6 +146,7 @@ export class ServerWritesService {
       if (!(await this.writes.delete(owner, serverId, tx))) {
         throw new NotFoundError('Server');
       }
+      await this.catalog.recordDeleted(owner, serverId, new Date(), tx);
       await this.audit.record(
         principal,
         {
@@ -185,6 +196,7 @@ export class ServerWritesService {
     scope: OneOrganization,
     serverId: string,
     input: ServerInput,
+    serverVersion: string,
     secrets: ServerSecretValues,
     actor: string,
     now: Date,
@@ -204,6 +216,8 @@ export class ServerWritesService {
       allowedTools: input.allowedTools,
       hasAccessGroups: input.accessGroups.length > 0,
       healthCheckEnabled: input.healthCheckEnabled,
+      serverVersion,
+      catalogPublic: input.catalogPublic,
       updatedAt: now,
       updatedBy: actor,
     };
@@ -235,6 +249,8 @@ export class ServerWritesService {
           env_keys: Object.keys(secrets.env),
           credential_fields: secrets.credentials ? credentialFieldNames(secrets.credentials) : [],
           health_check_enabled: input.healthCheckEnabled,
+          version: input.serverVersion,
+          catalog_public: input.catalogPublic,
         },
       },
       tx,

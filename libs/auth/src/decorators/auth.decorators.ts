@@ -10,6 +10,7 @@ import type { Principal, Role } from '../principal';
 export const IS_PUBLIC = 'auth:isPublic';
 export const NOT_RATE_LIMITED = 'auth:notRateLimited';
 export const ROLES_KEY = 'auth:roles';
+export const ANONYMOUS_ALLOWED = 'auth:anonymousAllowed';
 
 export interface PublicOptions {
   /**
@@ -36,3 +37,17 @@ export const Auth = createParamDecorator((_data: unknown, ctx: ExecutionContext)
   if (!request.principal) throw new Error('Auth() used on a route the auth guard did not run on');
   return request.principal;
 });
+
+/**
+ * A `@Roles(...)` route that also answers a request carrying no credential at all (no X-API-Key,
+ * no Authorization header): it runs without a principal (read it with `@Caller()`), rate limited
+ * by IP like public routes. A request that sends a key is authenticated and role-checked as usual,
+ * so a bad key is still a 401. The handler decides what an anonymous caller gets.
+ */
+export const AnonymousAllowed = () => SetMetadata(ANONYMOUS_ALLOWED, true);
+
+/** The caller on an `@AnonymousAllowed()` route: its principal, or null when anonymous. */
+export const Caller = createParamDecorator(
+  (_data: unknown, ctx: ExecutionContext): Principal | null =>
+    ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal ?? null,
+);

@@ -4,7 +4,12 @@ import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, AuthenticationError, ForbiddenError } from '@app/core';
 import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
-import { IS_PUBLIC, NOT_RATE_LIMITED, ROLES_KEY } from '../decorators/auth.decorators';
+import {
+  ANONYMOUS_ALLOWED,
+  IS_PUBLIC,
+  NOT_RATE_LIMITED,
+  ROLES_KEY,
+} from '../decorators/auth.decorators';
 import type { Principal, Role } from '../principal';
 import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
 
@@ -42,6 +47,13 @@ export class ApiKeyAuthGuard extends AuthGuard() {
       if (!this.reflector.getAllAndOverride<boolean | undefined>(NOT_RATE_LIMITED, targets)) {
         await this.rateLimit(context);
       }
+      return true;
+    }
+    if (
+      this.reflector.getAllAndOverride<boolean | undefined>(ANONYMOUS_ALLOWED, targets) &&
+      !carriesCredential(context.switchToHttp().getRequest<FastifyRequest>())
+    ) {
+      await this.rateLimit(context);
       return true;
     }
     try {
@@ -82,4 +94,10 @@ export class ApiKeyAuthGuard extends AuthGuard() {
       `${context.getClass().name}.${handler.name} has neither @Public() nor @Roles(); every call is refused`,
     );
   }
+}
+
+/** Whether the request sends anything that claims to be a key (then it must authenticate). */
+function carriesCredential(request: FastifyRequest): boolean {
+  const { headers } = request;
+  return headers['x-api-key'] !== undefined || headers.authorization !== undefined;
 }

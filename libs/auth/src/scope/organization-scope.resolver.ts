@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import {
+  AuthenticationError,
   allOrganizations,
+  lookupOfNamespace,
   namedOrganization,
   NotFoundError,
   OneOrganization,
   OrganizationScope,
   ownOrganization,
   ForbiddenError,
+  systemPrincipal,
   ValidationError,
 } from '@app/core';
-import { OrganizationRepository } from '@app/dal';
+import { OrganizationEntity, OrganizationRepository } from '@app/dal';
 import { isPlatformAdmin, Principal } from '../principal';
 
 /**
@@ -50,6 +53,33 @@ export class OrganizationScopeResolver {
   }
 
   /**
+   * Catalog routes name an organization by its registry namespace. A key reads its own (a
+   * platform admin any): another organization's, or one that does not exist, is a 404. Without a
+   * key only a public catalog opens, as the public-catalog system actor; anything else is a 401,
+   * whether the namespace exists or not.
+   */
+  async catalogScope(principal: Principal | null, namespace: string): Promise<CatalogScope> {
+    const organization = await this.organizations.findByRegistryNamespace(
+      lookupOfNamespace(namespace),
+    );
+    if (principal === null) {
+      if (!organization?.publicCatalog) throw new AuthenticationError('AUTHENTICATION_REQUIRED');
+      const actor = systemPrincipal('public-catalog');
+      return { organization, scope: namedOrganization(actor, organization.id), anonymous: true };
+    }
+    if (!organization) throw new NotFoundError('Server');
+    if (isPlatformAdmin(principal)) {
+      return {
+        organization,
+        scope: namedOrganization(principal, organization.id),
+        anonymous: false,
+      };
+    }
+    if (organization.id !== principal.organizationId) throw new NotFoundError('Server');
+    return { organization, scope: ownOrganization(principal), anonymous: false };
+  }
+
+  /**
    * The organization a new record goes to: the one named, defaulting to the key's own. Naming
    * another is a 403; a platform admin (who has none) must name one, and it must exist (404).
    */
@@ -71,6 +101,14 @@ export class OrganizationScopeResolver {
     }
     return own;
   }
+}
+
+/** An organization named by its registry namespace, and the scope a caller reads it in. */
+export interface CatalogScope {
+  organization: OrganizationEntity;
+  scope: OneOrganization;
+  /** No API key: the organization's public catalog only. */
+  anonymous: boolean;
 }
 
 function ownScope(

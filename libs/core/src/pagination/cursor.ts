@@ -12,30 +12,53 @@ export interface KeysetPosition {
 
 const NOT_A_CURSOR = 'is not a cursor returned by a previous page';
 
-export function encodeCursor(position: KeysetPosition): string {
-  const parts = [position.createdAt.toISOString(), position.id];
+/** A cursor's text: the parts of the last position, as base64url JSON (opaque to clients). */
+export function encodeCursorParts(parts: readonly string[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
-/** The position a cursor names; absent or empty is the first page, anything else a 400. */
-export function decodeCursor(cursor: string | undefined): KeysetPosition | undefined {
+/**
+ * The `count` string parts (each at most `maxLength` long) of a cursor made by
+ * encodeCursorParts; absent or empty is the first page (undefined), anything else a 400 naming
+ * `cursor`. Every cursor of the service is read here.
+ */
+export function decodeCursorParts(
+  cursor: string | undefined,
+  count: number,
+  maxLength = Number.POSITIVE_INFINITY,
+): string[] | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw ValidationError.field('cursor', NOT_A_CURSOR);
+    throw notACursor();
   }
   if (
     Array.isArray(parsed) &&
-    parsed.length === 2 &&
-    typeof parsed[0] === 'string' &&
-    typeof parsed[1] === 'string'
+    parsed.length === count &&
+    parsed.every((part) => typeof part === 'string' && part.length <= maxLength)
   ) {
-    const createdAt = new Date(parsed[0]);
-    if (!Number.isNaN(createdAt.getTime())) return { createdAt, id: parsed[1] };
+    return parsed as string[];
   }
-  throw ValidationError.field('cursor', NOT_A_CURSOR);
+  throw notACursor();
+}
+
+export function encodeCursor(position: KeysetPosition): string {
+  return encodeCursorParts([position.createdAt.toISOString(), position.id]);
+}
+
+/** The position a cursor names; absent or empty is the first page, anything else a 400. */
+export function decodeCursor(cursor: string | undefined): KeysetPosition | undefined {
+  const parts = decodeCursorParts(cursor, 2);
+  if (parts === undefined) return undefined;
+  const createdAt = new Date(parts[0]);
+  if (Number.isNaN(createdAt.getTime())) throw notACursor();
+  return { createdAt, id: parts[1] };
+}
+
+function notACursor(): ValidationError {
+  return ValidationError.field('cursor', NOT_A_CURSOR);
 }
 
 export interface Page<T> {

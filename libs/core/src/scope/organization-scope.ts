@@ -45,8 +45,12 @@ export interface SystemPrincipal extends ScopeHolder {
   readonly [systemActor]: true;
 }
 
-/** `metrics`: /metrics served without a key (METRICS_PUBLIC=true) reports every organization. */
-export type SystemActorName = 'health-checker' | 'metrics';
+/**
+ * `health-checker`: the background checker. `metrics`: /metrics served without a key
+ * (METRICS_PUBLIC=true) reports every organization. `public-catalog`: an anonymous reader of an
+ * organization's public catalog (official registry API), which the organization itself opened.
+ */
+export type SystemActorName = 'health-checker' | 'metrics' | 'public-catalog';
 
 /** Those who may name any organization, or all of them. */
 export type ScopeAuthority = PlatformAdminHolder | SystemPrincipal;

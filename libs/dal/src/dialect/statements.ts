@@ -85,3 +85,11 @@ export async function lockRowForWrite(
     ...params,
   ]);
 }
+
+/**
+ * SQL text joining string expressions (`CONCAT(a, b)` on MySQL, where `||` means OR; `(a || b)`
+ * on SQLite, which has no CONCAT before 3.44). `parts` are SQL expressions written by code.
+ */
+export function concatSql(dialect: Dialect, parts: readonly string[]): string {
+  return dialect === 'mysql' ? `CONCAT(${parts.join(', ')})` : `(${parts.join(' || ')})`;
+}

@@ -5,6 +5,7 @@ import { AuditEventEntity } from './audit-event.entity';
 import { McpConfigurationEntity } from './mcp-configuration.entity';
 import { McpServerAccessGroupEntity } from './mcp-server-access-group.entity';
 import { McpServerEntity } from './mcp-server.entity';
+import { McpServerVersionEntity } from './mcp-server-version.entity';
 import { OrganizationEntity } from './organization.entity';
 import { TeamAccessGroupEntity } from './team-access-group.entity';
 import { TeamEntity } from './team.entity';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   McpServerEntity,
   McpServerAccessGroupEntity,
   ToolSnapshotEntity,
+  McpServerVersionEntity,
 ];

@@ -141,6 +141,17 @@ export class McpServerEntity {
   @Column({ name: 'health_check_enabled', type: 'boolean', default: true })
   healthCheckEnabled!: boolean;
 
+  /**
+   * The server's release in the official registry API (`version` in requests; SemVer
+   * recommended). Not the write counter `version` below, which ETags compare.
+   */
+  @Column({ name: 'server_version', type: 'varchar', length: 64, default: '1.0.0' })
+  serverVersion!: string;
+
+  /** Served without an API key when the organization's catalog is public. */
+  @Column({ name: 'catalog_public', type: 'boolean', default: false })
+  catalogPublic!: boolean;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3, transformer: utcDate })
   createdAt!: Date;
 

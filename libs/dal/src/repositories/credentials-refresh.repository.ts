@@ -3,10 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { newId } from '@app/core';
 import type { OneOrganization } from '@app/core';
-import { McpConfigurationEntity } from '../entities/mcp-configuration.entity';
-import { McpServerEntity } from '../entities/mcp-server.entity';
 import { sqlInstant } from '../dialect';
 import { utcDate } from '../entities/timestamp.transformer';
+import { OWNER_TABLES } from './owner-tables';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
 import { UnitOfWork } from '../unit-of-work/unit-of-work';
 import { appendAuditEvent } from './audit-event.repository';
@@ -36,24 +35,6 @@ export interface RefreshedCredentials {
   auditChanges: Record<string, unknown>;
 }
 
-interface TableOf {
-  entity: typeof McpServerEntity | typeof McpConfigurationEntity;
-  table: string;
-  idColumn: string;
-  /** Live rows only (configurations are soft-deleted). */
-  live: string;
-}
-
-const TABLES: Record<RefreshableCredentialsKind, TableOf> = {
-  mcp_server: { entity: McpServerEntity, table: 'mcp_servers', idColumn: 'server_id', live: '' },
-  mcp_configuration: {
-    entity: McpConfigurationEntity,
-    table: 'mcp_configurations',
-    idColumn: 'id',
-    live: ' AND deleted_at IS NULL',
-  },
-};
-
 export const CREDENTIALS_REFRESHED = 'credentials.refreshed';
 
 /**
@@ -74,7 +55,7 @@ export class CredentialsRefreshRepository {
   ) {}
 
   async read(ref: RefreshableCredentialsRef): Promise<StoredCredentials | null> {
-    const { table, idColumn, live } = TABLES[ref.kind];
+    const { table, idColumn, live } = OWNER_TABLES[ref.kind];
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT credentials_sealed, credentials_refresh_owner, credentials_refresh_until FROM ${table}` +
         ` WHERE ${idColumn} = ? AND organization_id = ?${live}`,
@@ -96,7 +77,7 @@ export class CredentialsRefreshRepository {
     ref: RefreshableCredentialsRef,
     lease: { expectedSealed: string; owner: string; now: Date; until: Date },
   ): Promise<boolean> {
-    const { idColumn, live } = TABLES[ref.kind];
+    const { idColumn, live } = OWNER_TABLES[ref.kind];
     return this.update(
       ref,
       { credentialsRefreshOwner: lease.owner, credentialsRefreshUntil: lease.until },
@@ -115,7 +96,7 @@ export class CredentialsRefreshRepository {
     ref: RefreshableCredentialsRef,
     refreshed: RefreshedCredentials,
   ): Promise<boolean> {
-    const { idColumn, live } = TABLES[ref.kind];
+    const { idColumn, live } = OWNER_TABLES[ref.kind];
     const set: Record<string, unknown> = {
       credentialsSealed: refreshed.sealed,
       credentialsRefreshOwner: null,
@@ -149,7 +130,7 @@ export class CredentialsRefreshRepository {
 
   /** Gives the lease back after a failed refresh, so another attempt need not wait it out. */
   async release(ref: RefreshableCredentialsRef, owner: string): Promise<void> {
-    const { idColumn } = TABLES[ref.kind];
+    const { idColumn } = OWNER_TABLES[ref.kind];
     await this.update(
       ref,
       { credentialsRefreshOwner: null, credentialsRefreshUntil: null },
@@ -169,7 +150,7 @@ export class CredentialsRefreshRepository {
     const run = async (unit: Transaction) => {
       const result = await managerOf(unit, this.dataSource)
         .createQueryBuilder()
-        .update(TABLES[ref.kind].entity)
+        .update(OWNER_TABLES[ref.kind].entity)
         .set(set)
         .where(where, { id: ref.id, organizationId: ref.scope.organizationId, ...params })
         .execute();

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import type { NamespaceLookup } from '@app/core';
 import { OrganizationEntity } from '../entities/organization.entity';
 import { applyKeyset, KeysetPage } from './keyset';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
@@ -28,6 +29,33 @@ export class OrganizationRepository {
   async list(page: KeysetPage): Promise<OrganizationEntity[]> {
     const query = this.dataSource.getRepository(OrganizationEntity).createQueryBuilder('o');
     return applyKeyset(query, 'o', page).getMany();
+  }
+
+  /**
+   * The organization a registry namespace names: the one that chose it, or the one whose default
+   * it is (while it has not chosen another).
+   */
+  async findByRegistryNamespace(lookup: NamespaceLookup): Promise<OrganizationEntity | null> {
+    const organizations = this.dataSource.getRepository(OrganizationEntity);
+    if (lookup.kind === 'chosen') {
+      return organizations.findOne({ where: { registryNamespace: lookup.namespace } });
+    }
+    if (lookup.kind === 'default') {
+      return organizations.findOne({
+        where: { id: lookup.organizationId, registryNamespace: IsNull() },
+      });
+    }
+    return null;
+  }
+
+  /** The organization's registry settings (a taken namespace is a unique violation). */
+  async updateRegistrySettings(
+    organizationId: string,
+    settings: Pick<OrganizationEntity, 'registryNamespace' | 'publicCatalog'>,
+    tx: Transaction,
+  ): Promise<void> {
+    const manager = managerOf(tx, this.dataSource);
+    await manager.getRepository(OrganizationEntity).update({ id: organizationId }, settings);
   }
 
   /** Deletes the organization; its keys, teams and grants go with it (foreign key cascades). */

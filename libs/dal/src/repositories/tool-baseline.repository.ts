@@ -5,87 +5,24 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { newId } from '@app/core';
 import type { OneOrganization, OrganizationScope } from '@app/core';
 import { lockRowForWrite } from '../dialect';
-import { McpConfigurationEntity } from '../entities/mcp-configuration.entity';
-import { McpServerEntity } from '../entities/mcp-server.entity';
 import { NO_DRIFT } from '../entities/tool-drift';
-import {
-  BaselineSource,
-  StoredToolDefinition,
-  StoredToolPrint,
-  ToolOwnerKind,
-  ToolSnapshotEntity,
-} from '../entities/tool-snapshot.entity';
+import { ToolSnapshotEntity } from '../entities/tool-snapshot.entity';
 import { utcDate } from '../entities/timestamp.transformer';
 import { appendAuditEvent } from './audit-event.repository';
 import { scopeCondition } from './organization-scope';
 import { bumpRegistryRevision } from './registry-revision.repository';
+import { OWNER_TABLES } from './owner-tables';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
-
-/** A server (`server_id`) or configuration (`id`) whose tools have a baseline. */
-export interface ToolOwner {
-  kind: ToolOwnerKind;
-  id: string;
-}
-
-/** The drift columns of the owner's own row, and its write version (the ETag's). */
-export interface ToolDriftState {
-  version: number;
-  toolsFingerprint: string | null;
-  /** The digest of the listing `toolsFingerprint` was taken from (see listAllTools). */
-  toolsDigest: string | null;
-  toolsDrift: string | null;
-  driftDetectedAt: Date | null;
-}
-
-/** What responses show of an owner's drift. */
-export type ToolDriftColumns = Pick<
+import type {
+  DriftedServer,
+  NewBaseline,
+  ToolObservationColumns,
   ToolDriftState,
-  'toolsFingerprint' | 'toolsDrift' | 'driftDetectedAt'
->;
+  ToolOwner,
+  ToolSet,
+} from './tool-baseline.types';
 
-/** What an observation writes: the drift and the listing digest its fingerprint belongs to. */
-export type ToolObservationColumns = ToolDriftColumns & Pick<ToolDriftState, 'toolsDigest'>;
-
-/** One side of a snapshot: every tool whole, and the index of names and fingerprints. */
-export interface ToolSet {
-  fingerprint: string;
-  tools: StoredToolDefinition[];
-  index: StoredToolPrint[];
-}
-
-export interface NewBaseline {
-  tools: ToolSet;
-  source: BaselineSource;
-  approvedAt: Date;
-  approvedBy: string | null;
-}
-
-/** A drifted registry server, for the CI gate and the drift metric. */
-export interface DriftedServer {
-  serverId: string;
-  organizationId: string;
-  serverName: string;
-  toolsDrift: string;
-  driftDetectedAt: Date | null;
-}
-
-interface OwnerTable {
-  entity: typeof McpServerEntity | typeof McpConfigurationEntity;
-  table: string;
-  idColumn: string;
-  /** Live rows only (configurations are soft-deleted). */
-  live: string;
-}
-
-const OWNERS: Record<ToolOwnerKind, OwnerTable> = {
-  mcp_server: { entity: McpServerEntity, table: 'mcp_servers', idColumn: 'server_id', live: '' },
-  mcp_configuration: {
-    entity: McpConfigurationEntity,
-    table: 'mcp_configurations',
-    idColumn: 'id',
-    live: ' AND deleted_at IS NULL',
-  },
-};
+export * from './tool-baseline.types';
 
 /** Every property of a snapshot but the tools' definitions. */
 const INDEX_PROPERTIES: (keyof ToolSnapshotEntity)[] = [
@@ -137,7 +74,7 @@ export class ToolBaselineRepository {
     tx: Transaction,
   ): Promise<ToolDriftState | null> {
     const manager = managerOf(tx, this.dataSource);
-    const { table, idColumn, live } = OWNERS[owner.kind];
+    const { table, idColumn, live } = OWNER_TABLES[owner.kind];
     await lockRowForWrite(
       manager,
       table,
@@ -153,7 +90,7 @@ export class ToolBaselineRepository {
     owner: ToolOwner,
     tx?: Transaction,
   ): Promise<ToolDriftState | null> {
-    const { table, idColumn, live } = OWNERS[owner.kind];
+    const { table, idColumn, live } = OWNER_TABLES[owner.kind];
     const rows: RawRow[] = await managerOf(tx, this.dataSource).query(
       `SELECT version, tools_fingerprint, tools_digest, tools_drift, drift_detected_at FROM ${table}` +
         ` WHERE ${idColumn} = ? AND organization_id = ?${live}`,
@@ -204,7 +141,7 @@ export class ToolBaselineRepository {
     tx: Transaction,
   ): Promise<boolean> {
     const manager = managerOf(tx, this.dataSource);
-    const { entity, idColumn, live } = OWNERS[owner.kind];
+    const { entity, idColumn, live } = OWNER_TABLES[owner.kind];
     const result = await manager
       .createQueryBuilder()
       .update(entity)
@@ -233,7 +170,7 @@ export class ToolBaselineRepository {
     digest: string,
     tx?: Transaction,
   ): Promise<void> {
-    const { entity, idColumn, live } = OWNERS[owner.kind];
+    const { entity, idColumn, live } = OWNER_TABLES[owner.kind];
     await managerOf(tx, this.dataSource)
       .createQueryBuilder()
       .update(entity)

@@ -1,3 +1,4 @@
+import { registryNamespaceOf } from '@app/core';
 import type { OrganizationEntity } from '@app/dal';
 import type { OrganizationResponseDto } from './dto/organization-response.dto';
 
@@ -6,5 +7,7 @@ export function toOrganizationResponse(organization: OrganizationEntity): Organi
     organization_id: organization.id,
     name: organization.name,
     created_at: organization.createdAt.toISOString(),
+    registry_namespace: registryNamespaceOf(organization),
+    public_catalog: organization.publicCatalog ?? false,
   };
 }

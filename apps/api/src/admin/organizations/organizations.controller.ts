@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -11,13 +11,18 @@ import { Auth, Principal, Roles } from '@app/auth';
 import { CreateOrganizationDto } from './dto/create-organization.dto';
 import { OrganizationListResponseDto } from './dto/organization-list-response.dto';
 import { OrganizationResponseDto } from './dto/organization-response.dto';
+import { UpdateOrganizationDto } from './dto/update-organization.dto';
+import { OrganizationSettingsService } from './organization-settings.service';
 import { toOrganizationResponse } from './organization.mapper';
 import { OrganizationsService } from './organizations.service';
 
 @ApiTags('admin: organizations')
 @Controller('v1/organizations')
 export class OrganizationsController {
-  constructor(private readonly organizations: OrganizationsService) {}
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly settings: OrganizationSettingsService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -44,11 +49,30 @@ export class OrganizationsController {
   }
 
   @Get(':organizationId')
-  @Roles()
-  @ApiOperation({ summary: 'Get an organization (platform admin)' })
+  @Roles('org_admin')
+  @ApiOperation({ summary: 'Get an organization (platform admin; an org admin its own)' })
   @ApiOkResponse({ type: OrganizationResponseDto })
-  async get(@Param('organizationId') organizationId: string): Promise<OrganizationResponseDto> {
-    return toOrganizationResponse(await this.organizations.get(organizationId));
+  async get(
+    @Auth() principal: Principal,
+    @Param('organizationId') organizationId: string,
+  ): Promise<OrganizationResponseDto> {
+    return toOrganizationResponse(await this.settings.get(principal, organizationId));
+  }
+
+  @Patch(':organizationId')
+  @Roles('org_admin')
+  @ApiOperation({
+    summary: "Change the organization's official registry settings (an org admin its own)",
+    description:
+      'registry_namespace names its servers in /v0.1 (`<namespace>/<alias>`); public_catalog serves the servers marked catalog_public without a key. Audited as organization.update.',
+  })
+  @ApiOkResponse({ type: OrganizationResponseDto })
+  async update(
+    @Auth() principal: Principal,
+    @Param('organizationId') organizationId: string,
+    @Body() dto: UpdateOrganizationDto,
+  ): Promise<OrganizationResponseDto> {
+    return toOrganizationResponse(await this.settings.update(principal, organizationId, dto));
   }
 
   @Delete(':organizationId')

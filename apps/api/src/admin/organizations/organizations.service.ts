@@ -35,6 +35,8 @@ export class OrganizationsService {
       id: dto.organization_id ?? newId('org'),
       name: dto.name,
       createdAt: new Date(),
+      registryNamespace: null,
+      publicCatalog: false,
     });
     if (await this.organizations.exists(organization.id)) {
       throw new ConflictError(ORGANIZATION_EXISTS, 'organization_id');
@@ -65,12 +67,6 @@ export class OrganizationsService {
     const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
     const rows = await this.organizations.list({ limit, after: decodeCursor(query.cursor) });
     return toPage(rows, limit, (row) => row);
-  }
-
-  async get(organizationId: string): Promise<OrganizationEntity> {
-    const organization = await this.organizations.findById(organizationId);
-    if (!organization) throw new NotFoundError('Organization');
-    return organization;
   }
 
   /** Deletes the organization with its keys, teams and grants; its keys stop working at once. */

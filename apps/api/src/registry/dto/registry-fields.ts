@@ -93,3 +93,29 @@ export function IsCostMap(options?: ValidationOptions): PropertyDecorator {
 export function IsDescription(): PropertyDecorator {
   return applyDecorators(IsString(), MaxLength(MAX_DESCRIPTION_LENGTH));
 }
+
+/**
+ * A server's release as the official registry API serves it (`version`): SemVer recommended,
+ * ASCII letters, digits and `.+_-`, at most 64 characters. Not `latest` (the API's name for the
+ * current version) and not a range (`1.x`, `1.*`), which the official schema refuses.
+ */
+export const SERVER_VERSION_PATTERN = /^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$/;
+export const DEFAULT_SERVER_VERSION = '1.0.0';
+export const SERVER_VERSION_RULE =
+  'must be 1 to 64 characters of A-Z a-z 0-9 . + _ - (starting with a letter or digit), not "latest" nor a range like 1.x';
+
+export function isServerVersion(value: unknown): boolean {
+  if (typeof value !== 'string' || !SERVER_VERSION_PATTERN.test(value)) return false;
+  if (value.toLowerCase() === 'latest') return false;
+  return !value.split(/[.+-]/).some((part) => part === 'x' || part === 'X');
+}
+
+export function IsServerVersion(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isServerVersion',
+      validator: { validate: isServerVersion, defaultMessage: () => SERVER_VERSION_RULE },
+    },
+    options,
+  );
+}

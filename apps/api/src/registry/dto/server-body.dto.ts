@@ -27,12 +27,14 @@ import {
   ALIAS_PATTERN,
   IsDescription,
   IsEnvMap,
+  IsServerVersion,
   IsToolNameList,
   MAX_ARG_LENGTH,
   MAX_ARGS,
   MAX_COMMAND_LENGTH,
   MAX_URL_LENGTH,
   SERVER_NAME_PATTERN,
+  SERVER_VERSION_PATTERN,
 } from './registry-fields';
 
 /**
@@ -180,4 +182,23 @@ export class ServerBodyDto {
   @IsOptional()
   @IsBoolean()
   health_check_enabled?: boolean | null;
+
+  @ApiPropertyOptional({
+    description:
+      'The release the official registry API (/v0.1) serves; SemVer recommended. A create defaults to 1.0.0, a PUT without it keeps the current one. A PUT with the current version changes that version in place; a new version is added as the latest, and the earlier ones stay listed.',
+    pattern: SERVER_VERSION_PATTERN.source,
+    example: '1.0.0',
+  })
+  @IsOptional()
+  @IsServerVersion()
+  version?: string | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Served by the organization's public catalog (/orgs/{registry_namespace}/v0.1/servers) without an API key, when the organization's public_catalog is on.",
+  })
+  @IsOptional()
+  @IsBoolean()
+  catalog_public?: boolean | null;
 }

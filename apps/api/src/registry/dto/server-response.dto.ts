@@ -107,4 +107,10 @@ export class ServerResponseDto {
   @ToolsFingerprintProperty() tools_fingerprint!: string | null;
   @ToolsDriftProperty() tools_drift!: ToolsDriftValue[] | null;
   @DriftDetectedAtProperty() drift_detected_at!: string | null;
+
+  @ApiProperty({ description: 'The release the official registry API serves.', example: '1.0.0' })
+  version!: string;
+
+  @ApiProperty({ description: "In the organization's public catalog." })
+  catalog_public!: boolean;
 }

@@ -45,7 +45,7 @@ export function viewOfEntity(server: McpServerEntity): McpServerView {
 }
 
 /** How a raw driver value of one column becomes the entity's value (the same on both databases). */
-function decoderOf(options: ColumnOptions): (raw: unknown) => unknown {
+export function decoderOf(options: ColumnOptions): (raw: unknown) => unknown {
   if (options.type === JSON_COLUMN) return fromJsonColumn;
   const transformer = options.transformer as ValueTransformer | undefined;
   if (transformer) return (raw) => transformer.from(raw ?? null);
