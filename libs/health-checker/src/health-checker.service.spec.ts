@@ -32,6 +32,7 @@ const HEALTHY: ProbeResult = {
   tools_ttl_ms: null,
   tool_definitions: [],
   tools_fingerprint: null,
+  tools_digest: null,
 };
 
 function config(
@@ -121,6 +122,7 @@ function target(serverId: string): McpServerProbeTarget {
     lastHealthCheck: null,
     toolsFreshUntil: null,
     toolsFingerprint: null,
+    toolsDigest: null,
     toolsDrift: null,
   };
 }

@@ -22,8 +22,8 @@ export type { ProbeLimits } from './probe-budget';
 export { SecretRedactor } from './secret-redactor';
 export { MAX_TOOL_DESCRIPTION_LENGTH, MAX_TOOL_NAME_LENGTH, MAX_TOOLS } from './tool-listing';
 export {
+  fingerprintedDefinition,
   MAX_TOOL_DEFINITION_DEPTH,
-  redactedDefinition,
   toolFingerprint,
   toolSetFingerprint,
 } from './tool-fingerprint';

@@ -127,7 +127,11 @@ export class ConfigurationProbeService {
         );
       }
     }
-    const target = { transport: row.transportType, url: row.serverUrl };
+    const target = {
+      transport: row.transportType,
+      url: row.serverUrl,
+      knownTools: this.detector.knownListing(row),
+    };
     if (row.authType === 'oauth' && credentials !== null && row.credentialsSealed !== null) {
       // The same renewing OAuth credentials as registry servers (refresh, client_credentials).
       const oauth = this.oauth.credentialsFor(

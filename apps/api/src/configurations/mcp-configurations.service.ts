@@ -93,6 +93,7 @@ export class McpConfigurationsService {
       errorMessage: null,
       discoveredTools: null,
       toolsFingerprint: null,
+      toolsDigest: null,
       toolsDrift: null,
       driftDetectedAt: null,
       latencyMs: null,

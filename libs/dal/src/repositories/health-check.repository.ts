@@ -36,6 +36,7 @@ export type McpServerProbeTarget = Pick<
   | 'lastHealthCheck'
   | 'toolsFreshUntil'
   | 'toolsFingerprint'
+  | 'toolsDigest'
   | 'toolsDrift'
 >;
 
@@ -125,6 +126,7 @@ export const PROBE_TARGET_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   lastHealthCheck: true,
   toolsFreshUntil: true,
   toolsFingerprint: true,
+  toolsDigest: true,
   toolsDrift: true,
 };
 
