@@ -129,7 +129,13 @@ export class WebhooksService {
     const types = this.checked(dto.url, dto.types);
     const active = dto.active ?? true;
     const updated = await this.write(principal, id, async (webhook, owner, tx) => {
-      const changes: WebhookChanges = { url: dto.url, types, active, updatedAt: new Date() };
+      const changes: WebhookChanges = {
+        url: dto.url,
+        types,
+        active,
+        updatedAt: new Date(),
+        ...unclaimed(),
+      };
       if (active && !webhook.active) Object.assign(changes, resumed());
       await this.webhooks.update(owner, id, changes, tx);
       await this.record(principal, 'webhook.update', webhook, { url: dto.url, types, active }, tx);
@@ -158,7 +164,12 @@ export class WebhooksService {
     dto: RedeliverWebhookDto,
   ): Promise<WebhookEntity> {
     const updated = await this.write(principal, id, async (webhook, owner, tx) => {
-      const changes: WebhookChanges = { ...resumed(), active: true, updatedAt: new Date() };
+      const changes: WebhookChanges = {
+        ...resumed(),
+        ...unclaimed(),
+        active: true,
+        updatedAt: new Date(),
+      };
       if (dto.after !== undefined) {
         await this.assertStored(owner, dto.after, tx);
         changes.deliveredSequence = dto.after;
@@ -265,4 +276,13 @@ export class WebhooksService {
 /** A fresh start for the event after the cursor: no failed attempt, due now, not disabled. */
 function resumed(): WebhookChanges {
   return { attempts: 0, nextAttemptAt: null, disabledAt: null, disabledReason: null };
+}
+
+/**
+ * Ends a running delivery's claim: its conditional writes then change nothing (it cannot move
+ * the cursor back over a redeliver's `after`, nor keep the old URL), and the next claim starts
+ * from what this write left. What it had sent but not yet recorded is sent again (same ids).
+ */
+function unclaimed(): WebhookChanges {
+  return { claimOwner: null, claimExpiresAt: null };
 }

@@ -110,9 +110,10 @@ export class EventRepository {
       const params: unknown[] = [];
       pending.forEach((row, index) => params.push(row.position, last! + index + 1));
       await manager.query(
-        `UPDATE events SET sequence = CASE position ${cases} END WHERE organization_id = ?` +
-          ` AND sequence IS NULL AND position IN (${pending.map(() => '?').join(', ')})`,
-        [...params, organizationId, ...pending.map((row) => row.position)],
+        // By primary key only: the rows were read under the counter's lock in this transaction.
+        `UPDATE events SET sequence = CASE position ${cases} END` +
+          ` WHERE position IN (${pending.map(() => '?').join(', ')})`,
+        [...params, ...pending.map((row) => row.position)],
       );
       const horizon = last + pending.length;
       await manager.query(

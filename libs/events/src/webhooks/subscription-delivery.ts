@@ -170,7 +170,7 @@ export class SubscriptionDelivery {
         attempts: [this.attemptRow(event, attempt, 'failed', result, at, null)],
       };
       if (!(await this.deps.claims.disable(step, at, reason, tx))) return false;
-      const row = await this.deps.claims.findById(this.webhook.id, tx);
+      const row = await this.deps.claims.findById(this.scope, this.webhook.id, tx);
       if (row) {
         await this.deps.outbox.append(tx, this.scope, {
           type: 'webhook.disabled',

@@ -164,7 +164,7 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnModuleDestroy
       this.batches += 1;
       const owner = `${this.instanceId}:${this.batches}`;
       const now = new Date();
-      const { claimed, candidates } = await this.claims.claimDue({
+      const { claimed, candidates } = await this.claims.claimDue(EVERY_ORGANIZATION, {
         owner,
         now,
         expiresAt: new Date(now.getTime() + this.leaseMs),
