@@ -171,7 +171,7 @@ export class WebhooksService {
         updatedAt: new Date(),
       };
       if (dto.after !== undefined) {
-        await this.assertStored(owner, dto.after, tx);
+        await this.assertStored(owner, dto.after);
         changes.deliveredSequence = dto.after;
       }
       await this.webhooks.update(owner, id, changes, tx);
@@ -217,17 +217,19 @@ export class WebhooksService {
   }
 
   /** A sequence the feed still has events after (or the last one): else 410 or 400. */
-  private async assertStored(owner: OneOrganization, after: number, tx: Transaction) {
-    const horizon = await this.events.horizonIn(owner, tx);
-    if (after > horizon) {
-      throw ValidationError.field('after', `is past the organization's last event (${horizon})`);
+  private async assertStored(owner: OneOrganization, after: number) {
+    const read = await this.events.read(owner, { after, limit: 1 });
+    if (after > read.horizon) {
+      throw ValidationError.field(
+        'after',
+        `is past the organization's last event (${read.horizon})`,
+      );
     }
-    const { oldest } = await this.events.read(owner, { after: horizon, limit: 1 });
-    const firstStored = oldest ?? horizon + 1;
-    if (after < firstStored - 1) {
+    const firstStored = read.oldest ?? read.horizon + 1;
+    if (!read.contiguous && after < firstStored - 1) {
       throw new GoneError('EVENTS_PRUNED', `Events after sequence ${after} were pruned`, {
-        oldest_sequence: oldest,
-        last_sequence: horizon,
+        oldest_sequence: read.oldest,
+        last_sequence: read.horizon,
         resume_after: firstStored - 1,
       });
     }
