@@ -295,6 +295,7 @@ describe('background checker shared by replicas', () => {
           tools_ttl_ms: null,
           tool_definitions: [],
           tools_fingerprint: null,
+          tools_digest: null,
         });
       }
       await doomed.close();

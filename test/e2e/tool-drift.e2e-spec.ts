@@ -111,11 +111,23 @@ describe('tool fingerprints and drift against the approved baseline', () => {
 
   it('is no drift when the server reorders its tools or their keys', async () => {
     const s = await serverWith([SEARCH, FETCH, SEND]);
+    const digest = async () =>
+      (
+        await t.dataSource.query(
+          'SELECT tools_digest FROM mcp_servers WHERE server_id = ? AND organization_id = ?',
+          [s.serverId, s.organizationId],
+        )
+      )[0].tools_digest as string;
     const first = await s.probe();
+    const firstDigest = await digest();
     mcp.setTools([SEND, FETCH, SEARCH].map((tool) => reversedKeys(tool) as WireTool));
     const shuffled = await s.probe();
     expect(shuffled.tools_drift).toEqual(['none']);
     expect(shuffled.tools_fingerprint).toBe(first.tools_fingerprint);
+    // Other bytes for the same tools: remembered, so the next such listing is not fingerprinted.
+    expect(await digest()).not.toBe(firstDigest);
+    expect(await digest()).toMatch(/^[0-9a-f]{64}$/);
+    expect((await s.probe()).tools_fingerprint).toBe(first.tools_fingerprint);
   });
 
   it('shows an edited description as changed, with the text before and after', async () => {

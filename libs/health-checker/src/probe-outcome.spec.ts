@@ -25,6 +25,7 @@ function healthy(): ProbeResult {
     tools_ttl_ms: null,
     tool_definitions: [],
     tools_fingerprint: null,
+    tools_digest: null,
   };
 }
 
@@ -47,6 +48,7 @@ function failed(
     tools_ttl_ms: null,
     tool_definitions: [],
     tools_fingerprint: null,
+    tools_digest: null,
   };
 }
 

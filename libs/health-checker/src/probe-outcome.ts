@@ -109,6 +109,7 @@ export function notProbed(error: string): ProbeResult {
     tools_ttl_ms: null,
     tool_definitions: [],
     tools_fingerprint: null,
+    tools_digest: null,
   };
 }
 

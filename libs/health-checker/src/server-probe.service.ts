@@ -7,6 +7,7 @@ import { credentialHeaders, ProbeResult, ProbeTarget } from '@app/mcp-probe';
 import { ProbeSource } from './health-metrics';
 import { OAuthCredentialsRefresher } from './oauth/oauth-credentials.refresher';
 import type { OAuthProbeCredentials } from './oauth/oauth-probe-credentials';
+import { ToolDriftDetector } from './drift/tool-drift.detector';
 import { notProbedIfUndecryptable, toolsStillFresh } from './probe-outcome';
 import { ProbeRunner } from './probe-runner';
 
@@ -28,6 +29,7 @@ export class ServerProbeService {
     private readonly runner: ProbeRunner,
     private readonly secretBox: SecretBox,
     private readonly oauth: OAuthCredentialsRefresher,
+    private readonly drift: ToolDriftDetector,
   ) {}
 
   async probe(server: McpServerProbeTarget, source: ProbeSource): Promise<ProbeResult> {
@@ -37,6 +39,7 @@ export class ServerProbeService {
       target = this.targetOf(server);
       oauth = this.oauthOf(server, target, source);
       // Caching hints only ever spare the background: a probe someone asked for lists anew.
+      target.knownTools = this.drift.knownListing(server);
       if (source === 'checker' && toolsStillFresh(server, new Date())) {
         target.toolsStillFresh = true;
       }

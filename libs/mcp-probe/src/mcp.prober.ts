@@ -23,8 +23,9 @@ interface Exchange {
   latencyMs: number;
   serverInfo: ProbeServerInfo;
   tools: ProbeTool[];
-  toolDefinitions: ToolDefinition[];
+  toolDefinitions: ToolDefinition[] | null;
   toolsFingerprint: string | null;
+  toolsDigest: string | null;
   toolsListed: boolean;
   toolsTtlMs: number | null;
   /** Polite goodbye (ends a streamable HTTP session) run before the probe's sockets are cut. */
@@ -113,6 +114,7 @@ export class McpProber {
           tools_ttl_ms: outcome.toolsTtlMs,
           tool_definitions: outcome.toolDefinitions,
           tools_fingerprint: outcome.toolsFingerprint,
+          tools_digest: outcome.toolsDigest,
         };
       }
     } catch (error) {
@@ -168,7 +170,12 @@ export class McpProber {
     const skipTools = target.toolsStillFresh === true && era === 'modern';
     const listing: ToolListing | null = skipTools
       ? null
-      : await listAllTools(client, this.sessions.requestOptions(context), redactor);
+      : await listAllTools(
+          client,
+          this.sessions.requestOptions(context),
+          redactor,
+          target.knownTools,
+        );
     const latencyMs = Math.max(1, Math.ceil(performance.now() - started));
     const sessionTransport = inner instanceof StreamableHTTPClientTransport ? inner : null;
     return {
@@ -179,8 +186,9 @@ export class McpProber {
         redactor,
       ),
       tools: listing?.tools ?? [],
-      toolDefinitions: listing?.definitions ?? [],
+      toolDefinitions: listing ? listing.definitions : [],
       toolsFingerprint: listing?.fingerprint ?? null,
+      toolsDigest: listing?.digest ?? null,
       toolsListed: listing !== null,
       toolsTtlMs: listing?.ttlMs ?? null,
       farewell: sessionTransport?.sessionId ? () => sessionTransport.terminateSession() : undefined,

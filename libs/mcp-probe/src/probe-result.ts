@@ -21,6 +21,7 @@ export function failed(
     tools_ttl_ms: null,
     tool_definitions: [],
     tools_fingerprint: null,
+    tools_digest: null,
   };
 }
 

@@ -22,6 +22,11 @@ export interface ProbeTarget {
    * not asked for it again (background rounds only; an on-demand probe always lists).
    */
   toolsStillFresh?: boolean;
+  /**
+   * The digest and fingerprint of the listing the last probe recorded: a listing with the same
+   * digest is not fingerprinted again (`tool_definitions` is then null).
+   */
+  knownTools?: { digest: string; fingerprint: string };
 }
 
 export interface ProbePolicy {
@@ -88,9 +93,11 @@ export interface ProbeResult {
   tools_ttl_ms: number | null;
   /**
    * Every listed tool's whole wire object (secrets removed) with its fingerprint, in listed order;
-   * empty when the tools were not listed.
+   * empty when the tools were not listed, null when the listing was the known one (`knownTools`).
    */
-  tool_definitions: ToolDefinition[];
+  tool_definitions: ToolDefinition[] | null;
   /** The fingerprint of the listed tool set (toolSetFingerprint); null when not listed. */
   tools_fingerprint: string | null;
+  /** SHA-256 of the listing as the server sent it; null when not listed. */
+  tools_digest: string | null;
 }

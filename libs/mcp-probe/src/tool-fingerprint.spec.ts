@@ -1,12 +1,17 @@
 import { ProbeFailure } from './probe-failure.error';
 import { SecretRedactor } from './secret-redactor';
 import {
+  fingerprintedDefinition,
   MAX_TOOL_DEFINITION_DEPTH,
-  redactedDefinition,
   toolFingerprint,
   ToolObject,
   toolSetFingerprint,
 } from './tool-fingerprint';
+
+/** The stored copy of a tool, as a probe makes it. */
+function redactedDefinition(tool: ToolObject, redactor: SecretRedactor): ToolObject {
+  return fingerprintedDefinition(String(tool.name), tool, redactor).definition;
+}
 
 const NO_SECRETS = new SecretRedactor([]);
 
@@ -82,10 +87,23 @@ describe('tool fingerprints', () => {
     expect(redactedDefinition(tool({ description: long }), NO_SECRETS).description).toBe(long);
   });
 
+  it('fingerprints the stored copy: the same as the canonical JSON of the wire object', () => {
+    const wire = tool({ annotations: { b: 1, a: 2 } });
+    const made = fingerprintedDefinition('search', wire, NO_SECRETS);
+    expect(made.fingerprint).toBe(toolFingerprint(wire));
+    expect(made.fingerprint).toBe(toolFingerprint(made.definition));
+    expect(Object.keys(made.definition)).toEqual([
+      'annotations',
+      'description',
+      'inputSchema',
+      'name',
+    ]);
+  });
+
   it('keeps a "__proto__" key as data', () => {
     const parsed = JSON.parse('{"name":"p","__proto__":{"polluted":true}}') as ToolObject;
     const copy = redactedDefinition(parsed, NO_SECRETS);
-    expect(Object.keys(copy)).toEqual(['name', '__proto__']);
+    expect(Object.keys(copy).sort()).toEqual(['__proto__', 'name']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(toolFingerprint(copy)).toBe(toolFingerprint(parsed));
   });

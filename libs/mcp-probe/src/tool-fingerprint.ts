@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@app/core';
+import { CanonicalCopy, canonicalCopy, CanonicalDepthError, canonicalJson } from '@app/core';
 import { ProbeFailure } from './probe-failure.error';
 import type { SecretRedactor } from './secret-redactor';
 
@@ -24,32 +24,31 @@ export interface ToolDefinition {
 }
 
 /**
- * A copy of a tool's wire object with every secret the probe sent removed from its strings (keys
- * included): the definition is stored and shown like the tool's description. Nothing is cut: a
- * change past any length limit is still a change. Refuses (as a malformed message) an object
- * nested deeper than MAX_TOOL_DEFINITION_DEPTH.
+ * A tool's wire object as stored, with its fingerprint: a copy with every secret the probe sent
+ * removed from its strings (keys included) — the definition is stored and shown like the tool's
+ * description — and nothing cut (a change past any length limit is still a change), its keys in
+ * canonical order. One walk copies, redacts and writes the canonical JSON that is hashed. Refuses
+ * (as a malformed message) an object nested deeper than MAX_TOOL_DEFINITION_DEPTH.
  */
-export function redactedDefinition(tool: ToolObject, redactor: SecretRedactor): ToolObject {
-  return copy(tool, redactor, 1) as ToolObject;
-}
-
-function copy(value: unknown, redactor: SecretRedactor, depth: number): unknown {
-  if (typeof value === 'string') return redactor.redact(value);
-  if (typeof value !== 'object' || value === null) return value;
-  if (depth > MAX_TOOL_DEFINITION_DEPTH) {
+export function fingerprintedDefinition(
+  name: string,
+  tool: ToolObject,
+  redactor: SecretRedactor,
+): ToolDefinition {
+  let copy: CanonicalCopy;
+  try {
+    copy = canonicalCopy(tool, {
+      maxDepth: MAX_TOOL_DEFINITION_DEPTH,
+      mapString: (text) => redactor.redact(text),
+    });
+  } catch (error) {
+    if (!(error instanceof CanonicalDepthError)) throw error;
     throw new ProbeFailure(
       'protocol_error',
       `the server sent a tool nested deeper than ${MAX_TOOL_DEFINITION_DEPTH} levels`,
     );
   }
-  if (Array.isArray(value)) return value.map((item) => copy(item, redactor, depth + 1));
-  // fromEntries defines own properties, so a "__proto__" key stays a key.
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [
-      redactor.redact(key),
-      copy(item, redactor, depth + 1),
-    ]),
-  );
+  return { name, fingerprint: sha256(copy.text), definition: copy.value as ToolObject };
 }
 
 /** Hex SHA-256 of the canonical JSON of one tool's wire object. */

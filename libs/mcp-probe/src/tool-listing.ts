@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   Client,
@@ -11,9 +12,8 @@ import { ProbeFailure } from './probe-failure.error';
 import type { ProbeServerInfo, ProbeTool } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
 import {
-  redactedDefinition,
+  fingerprintedDefinition,
   ToolDefinition,
-  toolFingerprint,
   ToolObject,
   toolSetFingerprint,
 } from './tool-fingerprint';
@@ -41,12 +41,23 @@ const RAW_PAGE: StandardSchemaV1<unknown, RawPage> = {
   },
 };
 
+/** The listing a probe found last time: its digest, and the fingerprint of its tools. */
+export interface KnownToolListing {
+  digest: string;
+  fingerprint: string;
+}
+
 export interface ToolListing {
   tools: ProbeTool[];
-  /** Each tool's whole wire object (secrets removed) and its fingerprint, in listed order. */
-  definitions: ToolDefinition[];
-  /** toolSetFingerprint of `definitions`. */
+  /**
+   * Each tool's whole wire object (secrets removed) and its fingerprint, in listed order; null
+   * when the listing is byte for byte the known one (`fingerprint` is then the known one).
+   */
+  definitions: ToolDefinition[] | null;
+  /** toolSetFingerprint of the tools. */
   fingerprint: string;
+  /** SHA-256 of the pages' tools as the server sent them (JSON text, key order and all). */
+  digest: string;
   /** The smallest freshness hint (`ttlMs`) of a modern server's pages, capped; else null. */
   ttlMs: number | null;
 }
@@ -57,15 +68,19 @@ export interface ToolListing {
  * checked here, tool by tool, rather than by the SDK's schema, which would validate a page of a
  * hundred thousand tools in one go while every other request waits. Both eras page the same way
  * (`nextCursor`); only a modern result carries caching hints. Each tool is also kept whole (its
- * wire object, secrets removed, nothing cut) with its fingerprint, for the tool baselines.
+ * wire object, secrets removed, nothing cut) with its fingerprint, for the tool baselines, unless
+ * the listing is byte for byte the `known` one: canonical JSON and hashes of every tool are most
+ * of the work a listing costs, and a server's tools rarely change.
  */
 export async function listAllTools(
   client: Client,
   options: RequestOptions,
   redactor: SecretRedactor,
+  known?: KnownToolListing,
 ): Promise<ToolListing> {
   const tools: ProbeTool[] = [];
-  const definitions: ToolDefinition[] = [];
+  const wire: ToolObject[] = [];
+  const digest = createHash('sha256');
   const modern = client.getProtocolEra() === 'modern';
   let ttlMs: number | null = null;
   const seenCursors = new Set<string>();
@@ -87,25 +102,40 @@ export async function listAllTools(
         error instanceof ProtocolError &&
         error.code === ProtocolErrorCode.MethodNotFound
       ) {
-        return { tools: [], definitions: [], fingerprint: toolSetFingerprint([]), ttlMs: null };
+        return {
+          tools: [],
+          definitions: [],
+          fingerprint: toolSetFingerprint([]),
+          digest: createHash('sha256').digest('hex'),
+          ttlMs: null,
+        };
       }
       throw error;
     }
     if (modern) ttlMs = smallerTtl(ttlMs, result.ttlMs);
     const listed: unknown = result.tools;
     if (!Array.isArray(listed)) throw malformed();
+    digest.update(`${JSON.stringify(listed)}\n`);
     for (let i = 0; i < listed.length && tools.length < MAX_TOOLS; i++) {
       if (i % TOOLS_PER_TURN === TOOLS_PER_TURN - 1) await yieldToEventLoop();
-      const { tool, definition } = checkedTool(listed[i], redactor);
-      tools.push(tool);
-      definitions.push(definition);
+      tools.push(checkedTool(listed[i], redactor));
+      wire.push(listed[i] as ToolObject);
     }
     cursor = typeof result.nextCursor === 'string' ? result.nextCursor : undefined;
     // A cursor seen before would loop forever; stop with what was listed so far.
     if (!cursor || seenCursors.has(cursor)) break;
     seenCursors.add(cursor);
   }
-  return { tools, definitions, fingerprint: toolSetFingerprint(definitions), ttlMs: ttlMs || null };
+  const listing = { tools, digest: digest.digest('hex'), ttlMs: ttlMs || null };
+  if (known && known.digest === listing.digest) {
+    return { ...listing, definitions: null, fingerprint: known.fingerprint };
+  }
+  const definitions: ToolDefinition[] = [];
+  for (let i = 0; i < wire.length; i++) {
+    if (i % TOOLS_PER_TURN === TOOLS_PER_TURN - 1) await yieldToEventLoop();
+    definitions.push(fingerprintedDefinition(tools[i].name, wire[i], redactor));
+  }
+  return { ...listing, definitions, fingerprint: toolSetFingerprint(definitions) };
 }
 
 /** `ttlMs` of 0 or less (or none) means "stale at once": no page of the list may be reused. */
@@ -115,27 +145,19 @@ function smallerTtl(current: number | null, hint: unknown): number | null {
   return current === null ? capped : Math.min(current, capped);
 }
 
-function checkedTool(
-  tool: unknown,
-  redactor: SecretRedactor,
-): { tool: ProbeTool; definition: ToolDefinition } {
+function checkedTool(tool: unknown, redactor: SecretRedactor): ProbeTool {
   if (typeof tool !== 'object' || tool === null || Array.isArray(tool)) throw malformed();
   const { name, description } = tool as { name?: unknown; description?: unknown };
   if (typeof name !== 'string') throw malformed();
   if (description !== undefined && description !== null && typeof description !== 'string') {
     throw malformed();
   }
-  const shown = bounded(name, MAX_TOOL_NAME_LENGTH, redactor);
-  const definition = redactedDefinition(tool as ToolObject, redactor);
   return {
-    tool: {
-      name: shown,
-      description:
-        typeof description === 'string'
-          ? bounded(description, MAX_TOOL_DESCRIPTION_LENGTH, redactor)
-          : null,
-    },
-    definition: { name: shown, fingerprint: toolFingerprint(definition), definition },
+    name: bounded(name, MAX_TOOL_NAME_LENGTH, redactor),
+    description:
+      typeof description === 'string'
+        ? bounded(description, MAX_TOOL_DESCRIPTION_LENGTH, redactor)
+        : null,
   };
 }
 

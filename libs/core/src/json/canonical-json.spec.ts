@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json';
+import { canonicalCopy, canonicalJson, CanonicalDepthError } from './canonical-json';
 
 describe('canonicalJson', () => {
   it('sorts object keys at every depth and keeps array order', () => {
@@ -101,5 +101,42 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ x: shared, y: [shared, shared] })).toBe(
       '{"x":{"b":1},"y":[{"b":1},{"b":1}]}',
     );
+  });
+
+  it('orders array-index keys as text too, where JavaScript objects would list them first', () => {
+    expect(canonicalJson({ b: 0, 10: 1, 9: 2, A: 3, '01': 4 })).toBe(
+      '{"01":4,"10":1,"9":2,"A":3,"b":0}',
+    );
+    expect(canonicalJson({ properties: { '2': {}, '10': {}, x: {} } })).toBe(
+      '{"properties":{"10":{},"2":{},"x":{}}}',
+    );
+  });
+
+  it('takes the same text on the fast path and on the exact writer past its depth', () => {
+    let deep: unknown = { z: 1, a: [1, { y: 2, b: '\u00e9' }] };
+    for (let i = 0; i < 300; i++) deep = { [`k${i % 3}`]: deep, a: i };
+    const viaStack = canonicalJson(deep);
+    expect(JSON.parse(viaStack)).toEqual(deep);
+    expect(viaStack.startsWith('{"a":299,"k2":{"a":298,')).toBe(true);
+  });
+});
+
+describe('canonicalCopy', () => {
+  it('copies with sorted keys, maps every string and key, and writes the canonical text', () => {
+    const source = { b: 'secret-x', a: ['x secret-x', { 'secret-x': 1 }] };
+    const { value, text } = canonicalCopy(source, {
+      maxDepth: 10,
+      mapString: (s) => s.replace(/secret-x/g, '[redacted]'),
+    });
+    expect(text).toBe('{"a":["x [redacted]",{"[redacted]":1}],"b":"[redacted]"}');
+    expect(JSON.stringify(value)).toBe(text);
+    expect(source.b).toBe('secret-x');
+  });
+
+  it('throws a CanonicalDepthError past maxDepth', () => {
+    expect(() => canonicalCopy({ a: { b: { c: {} } } }, { maxDepth: 3 })).toThrow(
+      CanonicalDepthError,
+    );
+    expect(canonicalCopy({ a: { b: {} } }, { maxDepth: 3 }).text).toBe('{"a":{"b":{}}}');
   });
 });

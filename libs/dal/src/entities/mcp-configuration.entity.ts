@@ -107,6 +107,10 @@ export class McpConfigurationEntity {
   @Column({ name: 'tools_fingerprint', type: 'varchar', length: 64, nullable: true })
   toolsFingerprint!: string | null;
 
+  /** SHA-256 of the listing `toolsFingerprint` was taken from (reused while it is the same). */
+  @Column({ name: 'tools_digest', type: 'varchar', length: 64, nullable: true })
+  toolsDigest!: string | null;
+
   /**
    * Drift of those tools against the approved baseline: `none`, or the kinds joined by commas
    * (entities/tool-drift.ts); null while there is no baseline to compare with.

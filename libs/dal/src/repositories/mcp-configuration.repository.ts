@@ -18,7 +18,12 @@ export interface McpConfigurationListFilter {
 /** A new configuration: lookup keys, deletion and the tool drift columns are the repository's. */
 export type NewMcpConfiguration = Omit<
   McpConfigurationEntity,
-  'activeNameKey' | 'deletedAt' | 'toolsFingerprint' | 'toolsDrift' | 'driftDetectedAt'
+  | 'activeNameKey'
+  | 'deletedAt'
+  | 'toolsFingerprint'
+  | 'toolsDigest'
+  | 'toolsDrift'
+  | 'driftDetectedAt'
 >;
 
 /** Columns a write may change; the id, organization, creator and creation time never change. */
@@ -127,6 +132,7 @@ export class McpConfigurationRepository {
         activeNameKey: nameKeyOf(values.name),
         deletedAt: null,
         toolsFingerprint: null,
+        toolsDigest: null,
         toolsDrift: null,
         driftDetectedAt: null,
       });

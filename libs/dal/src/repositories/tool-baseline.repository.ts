@@ -16,7 +16,7 @@ import { managerOf, Transaction } from '../unit-of-work/transaction';
 import type {
   DriftedServer,
   NewBaseline,
-  ToolDriftColumns,
+  ToolObservationColumns,
   ToolDriftState,
   ToolOwner,
   ToolSet,
@@ -92,7 +92,7 @@ export class ToolBaselineRepository {
   ): Promise<ToolDriftState | null> {
     const { table, idColumn, live } = OWNER_TABLES[owner.kind];
     const rows: RawRow[] = await managerOf(tx, this.dataSource).query(
-      `SELECT version, tools_fingerprint, tools_drift, drift_detected_at FROM ${table}` +
+      `SELECT version, tools_fingerprint, tools_digest, tools_drift, drift_detected_at FROM ${table}` +
         ` WHERE ${idColumn} = ? AND organization_id = ?${live}`,
       [owner.id, scope.organizationId],
     );
@@ -101,6 +101,7 @@ export class ToolBaselineRepository {
     return {
       version: Number(row.version),
       toolsFingerprint: (row.tools_fingerprint as string | null) ?? null,
+      toolsDigest: (row.tools_digest as string | null) ?? null,
       toolsDrift: (row.tools_drift as string | null) ?? null,
       driftDetectedAt: toDate(row.drift_detected_at),
     };
@@ -136,7 +137,7 @@ export class ToolBaselineRepository {
     scope: OneOrganization,
     owner: ToolOwner,
     expected: string | null,
-    next: ToolDriftColumns,
+    next: ToolObservationColumns,
     tx: Transaction,
   ): Promise<boolean> {
     const manager = managerOf(tx, this.dataSource);
@@ -156,6 +157,30 @@ export class ToolBaselineRepository {
     const written = (result.affected ?? 0) > 0;
     if (written && owner.kind === 'mcp_server') await bumpRegistryRevision(manager, scope);
     return written;
+  }
+
+  /**
+   * Records that another listing (the same tools in other bytes: keys reordered, say) has the
+   * stored fingerprint, while it is still stored. Nothing a reader sees changes: no version bump.
+   */
+  async writeDigest(
+    scope: OneOrganization,
+    owner: ToolOwner,
+    fingerprint: string,
+    digest: string,
+    tx?: Transaction,
+  ): Promise<void> {
+    const { entity, idColumn, live } = OWNER_TABLES[owner.kind];
+    await managerOf(tx, this.dataSource)
+      .createQueryBuilder()
+      .update(entity)
+      .set({ toolsDigest: digest })
+      .where(`${idColumn} = :id AND organization_id = :organizationId${live}`, {
+        id: owner.id,
+        organizationId: scope.organizationId,
+      })
+      .andWhere('tools_fingerprint = :fingerprint', { fingerprint })
+      .execute();
   }
 
   /** Stores the latest observation (and a first baseline with it, when given). */

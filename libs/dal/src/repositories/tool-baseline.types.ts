@@ -17,11 +17,20 @@ export interface ToolOwner {
 export interface ToolDriftState {
   version: number;
   toolsFingerprint: string | null;
+  /** The digest of the listing `toolsFingerprint` was taken from (see listAllTools). */
+  toolsDigest: string | null;
   toolsDrift: string | null;
   driftDetectedAt: Date | null;
 }
 
-export type ToolDriftColumns = Omit<ToolDriftState, 'version'>;
+/** What responses show of an owner's drift. */
+export type ToolDriftColumns = Pick<
+  ToolDriftState,
+  'toolsFingerprint' | 'toolsDrift' | 'driftDetectedAt'
+>;
+
+/** What an observation writes: the drift and the listing digest its fingerprint belongs to. */
+export type ToolObservationColumns = ToolDriftColumns & Pick<ToolDriftState, 'toolsDigest'>;
 
 /** One side of a snapshot: every tool whole, and the index of names and fingerprints. */
 export interface ToolSet {

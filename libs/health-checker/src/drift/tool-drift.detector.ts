@@ -7,11 +7,14 @@ import {
   NewBaseline,
   ToolBaselineRepository,
   ToolDriftColumns,
+  ToolObservationColumns,
   ToolDriftKind,
+  ToolDriftState,
   ToolOwner,
   ToolSet,
   UnitOfWork,
 } from '@app/dal';
+import { EventOutbox } from '@app/events';
 import type { ProbeResult } from '@app/mcp-probe';
 import { driftKinds, matchTools } from './tool-drift';
 
@@ -48,7 +51,10 @@ export interface ToolObservation {
 }
 
 /** The drift columns the caller already read with the owner (skips the database when unchanged). */
-export type KnownToolState = Pick<ToolDriftColumns, 'toolsFingerprint' | 'toolsDrift'>;
+export type KnownToolState = Pick<
+  ToolDriftState,
+  'toolsFingerprint' | 'toolsDigest' | 'toolsDrift'
+>;
 
 /**
  * The one place tool drift is detected: every probe that listed a server's (or configuration's)
@@ -65,7 +71,20 @@ export class ToolDriftDetector {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly baselines: ToolBaselineRepository,
     private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: EventOutbox,
   ) {}
+
+  /**
+   * What a probe of `owner` may skip: the listing its stored fingerprint was taken from (a listing
+   * with the same digest keeps that fingerprint and is not fingerprinted again). Not while a
+   * baseline waits to be recorded from those very tools (TOOL_BASELINE_AUTO turned on later).
+   */
+  knownListing(stored: KnownToolState): { digest: string; fingerprint: string } | undefined {
+    const { toolsDigest, toolsFingerprint } = stored;
+    if (toolsDigest === null || toolsFingerprint === null) return undefined;
+    if (this.worthWriting(stored, toolsFingerprint)) return undefined;
+    return { digest: toolsDigest, fingerprint: toolsFingerprint };
+  }
 
   /** Null when the probe listed no tools (failed, or skipped the listing by a caching hint). */
   async observe(
@@ -75,23 +94,29 @@ export class ToolDriftDetector {
     observedAt: Date,
     known?: KnownToolState,
   ): Promise<ToolObservation | null> {
-    const fingerprint = result.tools_fingerprint;
-    if (!result.ok || !result.tools_listed || fingerprint === null) return null;
-    if (known && !this.worthWriting(known, fingerprint)) {
+    const { tools_fingerprint: fingerprint, tools_digest: digest } = result;
+    if (!result.ok || !result.tools_listed || fingerprint === null || digest === null) return null;
+    const definitions = result.tool_definitions;
+    if ((known && !this.worthWriting(known, fingerprint)) || definitions === null) {
+      // The same tools (a listing known byte for byte has no definitions: its fingerprint is
+      // the stored one). Other bytes for them are remembered, so the next such listing is known.
+      if (known && known.toolsDigest !== digest) {
+        await this.baselines.writeDigest(scope, owner, fingerprint, digest);
+      }
       return { transition: 'unchanged', state: null, kinds: null };
     }
     const observed: ToolSet = {
       fingerprint,
-      tools: result.tool_definitions,
-      index: result.tool_definitions.map(({ name, fingerprint: print }) => ({
-        name,
-        fingerprint: print,
-      })),
+      tools: definitions,
+      index: definitions.map(({ name, fingerprint: print }) => ({ name, fingerprint: print })),
     };
     return this.unitOfWork.run(async (tx) => {
       const state = await this.baselines.lockOwner(scope, owner, tx);
       if (!state) return { transition: 'gone', state: null, kinds: null };
       if (!this.worthWriting(state, fingerprint)) {
+        if (state.toolsDigest !== digest) {
+          await this.baselines.writeDigest(scope, owner, fingerprint, digest, tx);
+        }
         return { transition: 'unchanged', state, kinds: null };
       }
       const snapshot = await this.baselines.snapshot(scope, owner, { definitions: false }, tx);
@@ -115,8 +140,9 @@ export class ToolDriftDetector {
       const kinds = baselineIndex === null ? null : driftKinds(baselineIndex, observed.index);
       const drifted = kinds !== null && kinds.length > 0;
       const wasDrifted = hasDrift(state.toolsDrift);
-      const next: ToolDriftColumns = {
+      const next: ToolObservationColumns = {
         toolsFingerprint: fingerprint,
+        toolsDigest: digest,
         toolsDrift: kinds === null ? null : encodeToolsDrift(kinds),
         driftDetectedAt: drifted
           ? ((wasDrifted ? state.driftDetectedAt : null) ?? observedAt)
@@ -143,6 +169,26 @@ export class ToolDriftDetector {
           },
           tx,
         );
+      }
+      if (drifted && owner.kind === 'mcp_server') {
+        // Into drift, or drifted further: consumers of the change feed learn it with the write.
+        const match = matchTools(baselineIndex!, observed.index);
+        await this.outbox.append(tx, scope, {
+          type: 'mcp_server.tools_drifted',
+          resourceId: owner.id,
+          data: {
+            server_id: owner.id,
+            organization_id: scope.organizationId,
+            tools_drift: kinds,
+            drift_detected_at: next.driftDetectedAt?.toISOString() ?? null,
+            baseline_fingerprint: baselineFingerprint,
+            tools_fingerprint: fingerprint,
+            previous_fingerprint: state.toolsFingerprint,
+            added: names(match.added),
+            removed: names(match.removed),
+            changed: names(match.changed.map(([, after]) => after)),
+          },
+        });
       }
       if (drifted && !wasDrifted) {
         const match = matchTools(baselineIndex!, observed.index);

@@ -1,11 +1,14 @@
-import { SecretRedactor, toolFingerprint, ToolDefinition, ToolObject } from '@app/mcp-probe';
-import { redactedDefinition } from '@app/mcp-probe';
+import {
+  fingerprintedDefinition,
+  SecretRedactor,
+  ToolDefinition,
+  ToolObject,
+} from '@app/mcp-probe';
 import { diffTools, MAX_POINTERS_PER_TOOL, toPointer } from './tool-diff';
 import { driftKinds, toolApprovals } from './tool-drift';
 
 function def(definition: ToolObject): ToolDefinition {
-  const copy = redactedDefinition(definition, new SecretRedactor([]));
-  return { name: String(copy.name), fingerprint: toolFingerprint(copy), definition: copy };
+  return fingerprintedDefinition(String(definition.name), definition, new SecretRedactor([]));
 }
 
 const search = def({

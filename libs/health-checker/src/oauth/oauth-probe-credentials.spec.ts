@@ -29,6 +29,7 @@ function failedResult(kind: ProbeResult['error_kind'], error: string): ProbeResu
     tools_ttl_ms: null,
     tool_definitions: [],
     tools_fingerprint: null,
+    tools_digest: null,
   };
 }
 

@@ -93,6 +93,8 @@ export class ToolBaselinesService {
       await this.baselines.saveBaseline(scope, owner, baseline, tx);
       const next = {
         toolsFingerprint: observed.fingerprint,
+        // The stored digest belongs to the stored fingerprint: kept while they are the same tools.
+        toolsDigest: state.toolsFingerprint === observed.fingerprint ? state.toolsDigest : null,
         toolsDrift: 'none',
         driftDetectedAt: null,
       };

@@ -218,6 +218,7 @@ export function uncheckedColumns(changes: Pick<McpServerChanges, 'transport'>) {
     consecutiveFailures: 0,
     discoveredTools: null,
     toolsFingerprint: null,
+    toolsDigest: null,
     toolsDrift: null,
     driftDetectedAt: null,
     protocolVersion: null,

@@ -46,6 +46,7 @@ const server: McpServerEntity = {
   consecutiveFailures: 2,
   discoveredTools: [],
   toolsFingerprint: null,
+  toolsDigest: null,
   toolsDrift: null,
   driftDetectedAt: null,
   protocolVersion: '2026-07-28',

@@ -20,6 +20,7 @@ export const HIDDEN_SERVER_COLUMNS = [
   'credentialsRefreshOwner',
   'credentialsRefreshUntil',
   'healthCheckErrorKind',
+  'toolsDigest',
 ] as const;
 
 /** A server as reads return it. */
@@ -101,6 +102,7 @@ export type McpServerChanges = Omit<
   | 'consecutiveFailures'
   | 'discoveredTools'
   | 'toolsFingerprint'
+  | 'toolsDigest'
   | 'toolsDrift'
   | 'driftDetectedAt'
   | 'protocolVersion'
