@@ -2,8 +2,8 @@
 // One runner for everything: unit specs sit beside the source, e2e specs under test/e2e run
 // against a listening app and a real database (SQLite by default, MySQL with DATABASE_URL).
 const moduleNameMapper = {
-  '^@app/(core|dal|auth|crypto|mcp-probe|health-checker)$': '<rootDir>/libs/$1/src',
-  '^@app/(core|dal|auth|crypto|mcp-probe|health-checker)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@app/(core|dal|auth|crypto|mcp-probe|health-checker|events)$': '<rootDir>/libs/$1/src',
+  '^@app/(core|dal|auth|crypto|mcp-probe|health-checker|events)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = {
   rootDir: __dirname,

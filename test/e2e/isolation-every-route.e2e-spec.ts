@@ -14,6 +14,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PUT /v1/teams/:teamId': { name: 'Renamed', access_groups: ['x'] },
   'PATCH /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
   'PUT /v1/mcp-configurations/:configurationId': { name: 'Renamed' },
+  'PUT /v1/webhooks/:webhookId': { url: 'https://hooks.b.example.com/taken-over' },
   'PATCH /v1/organizations/:organizationId': { public_catalog: true },
 };
 
@@ -25,6 +26,8 @@ const SCOPED_LISTS = [
   'GET /v1/mcp-configurations',
   'GET /v1/mcp/server',
   'GET /v1/health/mcp',
+  'GET /v1/events',
+  'GET /v1/webhooks',
 ];
 
 /**
@@ -80,6 +83,12 @@ describe('cross-organization isolation on every route', () => {
       env: { TOKEN: 'a-env-secret' },
     });
     a.server_id = server.server_id;
+    const webhook = await t.request('POST', '/v1/webhooks', {
+      key: aKey.key,
+      body: { url: 'https://hooks.a.example.com/registry', types: ['mcp_server.*'] },
+    });
+    expect(webhook.status).toBe(201);
+    a.webhookId = webhook.body.id;
     const named = await t.request('PATCH', `/v1/organizations/${orgA.organization_id}`, {
       key: aKey.key,
       body: { registry_namespace: `com.a${Date.now()}`, public_catalog: false },

@@ -26,6 +26,7 @@ describe('migrations build exactly the schema the entities declare', () => {
       'api_key_teams',
       'api_keys',
       'audit_events',
+      'events',
       'mcp_configurations',
       'mcp_server_access_groups',
       'mcp_server_versions',
@@ -34,8 +35,14 @@ describe('migrations build exactly the schema the entities declare', () => {
       'team_access_groups',
       'teams',
       'tool_snapshots',
+      'webhook_deliveries',
+      'webhooks',
     ]);
-    expect(TABLES_WITHOUT_ENTITY).toEqual(['registry_revisions', 'schema_migrations']);
+    expect(TABLES_WITHOUT_ENTITY).toEqual([
+      'event_sequences',
+      'registry_revisions',
+      'schema_migrations',
+    ]);
   });
 
   it('reports a drift when there is one (a lost index, a stray column, a changed length)', async () => {

@@ -73,6 +73,16 @@ export const ROUTE_EXPECTATIONS: Record<string, RouteExpectation> = {
   // Public instead when METRICS_PUBLIC=true; the matrix runs with the default.
   'GET /metrics': { roles: ['org_admin', 'service', 'health_monitor'] },
 
+  // change feed and webhooks
+  'GET /v1/events': { roles: ['org_admin', 'service'] },
+  'POST /v1/webhooks': { roles: ADMIN },
+  'GET /v1/webhooks': { roles: ADMIN },
+  'GET /v1/webhooks/:webhookId': { roles: ADMIN },
+  'PUT /v1/webhooks/:webhookId': { roles: ADMIN },
+  'DELETE /v1/webhooks/:webhookId': { roles: ADMIN },
+  'GET /v1/webhooks/:webhookId/deliveries': { roles: ADMIN },
+  'POST /v1/webhooks/:webhookId/redeliver': { roles: ADMIN },
+
   // tool baselines and drift (issue 15)
   'GET /v1/mcp/server/:server_id/tools/drift': {
     roles: ['org_admin', 'member', 'viewer', 'service'],

@@ -12,9 +12,11 @@ const REFINEMENTS: Record<string, Record<string, string[]>> = {
     text: ['mediumtext'],
   },
   sqlite: {
-    // SQLite has no integer widths: INT and INTEGER are the same affinity.
+    // SQLite has no integer widths: INT and INTEGER are the same affinity (and an AUTOINCREMENT
+    // key must be declared INTEGER, whatever width the entity names).
     int: ['integer'],
     integer: ['int'],
+    bigint: ['integer'],
   },
 };
 
@@ -148,9 +150,10 @@ function indexDifferences(metadata: EntityMetadata, table: Table): string[] {
 
 /**
  * Tables the migrations create that no entity maps: the migration log, and the per-organization
- * registry revision counter (written with one atomic SQL increment, never loaded as an entity).
+ * counters (registry revisions, event sequences: written with one atomic SQL increment, never
+ * loaded as an entity).
  */
-export const TABLES_WITHOUT_ENTITY = ['registry_revisions', 'schema_migrations'];
+export const TABLES_WITHOUT_ENTITY = ['event_sequences', 'registry_revisions', 'schema_migrations'];
 
 /**
  * How the schema in the database differs from what the entities declare: tables, columns (type,

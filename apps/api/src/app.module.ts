@@ -4,11 +4,14 @@ import { AppConfig, AppConfigModule, AppConfigOptions, LoggingModule } from '@ap
 import { DatabaseModule } from '@app/dal';
 import { AuditModule, AuthModule } from '@app/auth';
 import { SecretBoxModule } from '@app/crypto';
+import { EventsModule } from '@app/events';
 import { HealthModule } from './health/health.module';
 import { McpHealthModule } from './health/mcp-health.module';
 import { AdminModule } from './admin/admin.module';
 import { ConfigurationsModule } from './configurations/configurations.module';
 import { RegistryModule } from './registry/registry.module';
+import { EventsFeedModule } from './events/events-feed.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { OfficialRegistryModule } from './official-registry/official-registry.module';
 
 export interface AppModuleOptions extends AppConfigOptions {
@@ -31,12 +34,15 @@ export class AppModule {
           DatabaseModule,
           SecretBoxModule,
           AuditModule,
+          EventsModule.forRoot({ deliveries: 'when-enabled' }),
           AuthModule,
           AdminModule,
           HealthModule,
           McpHealthModule.forRoot(config),
           ConfigurationsModule,
           RegistryModule,
+          EventsFeedModule,
+          WebhooksModule,
           OfficialRegistryModule,
         ],
       },

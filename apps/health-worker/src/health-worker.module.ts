@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { AppConfig, AppConfigModule, AppConfigOptions, LoggingModule } from '@app/core';
 import { SecretBoxModule } from '@app/crypto';
 import { DatabaseModule } from '@app/dal';
+import { EventsModule } from '@app/events';
 import { HealthCheckerModule } from '@app/health-checker';
 
 export interface HealthWorkerModuleOptions extends AppConfigOptions {
@@ -10,8 +11,9 @@ export interface HealthWorkerModuleOptions extends AppConfigOptions {
 }
 
 /**
- * The health worker: config, logging, database, secret box and the background checker, nothing
- * else (no HTTP server, no auth). It runs the checker whatever HEALTH_WORKER_ENABLED says.
+ * The health worker: config, logging, database, secret box, the background checker and the
+ * webhook deliverer, nothing else (no HTTP server, no auth). It runs both whatever
+ * HEALTH_WORKER_ENABLED and WEBHOOK_WORKER_ENABLED say.
  */
 @Module({})
 export class HealthWorkerModule {
@@ -28,6 +30,7 @@ export class HealthWorkerModule {
           LoggingModule.forRoot({ destination: options.logDestination }),
           DatabaseModule,
           SecretBoxModule,
+          EventsModule.forRoot({ deliveries: 'always' }),
           HealthCheckerModule.forRoot({ background: 'always' }),
         ],
       },

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-export type IdPrefix = 'org' | 'usr' | 'key' | 'mcp' | 'team' | 'evt';
+export type IdPrefix = 'org' | 'usr' | 'key' | 'mcp' | 'team' | 'evt' | 'ev' | 'whk' | 'dlv';
 
 /** `prefix_` + 32 lowercase hex characters (128 random bits). */
 export function newId(prefix: IdPrefix): string {

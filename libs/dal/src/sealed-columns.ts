@@ -18,6 +18,7 @@ export const SEALED_RESOURCE_TYPES = {
   configurationCredentials: 'mcp_configuration',
   serverEnv: 'mcp_server.env',
   serverCredentials: 'mcp_server.credentials',
+  webhookSecret: 'webhook.secret',
 } as const;
 
 /**
@@ -47,5 +48,12 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     organizationColumn: 'organization_id',
     column: 'credentials_sealed',
     resourceType: SEALED_RESOURCE_TYPES.serverCredentials,
+  },
+  {
+    table: 'webhooks',
+    idColumn: 'id',
+    organizationColumn: 'organization_id',
+    column: 'secret_sealed',
+    resourceType: SEALED_RESOURCE_TYPES.webhookSecret,
   },
 ];

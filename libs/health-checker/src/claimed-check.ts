@@ -6,6 +6,7 @@ import type { ProbeResult } from '@app/mcp-probe';
 import { ClaimLeases, errorName } from './claim-leases';
 import { ToolDriftDetector } from './drift/tool-drift.detector';
 import { HealthMetrics } from './health-metrics';
+import type { HealthTransitions } from './health-transitions';
 import { nextCheckAt, serverOutcomeOf } from './probe-outcome';
 import { ServerProbeService } from './server-probe.service';
 
@@ -21,6 +22,8 @@ export interface ClaimedCheckDeps {
   probes: ServerProbeService;
   metrics: HealthMetrics;
   drift: ToolDriftDetector;
+  /** Writes the result with `mcp_server.health_changed` when the status moves. */
+  transitions: HealthTransitions;
   leases: ClaimLeases;
   /** The checker acts for every organization (its system principal's scope). */
   scope: AllOrganizations;
@@ -55,12 +58,20 @@ export class ClaimedCheck {
       }
       const checkedAt = new Date();
       const scope = organizationOfRow(this.deps.scope, server);
-      outcome = await this.deps.repository.completeClaimed(
+      const serverOutcome = serverOutcomeOf(result, checkedAt);
+      outcome = await this.deps.transitions.record(
         scope,
         server.serverId,
-        { owner: batch.owner, version: server.version },
-        serverOutcomeOf(result, checkedAt),
-        nextCheckAt(server.nextCheckAt, batch.claimedAt, this.deps.intervalMs),
+        serverOutcome.status,
+        () =>
+          this.deps.repository.completeClaimed(
+            scope,
+            server.serverId,
+            { owner: batch.owner, version: server.version },
+            serverOutcome,
+            nextCheckAt(server.nextCheckAt, batch.claimedAt, this.deps.intervalMs),
+          ),
+        (written) => written === 'written',
       );
       if (outcome === 'written') await this.observeTools(server, scope, result, checkedAt);
       if (outcome === 'lost') {

@@ -10,6 +10,7 @@ import { ToolDriftDetector } from './drift/tool-drift.detector';
 import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.options';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
+import { HealthTransitions } from './health-transitions';
 import { OAuthCredentialsRefresher } from './oauth/oauth-credentials.refresher';
 import { ProbeRunner } from './probe-runner';
 import { ServerProbeService } from './server-probe.service';
@@ -34,11 +35,13 @@ export class HealthCheckerModule {
         CredentialsRefreshRepository,
         OAuthCredentialsRefresher,
         ServerProbeService,
+        HealthTransitions,
         HealthCheckerService,
         ToolBaselineRepository,
         ToolDriftDetector,
       ],
       exports: [
+        HealthTransitions,
         ToolBaselineRepository,
         ToolDriftDetector,
         OAuthCredentialsRefresher,

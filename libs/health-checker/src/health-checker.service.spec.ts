@@ -8,8 +8,14 @@ import type {
 import type { ProbeResult } from '@app/mcp-probe';
 import { HealthCheckerService } from './health-checker.service';
 import { HealthMetrics } from './health-metrics';
+import type { HealthTransitions } from './health-transitions';
 import type { ServerProbeService } from './server-probe.service';
 import type { ToolDriftDetector } from './drift/tool-drift.detector';
+
+/** Writes the result as given: status transitions and their events are an e2e matter. */
+const PASS_THROUGH_TRANSITIONS = {
+  record: (_scope: unknown, _id: string, _status: string, write: () => Promise<unknown>) => write(),
+} as unknown as HealthTransitions;
 
 const HEALTHY: ProbeResult = {
   ok: true,
@@ -132,6 +138,7 @@ function checker(repository: FakeRepository, probes: Partial<ServerProbeService>
     probes as ServerProbeService,
     new HealthMetrics(),
     NO_DRIFT_DETECTION,
+    PASS_THROUGH_TRANSITIONS,
   );
 }
 
@@ -305,6 +312,7 @@ describe('HealthCheckerService', () => {
       { probe: async () => HEALTHY } as unknown as ServerProbeService,
       new HealthMetrics(),
       NO_DRIFT_DETECTION,
+      PASS_THROUGH_TRANSITIONS,
     );
     service.onApplicationBootstrap();
     expect(jest.getTimerCount()).toBe(0);

@@ -21,6 +21,7 @@ import { HEALTH_CHECKER_OPTIONS, HealthCheckerOptions } from './health-checker.o
 import { checkerTiming } from './checker-timing';
 import { ToolDriftDetector } from './drift/tool-drift.detector';
 import { HealthMetrics } from './health-metrics';
+import { HealthTransitions } from './health-transitions';
 import { ServerProbeService } from './server-probe.service';
 
 /**
@@ -71,6 +72,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
     probes: ServerProbeService,
     metrics: HealthMetrics,
     drift: ToolDriftDetector,
+    transitions: HealthTransitions,
   ) {
     const { intervalS, timeoutMs, concurrency } = config.health;
     this.intervalMs = intervalS * 1000;
@@ -88,6 +90,7 @@ export class HealthCheckerService implements OnApplicationBootstrap, OnModuleDes
       probes,
       metrics,
       drift,
+      transitions,
       leases: this.leases,
       scope: EVERY_ORGANIZATION,
       intervalMs: this.intervalMs,

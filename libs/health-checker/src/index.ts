@@ -8,6 +8,7 @@ export * from './probe-runner';
 export * from './server-probe.service';
 export * from './oauth/oauth-credentials.refresher';
 export * from './oauth/oauth-probe-credentials';
+export * from './health-transitions';
 export * from './drift/tool-drift';
 export * from './drift/tool-diff';
 export * from './drift/tool-drift.detector';

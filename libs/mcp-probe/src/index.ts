@@ -29,7 +29,8 @@ export {
 } from './tool-fingerprint';
 export type { ToolDefinition, ToolObject } from './tool-fingerprint';
 export type { McpProberOptions } from './mcp.prober';
-export type { LookupAll } from './http-target.resolver';
+export { resolveHttpTarget } from './http-target.resolver';
+export type { LookupAll, ResolvedHttpTarget } from './http-target.resolver';
 export {
   isBareCommandName,
   isRefusedStdioEnvName,
@@ -39,7 +40,7 @@ export {
   stdioLaunchProblems,
 } from './stdio-launch.policy';
 export type { StdioLaunchProblem } from './stdio-launch.policy';
-export { addressRefusal, classifyAddress } from './target-address.policy';
+export { addressRefusal, classifyAddress, parseIpAddress } from './target-address.policy';
 export type { AddressCategory, AddressPolicy } from './target-address.policy';
 export type {
   ProbeErrorKind,

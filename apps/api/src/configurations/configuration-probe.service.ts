@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError } from '@app/core';
 import type { OneOrganization } from '@app/core';
 import type { Principal } from '@app/auth';
 import { SecretBox } from '@app/crypto';
-import { HealthCheckConfigurationRepository, McpConfigurationEntity } from '@app/dal';
+import { McpConfigurationEntity } from '@app/dal';
 import {
   configurationOutcomeOf,
   notProbedIfUndecryptable,
@@ -13,6 +13,7 @@ import {
 } from '@app/health-checker';
 import { credentialHeaders, ProbeResult } from '@app/mcp-probe';
 import { configurationCredentialsAad } from './configuration-secrets';
+import { ConfigurationTestRecorder } from './configuration-test.recorder';
 import { McpConfigurationsService } from './mcp-configurations.service';
 import type { IfMatch } from '../shared/http-cache';
 import type { ServedTools } from '../shared/tool-baselines/served-tools';
@@ -46,7 +47,7 @@ export class ConfigurationProbeService {
 
   constructor(
     private readonly configurations: McpConfigurationsService,
-    private readonly tests: HealthCheckConfigurationRepository,
+    private readonly recorder: ConfigurationTestRecorder,
     private readonly runner: ProbeRunner,
     private readonly secretBox: SecretBox,
     private readonly oauth: OAuthCredentialsRefresher,
@@ -60,9 +61,8 @@ export class ConfigurationProbeService {
     const result = await this.probe(row, owner);
     const testedAt = new Date();
     const outcome = configurationOutcomeOf(result, testedAt);
-    if (!(await this.tests.recordTest(owner, row.id, outcome))) {
-      throw new NotFoundError('MCP configuration');
-    }
+    const tested = await this.recorder.record(owner, row.id, outcome);
+    if (!tested) throw new NotFoundError('MCP configuration');
     const tools = await this.detector.observe(
       owner,
       { kind: 'mcp_configuration', id: row.id },
@@ -70,17 +70,7 @@ export class ConfigurationProbeService {
       testedAt,
       row,
     );
-    return {
-      configuration: {
-        ...row,
-        connectionStatus: outcome.connectionStatus,
-        errorMessage: outcome.errorMessage,
-        latencyMs: outcome.latencyMs,
-        lastConnectedAt: outcome.lastConnectedAt ?? row.lastConnectedAt,
-        ...(tools?.state ?? {}),
-      },
-      result,
-    };
+    return { configuration: { ...tested, ...(tools?.state ?? {}) }, result };
   }
 
   /**

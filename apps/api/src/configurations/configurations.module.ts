@@ -5,6 +5,7 @@ import { ToolBaselinesModule } from '../shared/tool-baselines/tool-baselines.mod
 import { ConfigurationCredentialsService } from './configuration-credentials.service';
 import { ConfigurationProbeController } from './configuration-probe.controller';
 import { ConfigurationProbeService } from './configuration-probe.service';
+import { ConfigurationTestRecorder } from './configuration-test.recorder';
 import { McpConfigurationsController } from './mcp-configurations.controller';
 import { McpConfigurationsService } from './mcp-configurations.service';
 
@@ -17,6 +18,7 @@ import { McpConfigurationsService } from './mcp-configurations.service';
     McpConfigurationsService,
     ConfigurationCredentialsService,
     ConfigurationProbeService,
+    ConfigurationTestRecorder,
   ],
 })
 export class ConfigurationsModule {}

@@ -21,7 +21,9 @@ import {
   Transaction,
   UnitOfWork,
 } from '@app/dal';
+import { EventOutbox } from '@app/events';
 import { assertSecretsStayWithDestination } from '../shared/secret-destination';
+import { configurationEvent } from './configuration-events';
 import { configurationCredentialsAad, MCP_CONFIGURATION_RESOURCE } from './configuration-secrets';
 import { parseCredentials } from './credentials.parser';
 import type { CreateMcpConfigurationDto } from './dto/create-mcp-configuration.dto';
@@ -52,6 +54,7 @@ export class McpConfigurationsService {
     private readonly audit: AuditService,
     private readonly scopes: OrganizationScopeResolver,
     private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(
@@ -120,6 +123,7 @@ export class McpConfigurationsService {
         },
         tx,
       );
+      await this.outbox.append(tx, scope, configurationEvent('mcp_configuration.created', entity));
     });
     return entity;
   }
@@ -190,7 +194,13 @@ export class McpConfigurationsService {
         },
         tx,
       );
-      return { ...row, ...changes, version: row.version + 1 };
+      const updatedRow = { ...row, ...changes, version: row.version + 1 };
+      await this.outbox.append(
+        tx,
+        owner,
+        configurationEvent('mcp_configuration.updated', updatedRow),
+      );
+      return updatedRow;
     });
   }
 
@@ -270,6 +280,7 @@ export class McpConfigurationsService {
         },
         tx,
       );
+      await this.outbox.append(tx, owner, configurationEvent('mcp_configuration.deleted', row));
     });
   }
 

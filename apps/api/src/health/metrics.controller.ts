@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Auth, OrganizationScopeResolver, Principal, Roles } from '@app/auth';
+import { EventMetrics } from '@app/events';
 import { HealthMetrics } from '@app/health-checker';
 import { renderMetrics } from './metrics.renderer';
 import { ToolDriftMetrics } from './tool-drift.metrics';
@@ -12,6 +13,7 @@ import { ToolDriftMetrics } from './tool-drift.metrics';
 export class MetricsController {
   constructor(
     private readonly metrics: HealthMetrics,
+    private readonly events: EventMetrics,
     private readonly drift: ToolDriftMetrics,
     private readonly scopes: OrganizationScopeResolver,
   ) {}
@@ -30,6 +32,6 @@ export class MetricsController {
   ): Promise<string> {
     // The drift series name servers: a key sees its own organization's (platform admins all).
     const scope = await this.scopes.listScope(principal, undefined);
-    return renderMetrics(this.metrics, this.drift, scope, reply);
+    return renderMetrics(this.metrics, this.events, this.drift, scope, reply);
   }
 }

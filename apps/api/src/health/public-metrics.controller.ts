@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { allOrganizations, systemPrincipal } from '@app/core';
 import { Public } from '@app/auth';
+import { EventMetrics } from '@app/events';
 import { HealthMetrics } from '@app/health-checker';
 import { renderMetrics } from './metrics.renderer';
 import { ToolDriftMetrics } from './tool-drift.metrics';
@@ -16,6 +17,7 @@ const EVERY_ORGANIZATION = allOrganizations(systemPrincipal('metrics'));
 export class PublicMetricsController {
   constructor(
     private readonly metrics: HealthMetrics,
+    private readonly events: EventMetrics,
     private readonly drift: ToolDriftMetrics,
   ) {}
 
@@ -27,6 +29,6 @@ export class PublicMetricsController {
   @ApiProduces('text/plain')
   @ApiOkResponse({ schema: { type: 'string' } })
   metricsText(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    return renderMetrics(this.metrics, this.drift, EVERY_ORGANIZATION, reply);
+    return renderMetrics(this.metrics, this.events, this.drift, EVERY_ORGANIZATION, reply);
   }
 }

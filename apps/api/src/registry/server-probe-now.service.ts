@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@app/core';
 import type { Principal } from '@app/auth';
 import { HealthCheckRepository, McpServerHealthState, McpServerReadRepository } from '@app/dal';
-import { serverOutcomeOf, ServerProbeService, ToolDriftDetector } from '@app/health-checker';
+import {
+  HealthTransitions,
+  serverOutcomeOf,
+  ServerProbeService,
+  ToolDriftDetector,
+} from '@app/health-checker';
 import type { ProbeResult } from '@app/mcp-probe';
 import { ServerReadsService } from './server-reads.service';
 import { healthVisibilityOf } from './server-visibility';
@@ -23,6 +28,7 @@ export class ServerProbeNowService {
     private readonly health: HealthCheckRepository,
     private readonly probes: ServerProbeService,
     private readonly registry: ServerReadsService,
+    private readonly transitions: HealthTransitions,
     private readonly drift: ToolDriftDetector,
   ) {}
 
@@ -39,10 +45,13 @@ export class ServerProbeNowService {
 
     const result = await this.probes.probe(target, 'on_demand');
     const checkedAt = new Date();
-    const recorded = await this.health.recordProbe(
+    const outcome = serverOutcomeOf(result, checkedAt);
+    const recorded = await this.transitions.record(
       owner,
       serverId,
-      serverOutcomeOf(result, checkedAt),
+      outcome.status,
+      () => this.health.recordProbe(owner, serverId, outcome),
+      (written) => written !== null,
     );
     // Deleted while it was being probed.
     if (!recorded) throw new NotFoundError('Server');

@@ -19,6 +19,7 @@ import {
   Transaction,
   UnitOfWork,
 } from '@app/dal';
+import { EventOutbox } from '@app/events';
 import type { CreateServerDto } from './dto/create-server.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
@@ -26,6 +27,7 @@ import { credentialFieldNames } from '../shared/credentials/credentials.schema';
 import { normalizeServerInput, ServerInput } from './server-input.normalizer';
 import type { ServerWithReach } from './server-reads.service';
 import { ServerReadsService } from './server-reads.service';
+import { serverEvent } from './server-events';
 import { ServerCatalog } from './server-catalog';
 import { ServerSecrets, ServerSecretValues } from './server-secrets';
 import { DEFAULT_SERVER_VERSION } from './dto/registry-fields';
@@ -51,6 +53,7 @@ export class ServerWritesService {
     private readonly scopes: OrganizationScopeResolver,
     private readonly catalog: ServerCatalog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(principal: Principal, dto: CreateServerDto): Promise<ServerWithReach> {
@@ -85,6 +88,7 @@ export class ServerWritesService {
         input.accessGroups.length > 0
           ? await this.reads.reachOfOne(scope, serverId, tx)
           : undefined;
+      await this.outbox.append(tx, scope, serverEvent('mcp_server.created', { server, reach }));
       return { server, reach };
     });
   }
@@ -133,7 +137,9 @@ export class ServerWritesService {
       await this.catalog.recordCurrent(scope, serverId, input, serverVersion, secrets, now, tx);
       const recorded = { ...input, serverVersion };
       await this.record(principal, 'mcp_server.update', scope, serverId, recorded, secrets, tx);
-      return this.readBack(scope, serverId, tx);
+      const replaced = await this.readBack(scope, serverId, tx);
+      await this.outbox.append(tx, scope, serverEvent('mcp_server.updated', replaced));
+      return replaced;
     });
   }
 
@@ -143,6 +149,8 @@ export class ServerWritesService {
       const current = await this.writes.findForWrite(owner, serverId, tx);
       if (!current) throw new NotFoundError('Server');
       assertMayDefineStdio(principal, current, null);
+      // The event carries the server as it was, read before it goes.
+      const last = await this.readBack(owner, serverId, tx);
       if (!(await this.writes.delete(owner, serverId, tx))) {
         throw new NotFoundError('Server');
       }
@@ -158,6 +166,7 @@ export class ServerWritesService {
         },
         tx,
       );
+      await this.outbox.append(tx, owner, serverEvent('mcp_server.deleted', last));
     });
     return `Server ${serverId} deleted`;
   }

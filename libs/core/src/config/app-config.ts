@@ -113,6 +113,27 @@ export const APP_CONFIG_SCHEMA = {
     driftPolicy: oneOf('TOOL_DRIFT_POLICY', TOOL_DRIFT_POLICIES, 'withhold'),
   },
   metricsPublic: bool('METRICS_PUBLIC', false),
+  events: {
+    /** Events (and webhook delivery attempts) older than this are pruned; the feed then says 410. */
+    retentionDays: int('EVENTS_RETENTION_DAYS', 7, 1, 3650),
+    /** How often pruning runs (in every process that delivers webhooks). */
+    pruneIntervalMs: int('EVENTS_PRUNE_INTERVAL_MS', 3_600_000, 100, 86_400_000),
+    /** How often other replicas' commits are looked for (long-poll waiters, deliverers). */
+    pollMs: int('EVENTS_POLL_MS', 500, 10, 60_000),
+  },
+  webhooks: {
+    /** Deliver webhooks from the API process too (the health worker always does). */
+    workerEnabled: bool('WEBHOOK_WORKER_ENABLED', true),
+    /** One delivery: connect, send, answer (a receiver slower than this failed). */
+    timeoutMs: int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    /** Attempts of one event before the subscription is disabled. */
+    maxAttempts: int('WEBHOOK_MAX_ATTEMPTS', 10, 1, 100),
+    /** Wait after the first failure; each further failure triples it (±20% jitter), up to the max. */
+    backoffBaseMs: int('WEBHOOK_BACKOFF_BASE_MS', 10_000, 10, 86_400_000),
+    backoffMaxMs: int('WEBHOOK_BACKOFF_MAX_MS', 43_200_000, 10, 604_800_000),
+    /** Subscriptions delivering at once per process. */
+    concurrency: int('WEBHOOK_CONCURRENCY', 10, 1, 1_000),
+  },
 };
 
 /** `withhold`: a drifted allowed tool is left out of `/tools` (and named); `flag`: served, marked. */

@@ -10,6 +10,7 @@ export type ErrorType =
   | 'permission_error'
   | 'not_found_error'
   | 'conflict_error'
+  | 'gone_error'
   | 'rate_limit_error'
   | 'server_error'
   | 'unavailable_error';
@@ -98,6 +99,13 @@ export class ConflictError extends AppError {
 export class PreconditionFailedError extends AppError {
   constructor(message = 'The resource changed since it was read (If-Match does not match)') {
     super(412, 'PRECONDITION_FAILED', 'conflict_error', message);
+  }
+}
+
+/** 410: what was asked for existed once and is gone for good (pruned). */
+export class GoneError extends AppError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(410, code, 'gone_error', message, message, details);
   }
 }
 

@@ -49,8 +49,9 @@ export interface SystemPrincipal extends ScopeHolder {
  * `health-checker`: the background checker. `metrics`: /metrics served without a key
  * (METRICS_PUBLIC=true) reports every organization. `public-catalog`: an anonymous reader of an
  * organization's public catalog (official registry API), which the organization itself opened.
+ * `webhook-deliverer`: delivers every organization's webhooks.
  */
-export type SystemActorName = 'health-checker' | 'metrics' | 'public-catalog';
+export type SystemActorName = 'health-checker' | 'metrics' | 'public-catalog' | 'webhook-deliverer';
 
 /** Those who may name any organization, or all of them. */
 export type ScopeAuthority = PlatformAdminHolder | SystemPrincipal;

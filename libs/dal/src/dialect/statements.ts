@@ -87,6 +87,43 @@ export async function lockRowForWrite(
 }
 
 /**
+ * Runs one write statement on `manager` and returns how many rows it changed (a query runner's
+ * structured result carries the count on both drivers; a bare `query()` does not).
+ */
+export async function executeCounting(
+  manager: EntityManager,
+  sql: string,
+  params: readonly unknown[],
+): Promise<number> {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result: { affected?: number } = await runner.query(sql, [...params], true);
+    return result.affected ?? 0;
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+}
+
+/**
+ * Inserts one row unless a row with the same primary or unique key exists (then nothing
+ * happens). Columns and values from `row`.
+ */
+export async function ensureRow(
+  manager: EntityManager,
+  table: string,
+  row: Readonly<Record<string, string | number>>,
+): Promise<void> {
+  const columns = Object.keys(row);
+  assertIdentifiers(table, ...columns);
+  const verb =
+    dialectOfConnection(manager.connection) === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  await manager.query(
+    `${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    columns.map((column) => row[column]),
+  );
+}
+
+/**
  * SQL text joining string expressions (`CONCAT(a, b)` on MySQL, where `||` means OR; `(a || b)`
  * on SQLite, which has no CONCAT before 3.44). `parts` are SQL expressions written by code.
  */

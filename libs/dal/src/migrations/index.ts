@@ -12,6 +12,7 @@ import { ProbeProtocolEra1763901500000 } from './1763901500000-probe-protocol-er
 import { ToolBaselines1764100000000 } from './1764100000000-tool-baselines';
 import { ToolListingDigest1764100100000 } from './1764100100000-tool-listing-digest';
 import { OfficialRegistry1764200000000 } from './1764200000000-official-registry';
+import { ChangeFeed1764300000000 } from './1764300000000-change-feed';
 
 /** Every migration, in order. Both databases run this one list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ToolBaselines1764100000000,
   ToolListingDigest1764100100000,
   OfficialRegistry1764200000000,
+  ChangeFeed1764300000000,
 ];

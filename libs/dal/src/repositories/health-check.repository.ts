@@ -9,6 +9,7 @@ import {
   McpServerStatus,
 } from '../entities/mcp-server.entity';
 import { utcDate } from '../entities/timestamp.transformer';
+import { lockRowForWrite } from '../dialect';
 import { NO_DRIFT } from '../entities/tool-drift';
 import type { McpServerHealthView } from './mcp-server/mcp-server.types';
 import { scopeCondition } from './organization-scope';
@@ -59,6 +60,7 @@ export interface McpServerProbeOutcome {
 
 /** A server's health as a probe leaves it: the health view plus the checker's counters. */
 export interface McpServerHealthState extends McpServerHealthView {
+  healthCheckErrorKind: string | null;
   toolCount: number | null;
   consecutiveFailures: number;
   toolsFingerprint: string | null;
@@ -134,6 +136,7 @@ const HEALTH_STATE_COLUMNS: FindOptionsSelect<McpServerEntity> = {
   status: true,
   lastHealthCheck: true,
   healthCheckError: true,
+  healthCheckErrorKind: true,
   latencyMs: true,
   toolCount: true,
   consecutiveFailures: true,
@@ -192,6 +195,30 @@ export class HealthCheckRepository {
       await bumpRegistryRevision(manager, scope);
       return this.healthState(scope, serverId, tx);
     });
+  }
+
+  /**
+   * The server's status, its row locked for the rest of `tx` (so what a probe result replaces is
+   * what was read: a status transition is seen by exactly one writer); null when it is gone.
+   */
+  async statusForWrite(
+    scope: OneOrganization,
+    serverId: string,
+    tx: Transaction,
+  ): Promise<McpServerStatus | null> {
+    const manager = managerOf(tx, this.dataSource);
+    await lockRowForWrite(
+      manager,
+      'mcp_servers',
+      'server_id = ? AND organization_id = ?',
+      [serverId, scope.organizationId],
+      'status',
+    );
+    const row = await manager.getRepository(McpServerEntity).findOne({
+      select: { status: true },
+      where: { organizationId: scope.organizationId, serverId },
+    });
+    return row?.status ?? null;
   }
 
   async healthState(

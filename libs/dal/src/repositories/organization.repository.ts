@@ -4,6 +4,7 @@ import { DataSource, IsNull } from 'typeorm';
 import type { NamespaceLookup } from '@app/core';
 import { OrganizationEntity } from '../entities/organization.entity';
 import { applyKeyset, KeysetPage } from './keyset';
+import { createEventSequence } from './event.repository';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
 
 /** Organizations themselves: the tenants. Only platform admins reach these methods. */
@@ -14,6 +15,7 @@ export class OrganizationRepository {
   async insert(organization: OrganizationEntity, tx: Transaction): Promise<void> {
     const manager = managerOf(tx, this.dataSource);
     await manager.getRepository(OrganizationEntity).insert(organization);
+    await createEventSequence(manager, organization.id);
   }
 
   async findById(organizationId: string, tx?: Transaction): Promise<OrganizationEntity | null> {

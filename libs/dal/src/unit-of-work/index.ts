@@ -1,2 +1,3 @@
 export type { Transaction } from './transaction';
+export { afterCommit } from './transaction';
 export * from './unit-of-work';

@@ -3,7 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { dialectOfConnection, sharesOneConnection } from '../dialect';
-import { closeTransaction, isOpen, openTransaction, Transaction } from './transaction';
+import {
+  closeTransaction,
+  isOpen,
+  openTransaction,
+  runCommitHooks,
+  Transaction,
+} from './transaction';
 
 export interface UnitOptions {
   /**
@@ -50,18 +56,24 @@ export class UnitOfWork {
     if (joinable && (outer.inTransaction || !atomic)) {
       return work(outer.tx);
     }
-    if (!atomic && !sharesOneConnection(dialectOfConnection(this.dataSource))) {
-      return this.within(this.dataSource.manager, false, work);
-    }
-    return this.dataSource.transaction((manager) => this.within(manager, true, work));
+    const hooks: (() => void)[] = [];
+    const done =
+      !atomic && !sharesOneConnection(dialectOfConnection(this.dataSource))
+        ? this.within(this.dataSource.manager, false, hooks, work)
+        : this.dataSource.transaction((manager) => this.within(manager, true, hooks, work));
+    return done.then((result) => {
+      runCommitHooks(hooks);
+      return result;
+    });
   }
 
   private async within<T>(
     manager: EntityManager,
     inTransaction: boolean,
+    hooks: (() => void)[],
     work: (tx: Transaction) => Promise<T>,
   ): Promise<T> {
-    const tx = openTransaction(manager);
+    const tx = openTransaction(manager, hooks);
     try {
       return await open.run({ dataSource: this.dataSource, tx, inTransaction }, () => work(tx));
     } finally {

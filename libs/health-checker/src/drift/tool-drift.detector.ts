@@ -14,6 +14,7 @@ import {
   ToolSet,
   UnitOfWork,
 } from '@app/dal';
+import { EventOutbox } from '@app/events';
 import type { ProbeResult } from '@app/mcp-probe';
 import { driftKinds, matchTools } from './tool-drift';
 
@@ -70,6 +71,7 @@ export class ToolDriftDetector {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly baselines: ToolBaselineRepository,
     private readonly unitOfWork: UnitOfWork,
+    private readonly outbox: EventOutbox,
   ) {}
 
   /**
@@ -167,6 +169,26 @@ export class ToolDriftDetector {
           },
           tx,
         );
+      }
+      if (drifted && owner.kind === 'mcp_server') {
+        // Into drift, or drifted further: consumers of the change feed learn it with the write.
+        const match = matchTools(baselineIndex!, observed.index);
+        await this.outbox.append(tx, scope, {
+          type: 'mcp_server.tools_drifted',
+          resourceId: owner.id,
+          data: {
+            server_id: owner.id,
+            organization_id: scope.organizationId,
+            tools_drift: kinds,
+            drift_detected_at: next.driftDetectedAt?.toISOString() ?? null,
+            baseline_fingerprint: baselineFingerprint,
+            tools_fingerprint: fingerprint,
+            previous_fingerprint: state.toolsFingerprint,
+            added: names(match.added),
+            removed: names(match.removed),
+            changed: names(match.changed.map(([, after]) => after)),
+          },
+        });
       }
       if (drifted && !wasDrifted) {
         const match = matchTools(baselineIndex!, observed.index);

@@ -7,6 +7,7 @@ import {
   newId,
   NotFoundError,
   OneOrganization,
+  organizationOfRow,
   Page,
   toPage,
   ValidationError,
@@ -28,7 +29,9 @@ import {
   TeamRepository,
   UnitOfWork,
 } from '@app/dal';
+import { EventOutbox } from '@app/events';
 import { normalizeNames } from '../dto/access-group-list.decorator';
+import { toApiKeyResponse } from './api-key.mapper';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
 
@@ -53,6 +56,7 @@ export class ApiKeysService {
     private readonly hasher: ApiKeyHasher,
     private readonly keyCache: ApiKeyCache,
     private readonly audit: AuditService,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(principal: Principal, dto: CreateApiKeyDto): Promise<IssuedApiKey> {
@@ -132,7 +136,8 @@ export class ApiKeysService {
     await this.unitOfWork.run(async (tx) => {
       const existing = await this.keys.findById(scope, keyId, tx);
       if (!existing) throw new NotFoundError('API key');
-      if (!(await this.keys.revoke(scope, keyId, new Date(), tx))) return;
+      const revokedAt = new Date();
+      if (!(await this.keys.revoke(scope, keyId, revokedAt, tx))) return;
       await this.audit.record(
         principal,
         {
@@ -144,6 +149,15 @@ export class ApiKeysService {
         },
         tx,
       );
+      // Platform admin keys belong to no organization, hence to no organization's feed.
+      const { organizationId } = existing.key;
+      if (organizationId !== null) {
+        await this.outbox.append(tx, organizationOfRow(scope, { organizationId }), {
+          type: 'api_key.revoked',
+          resourceId: keyId,
+          data: { ...toApiKeyResponse({ ...existing, key: { ...existing.key, revokedAt } }) },
+        });
+      }
     });
     this.keyCache.evictKey(keyId);
   }

@@ -19,7 +19,9 @@ import {
   Transaction,
   UnitOfWork,
 } from '@app/dal';
+import { EventOutbox, OutboxEvent } from '@app/events';
 import { normalizeNames } from '../dto/access-group-list.decorator';
+import { toTeamResponse } from './team.mapper';
 import { OrganizationPageQueryDto } from '../dto/organization-id-query.dto';
 import { CreateTeamDto } from './dto/create-team.dto';
 import { UpdateTeamDto } from './dto/update-team.dto';
@@ -38,6 +40,7 @@ export class TeamsService {
     private readonly scopes: OrganizationScopeResolver,
     private readonly audit: AuditService,
     private readonly keyCache: ApiKeyCache,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(principal: Principal, dto: CreateTeamDto): Promise<TeamWithGroups> {
@@ -68,6 +71,7 @@ export class TeamsService {
         },
         tx,
       );
+      await this.outbox.append(tx, scope, teamEvent('created', { team, accessGroups }));
     });
     return { team, accessGroups };
   }
@@ -123,7 +127,9 @@ export class TeamsService {
         },
         tx,
       );
-      return { team: Object.assign(team, { name: dto.name, updatedAt }), accessGroups };
+      const changed = { team: Object.assign(team, { name: dto.name, updatedAt }), accessGroups };
+      await this.outbox.append(tx, owner, teamEvent('updated', changed));
+      return changed;
     });
     this.keyCache.evictTeam(teamId);
     return updated;
@@ -134,7 +140,8 @@ export class TeamsService {
     await this.unitOfWork.run(async (tx) => {
       const existing = await this.teams.findById(scope, teamId, tx);
       if (!existing) throw new NotFoundError('Team');
-      await this.teams.delete(organizationOfRow(scope, existing.team), teamId, tx);
+      const owner = organizationOfRow(scope, existing.team);
+      await this.teams.delete(owner, teamId, tx);
       await this.audit.record(
         principal,
         {
@@ -146,6 +153,7 @@ export class TeamsService {
         },
         tx,
       );
+      await this.outbox.append(tx, owner, teamEvent('deleted', existing));
     });
     this.keyCache.evictTeam(teamId);
   }
@@ -159,4 +167,16 @@ export class TeamsService {
       throw error;
     }
   }
+}
+
+/**
+ * `team.changed`: the team as the API shows it, plus `change` (created, updated or deleted; a
+ * deleted team's data is the team as it was).
+ */
+function teamEvent(change: 'created' | 'updated' | 'deleted', team: TeamWithGroups): OutboxEvent {
+  return {
+    type: 'team.changed',
+    resourceId: team.team.id,
+    data: { ...toTeamResponse(team), change },
+  };
 }
