@@ -7,8 +7,10 @@
 #      it is written to) except better-sqlite3, which is a real copy rebuilt for Node 24's ABI
 #      against those headers (the built addon is cached too, keyed by version and ABI). The
 #      checkout's own node_modules keeps its Node 20 build untouched, even if this script dies.
-#   3. Under Node 24: the engines check (no production dependency may warn), the whole suite on
-#      SQLite, and the e2e project on MySQL (dist/ from .ci/run's build, or built here).
+#   3. Under Node 24: the engines check (no production dependency may warn), then the whole suite
+#      on SQLite beside the e2e project on MySQL, both at once (dist/ from .ci/run's build, or
+#      built here). NODE24_PREPARE_ONLY=1 stops after step 2 and the engines check: .ci/run
+#      starts it early in the background so the addon build overlaps the Node 20 runs.
 # Env: NODE24_VERSION (pinned below), MYSQL_HOST/MYSQL_PORT, RUN_DB (MySQL database prefix),
 #      NODE24_MYSQL=0 to leave out the MySQL part (never under CI=true).
 set -euo pipefail
@@ -91,6 +93,10 @@ fi
 
 log "engines on $(node -v)"
 node .ci/engines.js --strict
+if [ "${NODE24_PREPARE_ONLY:-0}" = 1 ]; then
+  log "prepared (Node and the better-sqlite3 addon cached)"
+  exit 0
+fi
 
 # dist/ is what tsc made of the same sources (the output does not depend on the Node that ran
 # tsc): reuse .ci/run's build when there is one, build on Node 24 otherwise.
@@ -102,13 +108,33 @@ else
   npm run build
 fi
 
-log "npm test on SQLite, $(node -v)"
-env -u DATABASE_URL npm test
-
+# The two runs go side by side (each its own database; jest in each runs in band): the SQLite one
+# is the whole suite, the MySQL one the e2e project. Their outputs are kept apart and printed
+# once both are done; either failing fails the script.
 if [ "${NODE24_MYSQL:-1}" = 0 ] && [ "${CI:-}" != true ]; then
-  log "MySQL e2e left out (NODE24_MYSQL=0)"
-else
-  log "e2e on MySQL (${RUN_DB}_n24), $(node -v)"
-  DATABASE_URL="mysql://root@$MYSQL_HOST:$MYSQL_PORT/${RUN_DB}_n24" npx jest --selectProjects e2e --runInBand
+  log "npm test on SQLite, $(node -v) (MySQL e2e left out: NODE24_MYSQL=0)"
+  env -u DATABASE_URL npm test
+  log "passed"
+  exit 0
+fi
+log "npm test on SQLite beside e2e on MySQL (${RUN_DB}_n24), $(node -v)"
+(env -u DATABASE_URL npm test >"$WORK/sqlite.log" 2>&1) &
+sqlite_pid=$!
+(DATABASE_URL="mysql://root@$MYSQL_HOST:$MYSQL_PORT/${RUN_DB}_n24" \
+  npx jest --selectProjects e2e --runInBand >"$WORK/mysql.log" 2>&1) &
+mysql_pid=$!
+sqlite_rc=0
+mysql_rc=0
+wait "$sqlite_pid" || sqlite_rc=$?
+log "SQLite run done (exit $sqlite_rc)"
+wait "$mysql_pid" || mysql_rc=$?
+log "MySQL e2e run done (exit $mysql_rc)"
+printf '\n--- node24: npm test on SQLite ---\n'
+cat "$WORK/sqlite.log"
+printf '\n--- node24: e2e on MySQL ---\n'
+cat "$WORK/mysql.log"
+if [ "$sqlite_rc" != 0 ] || [ "$mysql_rc" != 0 ]; then
+  echo "node24: FAILED (SQLite exit $sqlite_rc, MySQL e2e exit $mysql_rc)" >&2
+  exit 1
 fi
 log "passed"

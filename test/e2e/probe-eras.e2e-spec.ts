@@ -284,7 +284,8 @@ describe("a modern server's tool-list caching hint spares one background round, 
     t = await startTestApp({
       HEALTH_WORKER_ENABLED: 'true',
       HEALTH_CHECK_INTERVAL_S: '1',
-      HEALTH_CHECK_TIMEOUT_MS: '2000',
+      // A round cut short by the deadline would look like a reuse; a loaded machine must not.
+      HEALTH_CHECK_TIMEOUT_MS: '8000',
     });
     modern = await startModernMcpServer({ toolsTtlMs: 600_000 });
   });

@@ -117,6 +117,25 @@ function answer(path, url, message, req, res, sent) {
       const tools = Array.from({ length: 100_000 }, (_, i) => ({ name: `t${i}` }));
       return json(res, 200, { jsonrpc: '2.0', id, result: { tools } });
     }
+    case '/paged-big-tools': {
+      // Pages of 1.5 MB each: every message within the limits, the whole listing past 4 MiB.
+      if (method !== 'tools/list') return json(res, 200, initialized(id, 'paged-big-tools'));
+      const page = Number(message.params?.cursor ?? 0);
+      const tools = [{ name: `big_${page}`, description: 'x'.repeat(1_500_000) }];
+      const next = page < 4 ? { nextCursor: String(page + 1) } : {};
+      return json(res, 200, { jsonrpc: '2.0', id, result: { tools, ...next } });
+    }
+    case '/deep-tool': {
+      // A schema nested 100 000 levels deep (about 1 MB): parsed fine, never walked.
+      if (method !== 'tools/list') return json(res, 200, initialized(id, 'deep-tool'));
+      const depth = 100_000;
+      const schema = '{"items":'.repeat(depth) + '{}' + '}'.repeat(depth);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"tools":[{"name":"deep","inputSchema":${schema}}]}}`,
+      );
+      return undefined;
+    }
     case '/bad-tools':
       if (method !== 'tools/list') return json(res, 200, initialized(id, 'bad-tools'));
       return json(res, 200, { jsonrpc: '2.0', id, result: { tools: [{ title: 'no name' }] } });

@@ -15,7 +15,7 @@ import { ProbePolicy, ProbeResult } from './probe.types';
 import { waitFor } from '../../../test/support/wait';
 
 const policy: ProbePolicy = {
-  timeoutMs: 2_000,
+  timeoutMs: 5_000, // healthy probes finish in milliseconds; the margin is for a loaded CI machine
   allowLoopback: true,
   denyPrivateNetworks: true,
   stdioEnabled: false,

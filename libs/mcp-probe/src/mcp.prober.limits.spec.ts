@@ -124,6 +124,22 @@ describe('McpProber read limits (a hostile server on loopback)', () => {
     expect(result.tools[MAX_TOOLS - 1]).toEqual({ name: 't9999', description: null });
   });
 
+  it('fails a listing whose pages together hold more tool JSON than is stored', async () => {
+    const { result } = await timedProbe(`${server.url}/paged-big-tools`);
+    expectTooLarge(result, /the tools listed are more than 4194304 bytes of JSON/);
+    expect(result.tool_definitions).toEqual([]);
+  });
+
+  it('fails a tool nested 100,000 levels deep as malformed, without walking it', async () => {
+    const { result, ms } = await timedProbe(`${server.url}/deep-tool`);
+    expect(result).toMatchObject({
+      ok: false,
+      error_kind: 'protocol_error',
+      error: 'the server sent a tool nested deeper than 64 levels',
+    });
+    expect(ms).toBeLessThan(5_000);
+  });
+
   it('fails a tools/list whose tools are not tools', async () => {
     const { result } = await timedProbe(`${server.url}/bad-tools`);
     expect(result).toMatchObject({

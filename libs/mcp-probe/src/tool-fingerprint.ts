@@ -9,6 +9,7 @@ import type { SecretRedactor } from './secret-redactor';
  * rather than walked (the copy, the diff and the stored JSON would all recurse that deep).
  */
 export const MAX_TOOL_DEFINITION_DEPTH = 64;
+export const TOO_DEEP = `the server sent a tool nested deeper than ${MAX_TOOL_DEFINITION_DEPTH} levels`;
 
 /** A JSON object as a server sent it (after redaction). */
 export type ToolObject = { [key: string]: unknown };
@@ -43,10 +44,7 @@ export function fingerprintedDefinition(
     });
   } catch (error) {
     if (!(error instanceof CanonicalDepthError)) throw error;
-    throw new ProbeFailure(
-      'protocol_error',
-      `the server sent a tool nested deeper than ${MAX_TOOL_DEFINITION_DEPTH} levels`,
-    );
+    throw new ProbeFailure('protocol_error', TOO_DEEP);
   }
   return { name, fingerprint: sha256(copy.text), definition: copy.value as ToolObject };
 }

@@ -13,6 +13,7 @@ import type { ProbeServerInfo, ProbeTool } from './probe.types';
 import { SecretRedactor } from './secret-redactor';
 import {
   fingerprintedDefinition,
+  TOO_DEEP,
   ToolDefinition,
   ToolObject,
   toolSetFingerprint,
@@ -25,6 +26,12 @@ export const MAX_TOOL_DESCRIPTION_LENGTH = 2_000;
 /** Server name and version as the server reports them, bounded like names. */
 export const MAX_SERVER_INFO_LENGTH = 128;
 const MAX_TOOL_PAGES = 50;
+/**
+ * The JSON of all listed tools at most: every tool is stored whole twice (the last observation
+ * and the baseline, in one row written at once), which must stay well inside a database packet
+ * (MariaDB's default max_allowed_packet is 16 MiB) and a MEDIUMTEXT column.
+ */
+export const MAX_TOOL_LISTING_BYTES = 4 * 1024 * 1024;
 // Checking and redacting thousands of tools is CPU work: let other requests in between batches.
 const TOOLS_PER_TURN = 250;
 
@@ -81,6 +88,7 @@ export async function listAllTools(
   const tools: ProbeTool[] = [];
   const wire: ToolObject[] = [];
   const digest = createHash('sha256');
+  let listingBytes = 0;
   const modern = client.getProtocolEra() === 'modern';
   let ttlMs: number | null = null;
   const seenCursors = new Set<string>();
@@ -115,7 +123,15 @@ export async function listAllTools(
     if (modern) ttlMs = smallerTtl(ttlMs, result.ttlMs);
     const listed: unknown = result.tools;
     if (!Array.isArray(listed)) throw malformed();
-    digest.update(`${JSON.stringify(listed)}\n`);
+    const text = listingText(listed);
+    listingBytes += Buffer.byteLength(text, 'utf8');
+    if (listingBytes > MAX_TOOL_LISTING_BYTES) {
+      throw new ProbeFailure(
+        'response_too_large',
+        `response too large: the tools listed are more than ${MAX_TOOL_LISTING_BYTES} bytes of JSON`,
+      );
+    }
+    digest.update(`${text}\n`);
     for (let i = 0; i < listed.length && tools.length < MAX_TOOLS; i++) {
       if (i % TOOLS_PER_TURN === TOOLS_PER_TURN - 1) await yieldToEventLoop();
       tools.push(checkedTool(listed[i], redactor));
@@ -136,6 +152,19 @@ export async function listAllTools(
     definitions.push(fingerprintedDefinition(tools[i].name, wire[i], redactor));
   }
   return { ...listing, definitions, fingerprint: toolSetFingerprint(definitions) };
+}
+
+/**
+ * A page's tools as JSON text, for its digest and size. JSON.stringify recurses: a page nested
+ * past the call stack (JSON.parse took it) is the too-deep tool it holds.
+ */
+function listingText(listed: unknown[]): string {
+  try {
+    return JSON.stringify(listed);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ProbeFailure('protocol_error', TOO_DEEP);
+  }
 }
 
 /** `ttlMs` of 0 or less (or none) means "stale at once": no page of the list may be reused. */

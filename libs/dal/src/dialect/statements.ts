@@ -139,3 +139,15 @@ export async function ensureRow(
 export function concatSql(dialect: Dialect, parts: readonly string[]): string {
   return dialect === 'mysql' ? `CONCAT(${parts.join(', ')})` : `(${parts.join(' || ')})`;
 }
+
+/**
+ * The table of an UPDATE of one row by its whole primary key, read through that key alone. With
+ * an `organization_id = ?` condition MariaDB may walk a secondary index led by organization_id
+ * instead, locking that index's entry before the row: two updates of one row that took the two
+ * paths each hold what the other waits for (a deadlock). An update through the primary key alone
+ * locks the row only. SQLite has no row locks.
+ */
+export function byPrimaryKey(dialect: Dialect, table: string): string {
+  assertIdentifiers(table);
+  return dialect === 'mysql' ? `${table} FORCE INDEX (PRIMARY)` : table;
+}

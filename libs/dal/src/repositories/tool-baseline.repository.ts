@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { newId } from '@app/core';
 import type { OneOrganization, OrganizationScope } from '@app/core';
-import { lockRowForWrite } from '../dialect';
+import { byPrimaryKey, dialectOfConnection, sqlInstant } from '../dialect';
 import { NO_DRIFT } from '../entities/tool-drift';
 import { ToolSnapshotEntity } from '../entities/tool-snapshot.entity';
 import { utcDate } from '../entities/timestamp.transformer';
@@ -41,6 +41,22 @@ const INDEX_PROPERTIES: (keyof ToolSnapshotEntity)[] = [
 
 type RawRow = Record<string, unknown>;
 
+/** Runs `UPDATE <assignment>` on the unit's connection; whether a row changed. */
+async function updateOwnerRow(
+  manager: EntityManager,
+  assignment: string,
+  params: unknown[],
+): Promise<boolean> {
+  // A query runner's structured result carries the affected row count on both drivers.
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result: { affected?: number } = await runner.query(`UPDATE ${assignment}`, params, true);
+    return (result.affected ?? 0) > 0;
+  } finally {
+    if (runner !== manager.queryRunner) await runner.release();
+  }
+}
+
 /**
  * Forgets the tool snapshot of an owner being deleted (in the delete's transaction): a new server
  * reusing the id starts without a baseline.
@@ -50,40 +66,30 @@ export async function deleteToolSnapshot(
   scope: OneOrganization,
   owner: ToolOwner,
 ): Promise<void> {
-  await manager.getRepository(ToolSnapshotEntity).delete({
+  const key = {
     organizationId: scope.organizationId,
     resourceType: owner.kind,
     resourceId: owner.id,
-  });
+  };
+  const repository = manager.getRepository(ToolSnapshotEntity);
+  // Read first: deleting a key that is not there would take a gap lock on MySQL, on which first
+  // observations of other owners would wait (or deadlock). The owner's row is locked by the
+  // delete already, so no observation of this owner can add the row meanwhile.
+  if (await repository.exists({ where: key })) await repository.delete(key);
 }
 
 /**
  * Tool baselines and observations (`tool_snapshots`) and the drift columns of their owners'
- * rows. Writers lock the owner's row first (`lockOwner`), so an observation and an approval of
- * one server take turns on every replica, and write the drift only while the fingerprint they
- * read is still stored (compare-and-set): two replicas that see the same change write it once.
+ * rows. A writer reads, decides, then writes the owner's row only while it is at the version
+ * (and fingerprint) it read — a compare-and-set, the transaction's first lock on that row — and
+ * writes the rest only when it won: two replicas that see the same change write it once, and an
+ * observation and an approval of one server never both apply to what they read. (Locking the row
+ * first with SELECT … FOR UPDATE and updating it after took its locks in another order than the
+ * checker's claim statements on MySQL, which could deadlock.)
  */
 @Injectable()
 export class ToolBaselineRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  /** Locks the owner's row for the rest of `tx` and reads its drift state; null when gone. */
-  async lockOwner(
-    scope: OneOrganization,
-    owner: ToolOwner,
-    tx: Transaction,
-  ): Promise<ToolDriftState | null> {
-    const manager = managerOf(tx, this.dataSource);
-    const { table, idColumn, live } = OWNER_TABLES[owner.kind];
-    await lockRowForWrite(
-      manager,
-      table,
-      `${idColumn} = ? AND organization_id = ?${live}`,
-      [owner.id, scope.organizationId],
-      'version',
-    );
-    return this.driftState(scope, owner, tx);
-  }
 
   async driftState(
     scope: OneOrganization,
@@ -130,31 +136,37 @@ export class ToolBaselineRepository {
   }
 
   /**
-   * Sets the owner's drift columns (and bumps its version: what the ETag and If-Match see)
-   * only while its stored fingerprint is still `expected`; false when another write got there.
+   * Sets the owner's drift columns (and bumps its version: what the ETag and If-Match see) only
+   * while it is still at `expected` (version and fingerprint); false when another write got there.
    */
   async writeDrift(
     scope: OneOrganization,
     owner: ToolOwner,
-    expected: string | null,
+    expected: Pick<ToolDriftState, 'version' | 'toolsFingerprint'>,
     next: ToolObservationColumns,
     tx: Transaction,
   ): Promise<boolean> {
     const manager = managerOf(tx, this.dataSource);
-    const { entity, idColumn, live } = OWNER_TABLES[owner.kind];
-    const result = await manager
-      .createQueryBuilder()
-      .update(entity)
-      .set({ ...next, version: () => 'version + 1' })
-      .where(`${idColumn} = :id AND organization_id = :organizationId${live}`, {
-        id: owner.id,
-        organizationId: scope.organizationId,
-      })
-      .andWhere(expected === null ? 'tools_fingerprint IS NULL' : 'tools_fingerprint = :expected', {
-        expected,
-      })
-      .execute();
-    const written = (result.affected ?? 0) > 0;
+    const { table, idColumn, live } = OWNER_TABLES[owner.kind];
+    const written = await updateOwnerRow(
+      manager,
+      `${byPrimaryKey(dialectOfConnection(manager.connection), table)} SET tools_fingerprint = ?,` +
+        ' tools_digest = ?, tools_drift = ?, drift_detected_at = ?, version = version + 1' +
+        ` WHERE ${idColumn} = ? AND organization_id = ?${live} AND version = ? AND` +
+        (expected.toolsFingerprint === null
+          ? ' tools_fingerprint IS NULL'
+          : ' tools_fingerprint = ?'),
+      [
+        next.toolsFingerprint,
+        next.toolsDigest,
+        next.toolsDrift,
+        next.driftDetectedAt === null ? null : sqlInstant(next.driftDetectedAt),
+        owner.id,
+        scope.organizationId,
+        expected.version,
+        ...(expected.toolsFingerprint === null ? [] : [expected.toolsFingerprint]),
+      ],
+    );
     if (written && owner.kind === 'mcp_server') await bumpRegistryRevision(manager, scope);
     return written;
   }
@@ -168,28 +180,31 @@ export class ToolBaselineRepository {
     owner: ToolOwner,
     fingerprint: string,
     digest: string,
-    tx?: Transaction,
+    tx: Transaction,
   ): Promise<void> {
-    const { entity, idColumn, live } = OWNER_TABLES[owner.kind];
-    await managerOf(tx, this.dataSource)
-      .createQueryBuilder()
-      .update(entity)
-      .set({ toolsDigest: digest })
-      .where(`${idColumn} = :id AND organization_id = :organizationId${live}`, {
-        id: owner.id,
-        organizationId: scope.organizationId,
-      })
-      .andWhere('tools_fingerprint = :fingerprint', { fingerprint })
-      .execute();
+    const manager = managerOf(tx, this.dataSource);
+    const { table, idColumn, live } = OWNER_TABLES[owner.kind];
+    await updateOwnerRow(
+      manager,
+      `${byPrimaryKey(dialectOfConnection(manager.connection), table)} SET tools_digest = ?` +
+        ` WHERE ${idColumn} = ? AND organization_id = ?${live} AND tools_fingerprint = ?`,
+      [digest, owner.id, scope.organizationId, fingerprint],
+    );
   }
 
-  /** Stores the latest observation (and a first baseline with it, when given). */
+  /**
+   * Stores the latest observation (and a first baseline with it, when given), by the writer whose
+   * writeDrift won. `exists` says whether the owner has a snapshot row, as it read before: an
+   * UPDATE of a row that does not exist followed by its INSERT would take a gap lock on MySQL,
+   * and two first observations of different owners would deadlock on each other's gap.
+   */
   async saveObservation(
     scope: OneOrganization,
     owner: ToolOwner,
     observed: ToolSet,
     observedAt: Date,
     baseline: NewBaseline | null,
+    exists: boolean,
     tx: Transaction,
   ): Promise<void> {
     const repository = managerOf(tx, this.dataSource).getRepository(ToolSnapshotEntity);
@@ -204,9 +219,11 @@ export class ToolBaselineRepository {
       observedIndex: observed.index,
       observedAt,
     };
-    const columns = { ...observation, ...(baseline ? baselineColumns(baseline) : {}) };
-    const updated = await repository.update(key, asColumns(columns));
-    if ((updated.affected ?? 0) > 0) return;
+    if (exists) {
+      const columns = { ...observation, ...(baseline ? baselineColumns(baseline) : {}) };
+      await repository.update(key, asColumns(columns));
+      return;
+    }
     const row: ToolSnapshotEntity = {
       ...key,
       ...baselineColumns(baseline),

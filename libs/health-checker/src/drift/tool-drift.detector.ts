@@ -59,9 +59,10 @@ export type KnownToolState = Pick<
 /**
  * The one place tool drift is detected: every probe that listed a server's (or configuration's)
  * tools hands them here after its result is stored. When the tool set's fingerprint differs from
- * the one stored, it locks the owner's row, records the observation (and, for an owner without a
- * baseline, the baseline itself when TOOL_BASELINE_AUTO is on), compares it with the approved
- * baseline and writes the drift with a compare-and-set on the stored fingerprint; the
+ * the one stored, it compares it with the approved baseline and writes the drift with a
+ * compare-and-set on the owner's version and stored fingerprint; the one writer that wins records
+ * the observation (and, for an owner without a baseline, the baseline itself when
+ * TOOL_BASELINE_AUTO is on) and the
  * `tools.drift_detected` audit event commits in the same transaction, by the one replica whose
  * write won. Side effects of a transition (events, notifications) belong next to that audit write.
  */
@@ -101,7 +102,9 @@ export class ToolDriftDetector {
       // The same tools (a listing known byte for byte has no definitions: its fingerprint is
       // the stored one). Other bytes for them are remembered, so the next such listing is known.
       if (known && known.toolsDigest !== digest) {
-        await this.baselines.writeDigest(scope, owner, fingerprint, digest);
+        await this.unitOfWork.run({ atomic: false }, (tx) =>
+          this.baselines.writeDigest(scope, owner, fingerprint, digest, tx),
+        );
       }
       return { transition: 'unchanged', state: null, kinds: null };
     }
@@ -111,7 +114,7 @@ export class ToolDriftDetector {
       index: definitions.map(({ name, fingerprint: print }) => ({ name, fingerprint: print })),
     };
     return this.unitOfWork.run(async (tx) => {
-      const state = await this.baselines.lockOwner(scope, owner, tx);
+      const state = await this.baselines.driftState(scope, owner, tx);
       if (!state) return { transition: 'gone', state: null, kinds: null };
       if (!this.worthWriting(state, fingerprint)) {
         if (state.toolsDigest !== digest) {
@@ -148,15 +151,18 @@ export class ToolDriftDetector {
           ? ((wasDrifted ? state.driftDetectedAt : null) ?? observedAt)
           : null,
       };
-      const written = await this.baselines.writeDrift(
+      // The compare-and-set: only the writer that finds the row as read writes the rest.
+      const written = await this.baselines.writeDrift(scope, owner, state, next, tx);
+      if (!written) return { transition: 'lost', state: null, kinds: null };
+      await this.baselines.saveObservation(
         scope,
         owner,
-        state.toolsFingerprint,
-        next,
+        observed,
+        observedAt,
+        recorded,
+        snapshot !== null,
         tx,
       );
-      if (!written) return { transition: 'lost', state: null, kinds: null };
-      await this.baselines.saveObservation(scope, owner, observed, observedAt, recorded, tx);
       if (recorded) {
         await this.baselines.recordSystemEvent(
           scope,

@@ -63,7 +63,7 @@ export class ToolBaselinesService {
     ifMatch: IfMatch | undefined,
   ): Promise<ToolDriftView> {
     return this.unitOfWork.run(async (tx) => {
-      const state = await this.baselines.lockOwner(scope, owner, tx);
+      const state = await this.baselines.driftState(scope, owner, tx);
       if (!state) throw notFound(owner);
       if (!ifMatch) {
         throw ValidationError.field(
@@ -90,7 +90,6 @@ export class ToolBaselinesService {
         approvedAt,
         approvedBy: principal.userId,
       };
-      await this.baselines.saveBaseline(scope, owner, baseline, tx);
       const next = {
         toolsFingerprint: observed.fingerprint,
         // The stored digest belongs to the stored fingerprint: kept while they are the same tools.
@@ -98,7 +97,12 @@ export class ToolBaselinesService {
         toolsDrift: 'none',
         driftDetectedAt: null,
       };
-      await this.baselines.writeDrift(scope, owner, state.toolsFingerprint, next, tx);
+      // The compare-and-set first: the approval applies only to the version the caller named
+      // and this read found (an observation of other tools meanwhile bumped it: 412).
+      if (!(await this.baselines.writeDrift(scope, owner, state, next, tx))) {
+        throw new PreconditionFailedError();
+      }
+      await this.baselines.saveBaseline(scope, owner, baseline, tx);
       await this.audit.record(
         principal,
         {

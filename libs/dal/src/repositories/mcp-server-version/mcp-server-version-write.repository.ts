@@ -39,8 +39,15 @@ export class McpServerVersionWriteRepository {
     const repository = this.rows(tx);
     const { organizationId } = scope;
     const { serverId, aliasKey, version } = columns;
-    const ofServer = await repository.find({ where: { organizationId, serverId } });
-    const ofName = await repository.find({ where: { organizationId, aliasKey } });
+    // One read for both: the server's rows (any name) and the name's rows (any server).
+    const rows = await repository.find({
+      where: [
+        { organizationId, serverId },
+        { organizationId, aliasKey },
+      ],
+    });
+    const ofServer = rows.filter((row) => row.serverId === serverId);
+    const ofName = rows.filter((row) => row.aliasKey === aliasKey);
     for (const row of ofServer) {
       if (row.status !== 'active' || row.version === version) continue;
       if (row.aliasKey !== aliasKey) {
