@@ -148,7 +148,13 @@ async function main() {
     EVENTS_POLL_MS: pollMs,
     WEBHOOK_WORKER_ENABLED: mode === 'worker' ? 'false' : 'true',
   };
-  const apps = [await startApp({ databaseUrl: database.url, adminKey: ADMIN_KEY, env })];
+  // --profile: the (first) API process writes a .cpuprofile into bench/results/ on exit.
+  const profile = process.argv.includes('--profile')
+    ? { profile: `webhook-lag-${mode}`, profileDir: path.join(ROOT, 'bench/results') }
+    : {};
+  const apps = [
+    await startApp({ databaseUrl: database.url, adminKey: ADMIN_KEY, env, ...profile }),
+  ];
   if (mode === 'two-api') {
     apps.push(await startApp({ databaseUrl: database.url, adminKey: ADMIN_KEY, env }));
   }
@@ -190,6 +196,7 @@ async function main() {
           server_name: `Lag ${i}`,
           transport: 'streamable_http',
           url: `https://lag-${i}.example.com/mcp`,
+          health_check_enabled: false,
         }).then(
           () => postMs.push(performance.now() - sentAt),
           (error) => failures.push(error.message),
@@ -213,6 +220,12 @@ async function main() {
       const got = receiver.arrivals.get(org.path);
       const sequences = got.map((hook) => hook.event.sequence);
       const inOrder = sequences.every((sequence, index) => sequence === index + 1);
+      if (!inOrder || got.length !== org.sent) {
+        const at = sequences.findIndex((sequence, index) => sequence !== index + 1);
+        log(
+          `organization ${org.id}: ${got.length} of ${org.sent}, first off at ${at}: ${sequences.slice(Math.max(0, at - 3), at + 5).join(',')}`,
+        );
+      }
       if (!inOrder || got.length !== org.sent)
         throw new Error(`organization ${org.id}: out of order or duplicated`);
       for (const hook of got) lags.push(hook.at - Date.parse(hook.event.occurred_at));

@@ -412,3 +412,18 @@ describe('change feed (GET /v1/events)', () => {
     expect((await settled(key, 1)).map((event) => event.sequence)).toEqual([1]);
   });
 });
+
+describe('change feed long polls at shutdown', () => {
+  it('answers a waiting long poll at once when the app stops, instead of holding the drain', async () => {
+    const t = await startTestApp({ WEBHOOK_WORKER_ENABLED: 'false' });
+    const { key } = await orgWithKey(t);
+    const polled = t.request('GET', '/v1/events?wait=30', { key });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const stopping = Date.now();
+    await t.close();
+    const res = await polled;
+    expect(Date.now() - stopping).toBeLessThan(3_000);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ events: [], next_after: 0, has_more: false });
+  });
+});

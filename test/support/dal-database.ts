@@ -25,6 +25,10 @@ export interface DalDatabase {
   close(): Promise<void>;
 }
 
+// Specs that open one run in the unit project, whose 5 s default a fresh MySQL database's
+// migrations alone approach (and pass on a busy machine): its hooks and tests get a minute.
+jest.setTimeout(60_000);
+
 export async function openDalDatabase(): Promise<DalDatabase> {
   const database: SuiteDatabase = await createSuiteDatabase();
   const config = parseDatabaseUrl(database.url, true, 4);

@@ -88,7 +88,7 @@ function assertAvailable(after: number, read: EventFeedRead): void {
     );
   }
   const firstStored = read.oldest ?? read.horizon + 1;
-  if (after < read.horizon && after < firstStored - 1) {
+  if (!read.contiguous && after < read.horizon && after < firstStored - 1) {
     throw new GoneError(
       'EVENTS_PRUNED',
       `Events after sequence ${after} were pruned (EVENTS_RETENTION_DAYS); resume after ${firstStored - 1}`,

@@ -129,7 +129,13 @@ export class WebhooksService {
     const types = this.checked(dto.url, dto.types);
     const active = dto.active ?? true;
     const updated = await this.write(principal, id, async (webhook, owner, tx) => {
-      const changes: WebhookChanges = { url: dto.url, types, active, updatedAt: new Date() };
+      const changes: WebhookChanges = {
+        url: dto.url,
+        types,
+        active,
+        updatedAt: new Date(),
+        ...unclaimed(),
+      };
       if (active && !webhook.active) Object.assign(changes, resumed());
       await this.webhooks.update(owner, id, changes, tx);
       await this.record(principal, 'webhook.update', webhook, { url: dto.url, types, active }, tx);
@@ -158,9 +164,14 @@ export class WebhooksService {
     dto: RedeliverWebhookDto,
   ): Promise<WebhookEntity> {
     const updated = await this.write(principal, id, async (webhook, owner, tx) => {
-      const changes: WebhookChanges = { ...resumed(), active: true, updatedAt: new Date() };
+      const changes: WebhookChanges = {
+        ...resumed(),
+        ...unclaimed(),
+        active: true,
+        updatedAt: new Date(),
+      };
       if (dto.after !== undefined) {
-        await this.assertStored(owner, dto.after, tx);
+        await this.assertStored(owner, dto.after);
         changes.deliveredSequence = dto.after;
       }
       await this.webhooks.update(owner, id, changes, tx);
@@ -206,17 +217,19 @@ export class WebhooksService {
   }
 
   /** A sequence the feed still has events after (or the last one): else 410 or 400. */
-  private async assertStored(owner: OneOrganization, after: number, tx: Transaction) {
-    const horizon = await this.events.horizonIn(owner, tx);
-    if (after > horizon) {
-      throw ValidationError.field('after', `is past the organization's last event (${horizon})`);
+  private async assertStored(owner: OneOrganization, after: number) {
+    const read = await this.events.read(owner, { after, limit: 1 });
+    if (after > read.horizon) {
+      throw ValidationError.field(
+        'after',
+        `is past the organization's last event (${read.horizon})`,
+      );
     }
-    const { oldest } = await this.events.read(owner, { after: horizon, limit: 1 });
-    const firstStored = oldest ?? horizon + 1;
-    if (after < firstStored - 1) {
+    const firstStored = read.oldest ?? read.horizon + 1;
+    if (!read.contiguous && after < firstStored - 1) {
       throw new GoneError('EVENTS_PRUNED', `Events after sequence ${after} were pruned`, {
-        oldest_sequence: oldest,
-        last_sequence: horizon,
+        oldest_sequence: read.oldest,
+        last_sequence: read.horizon,
         resume_after: firstStored - 1,
       });
     }
@@ -265,4 +278,13 @@ export class WebhooksService {
 /** A fresh start for the event after the cursor: no failed attempt, due now, not disabled. */
 function resumed(): WebhookChanges {
   return { attempts: 0, nextAttemptAt: null, disabledAt: null, disabledReason: null };
+}
+
+/**
+ * Ends a running delivery's claim: its conditional writes then change nothing (it cannot move
+ * the cursor back over a redeliver's `after`, nor keep the old URL), and the next claim starts
+ * from what this write left. What it had sent but not yet recorded is sent again (same ids).
+ */
+function unclaimed(): WebhookChanges {
+  return { claimOwner: null, claimExpiresAt: null };
 }

@@ -105,6 +105,15 @@ export async function executeCounting(
 }
 
 /**
+ * The clause that makes a SELECT inside a transaction lock what it reads until the end of the
+ * transaction: `FOR UPDATE` on MySQL; nothing on SQLite, whose transactions begin IMMEDIATE
+ * (limits/guarded-query-runner.ts), so the whole database is already this transaction's to write.
+ */
+export function lockingReadSuffix(manager: EntityManager): string {
+  return dialectOfConnection(manager.connection) === 'mysql' ? ' FOR UPDATE' : '';
+}
+
+/**
  * Inserts one row unless a row with the same primary or unique key exists (then nothing
  * happens). Columns and values from `row`.
  */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { OneOrganization } from '@app/core';
-import { ensureRow, executeCounting, lockRowForWrite, sqlInstant } from '../dialect';
+import { ensureRow, executeCounting, lockingReadSuffix, sqlInstant } from '../dialect';
 import { EventEntity } from '../entities/event.entity';
 import { fromJsonColumn } from '../entities/json-column';
 import { utcDate } from '../entities/timestamp.transformer';
@@ -29,8 +29,11 @@ export type FeedEvent = Omit<EventEntity, 'position' | 'sequence'> & { sequence:
 
 export interface EventFeedRead {
   horizon: number;
+  /** The oldest sequence stored (null when none is); only read when `contiguous` is false. */
   oldest: number | null;
   events: FeedEvent[];
+  /** True when nothing after `after` can be missing (so `oldest` was not needed). */
+  contiguous: boolean;
 }
 
 type RawRow = Record<string, unknown>;
@@ -110,9 +113,10 @@ export class EventRepository {
       const params: unknown[] = [];
       pending.forEach((row, index) => params.push(row.position, last! + index + 1));
       await manager.query(
-        `UPDATE events SET sequence = CASE position ${cases} END WHERE organization_id = ?` +
-          ` AND sequence IS NULL AND position IN (${pending.map(() => '?').join(', ')})`,
-        [...params, organizationId, ...pending.map((row) => row.position)],
+        // By primary key only: the rows were read under the counter's lock in this transaction.
+        `UPDATE events SET sequence = CASE position ${cases} END` +
+          ` WHERE position IN (${pending.map(() => '?').join(', ')})`,
+        [...params, ...pending.map((row) => row.position)],
       );
       const horizon = last + pending.length;
       await manager.query(
@@ -144,36 +148,38 @@ export class EventRepository {
     return this.unitOfWork.run({ atomic: false }, async (tx) => {
       const manager = managerOf(tx, this.dataSource);
       const { organizationId } = scope;
-      const horizon = Number(
-        (
-          (await manager.query(
-            'SELECT last_sequence FROM event_sequences WHERE organization_id = ?',
-            [organizationId],
-          )) as RawRow[]
-        )[0]?.last_sequence ?? 0,
+      const counter: RawRow[] = await manager.query(
+        'SELECT last_sequence FROM event_sequences WHERE organization_id = ?',
+        [organizationId],
       );
+      const horizon = Number(counter[0]?.last_sequence ?? 0);
+      let events: FeedEvent[] = [];
+      if (horizon > query.after && !(query.types && query.types.length === 0)) {
+        const params: unknown[] = [organizationId, query.after, horizon];
+        let types = '';
+        if (query.types) {
+          types = ` AND type IN (${query.types.map(() => '?').join(', ')})`;
+          params.push(...query.types);
+        }
+        const rows: RawRow[] = await manager.query(
+          'SELECT organization_id, sequence, id, type, resource_id, occurred_at, data FROM events' +
+            ` WHERE organization_id = ? AND sequence > ? AND sequence <= ?${types}` +
+            ' ORDER BY sequence LIMIT ?',
+          [...params, query.limit],
+        );
+        events = rows.map(toEvent);
+      }
+      // The next event is there, or there is none: nothing after `after` can have been pruned.
+      if (events[0]?.sequence === query.after + 1 || horizon <= query.after) {
+        return { horizon, oldest: null, events, contiguous: true };
+      }
       const oldestRows: RawRow[] = await manager.query(
         'SELECT MIN(sequence) AS oldest FROM events WHERE organization_id = ?',
         [organizationId],
       );
       const oldestRaw = oldestRows[0]?.oldest;
       const oldest = oldestRaw === null || oldestRaw === undefined ? null : Number(oldestRaw);
-      if (horizon <= query.after || (query.types && query.types.length === 0)) {
-        return { horizon, oldest, events: [] };
-      }
-      const params: unknown[] = [organizationId, query.after, horizon];
-      let types = '';
-      if (query.types) {
-        types = ` AND type IN (${query.types.map(() => '?').join(', ')})`;
-        params.push(...query.types);
-      }
-      const rows: RawRow[] = await manager.query(
-        'SELECT organization_id, sequence, id, type, resource_id, occurred_at, data FROM events' +
-          ` WHERE organization_id = ? AND sequence > ? AND sequence <= ?${types}` +
-          ' ORDER BY sequence LIMIT ?',
-        [...params, query.limit],
-      );
-      return { horizon, oldest, events: rows.map(toEvent) };
+      return { horizon, oldest, events, contiguous: false };
     });
   }
 
@@ -232,15 +238,8 @@ export class EventRepository {
 
   /** The organization's counter, locked for the rest of the transaction; null when absent. */
   private async lockedCounter(manager: EntityManager, organizationId: string) {
-    await lockRowForWrite(
-      manager,
-      'event_sequences',
-      'organization_id = ?',
-      [organizationId],
-      'last_sequence',
-    );
     const rows: RawRow[] = await manager.query(
-      'SELECT last_sequence FROM event_sequences WHERE organization_id = ?',
+      `SELECT last_sequence FROM event_sequences WHERE organization_id = ?${lockingReadSuffix(manager)}`,
       [organizationId],
     );
     return rows.length === 0 ? null : Number(rows[0].last_sequence);

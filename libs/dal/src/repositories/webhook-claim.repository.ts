@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import type { OneOrganization, OrganizationScope } from '@app/core';
 import { executeCounting, sqlInstant } from '../dialect';
 import { WebhookDeliveryEntity } from '../entities/webhook-delivery.entity';
 import { WebhookEntity } from '../entities/webhook.entity';
+import { scopeCondition } from './organization-scope';
 import { managerOf, Transaction } from '../unit-of-work/transaction';
 import { UnitOfWork } from '../unit-of-work/unit-of-work';
 
@@ -42,17 +44,21 @@ export class WebhookClaimRepository {
     private readonly unitOfWork: UnitOfWork,
   ) {}
 
-  async claimDue(claim: WebhookClaim): Promise<{ claimed: WebhookEntity[]; candidates: number }> {
+  async claimDue(
+    scope: OrganizationScope,
+    claim: WebhookClaim,
+  ): Promise<{ claimed: WebhookEntity[]; candidates: number }> {
     const now = sqlInstant(claim.now);
+    const inScope = scopeCondition(scope, 'w.organization_id');
     return this.unitOfWork.run({ atomic: false }, async (tx) => {
       const manager = managerOf(tx, this.dataSource);
       const rows: RawRow[] = await manager.query(
         'SELECT w.id FROM webhooks w JOIN event_sequences s ON s.organization_id = w.organization_id' +
-          ' WHERE w.active = 1 AND w.delivered_sequence < s.last_sequence' +
+          ` WHERE ${inScope.sql} AND w.active = 1 AND w.delivered_sequence < s.last_sequence` +
           ' AND (w.next_attempt_at IS NULL OR w.next_attempt_at <= ?)' +
           ' AND (w.claim_expires_at IS NULL OR w.claim_expires_at < ?)' +
           ' ORDER BY w.next_attempt_at LIMIT ?',
-        [now, now, claim.limit * CANDIDATE_SPREAD],
+        [...inScope.params, now, now, claim.limit * CANDIDATE_SPREAD],
       );
       if (rows.length === 0) return { claimed: [], candidates: 0 };
       const picked = pickRandom(
@@ -132,8 +138,14 @@ export class WebhookClaimRepository {
   }
 
   /** The subscription as it is now (for the event that says it was disabled). */
-  async findById(id: string, tx?: Transaction): Promise<WebhookEntity | null> {
-    return managerOf(tx, this.dataSource).getRepository(WebhookEntity).findOne({ where: { id } });
+  async findById(
+    scope: OneOrganization,
+    id: string,
+    tx?: Transaction,
+  ): Promise<WebhookEntity | null> {
+    return managerOf(tx, this.dataSource)
+      .getRepository(WebhookEntity)
+      .findOne({ where: { id, organizationId: scope.organizationId } });
   }
 
   /** Extends the leases of claims `owner` still holds. */

@@ -22,6 +22,8 @@ export type WebhookChanges = Partial<
     | 'nextAttemptAt'
     | 'disabledAt'
     | 'disabledReason'
+    | 'claimOwner'
+    | 'claimExpiresAt'
   >
 >;
 

@@ -43,6 +43,14 @@ export interface DeliveryDeps {
   logger: Logger;
   maxAttempts: number;
   backoff: BackoffPolicy;
+  /**
+   * How long a caught-up run keeps its claim waiting for the organization's next event (woken at
+   * once by a commit of this process), so a steady stream of changes is not a claim and a
+   * release per event; 0 while the deliverer has no slot to spare.
+   */
+  lingerMs: () => number;
+  /** Resolves when an event after `horizon` of the organization is known, or after `ms`. */
+  waitForEvent: (organizationId: string, horizon: number, ms: number) => Promise<void>;
 }
 
 /** How one claimed run ended: nothing left, a retry scheduled, the claim lost, or time is up. */
@@ -85,16 +93,27 @@ export class SubscriptionDelivery {
 
   private async deliverUntilDone(): Promise<RunEnd> {
     const started = Date.now();
+    /** The horizon a wait for news started at: the same horizon after it means it was idle. */
+    let idleAt: number | null = null;
     while (!this.stopping()) {
       const read = await this.deps.events.read(this.scope, { after: this.done, limit: BATCH });
       const firstStored = read.oldest ?? read.horizon + 1;
-      if (this.done < firstStored - 1 && read.horizon > this.done) {
+      if (!read.contiguous && this.done < firstStored - 1 && read.horizon > this.done) {
         if (!(await this.skipPruned(Math.min(firstStored - 1, read.horizon), read.events[0]))) {
           return 'lost';
         }
         continue;
       }
-      if (read.events.length === 0) return 'caught_up';
+      if (read.events.length === 0) {
+        // Caught up: keep the claim a little for the next event, unless the last wait was idle.
+        const lingerMs = Math.min(this.deps.lingerMs(), started + FAIR_SHARE_MS - Date.now());
+        if (lingerMs <= 0 || read.horizon === idleAt) return 'caught_up';
+        if (!(await this.flush())) return 'lost';
+        idleAt = read.horizon;
+        await this.deps.waitForEvent(this.webhook.organizationId, read.horizon, lingerMs);
+        continue;
+      }
+      idleAt = null;
       for (const event of read.events) {
         if (matchesTypes(event.type, this.webhook.types)) {
           const end = await this.deliver(event);
@@ -170,7 +189,7 @@ export class SubscriptionDelivery {
         attempts: [this.attemptRow(event, attempt, 'failed', result, at, null)],
       };
       if (!(await this.deps.claims.disable(step, at, reason, tx))) return false;
-      const row = await this.deps.claims.findById(this.webhook.id, tx);
+      const row = await this.deps.claims.findById(this.scope, this.webhook.id, tx);
       if (row) {
         await this.deps.outbox.append(tx, this.scope, {
           type: 'webhook.disabled',

@@ -26,6 +26,8 @@ import { WebhookSender } from './webhook-sender';
 
 /** The deliverer reads every organization's subscriptions: it acts as the system. */
 const EVERY_ORGANIZATION = allOrganizations(systemPrincipal('webhook-deliverer'));
+/** A caught-up run waits this long for its organization's next event before it lets go. */
+const LINGER_MS = 1_000;
 /** Claims lost to other replicas are retried this often before waiting for the next poll. */
 const CLAIM_ATTEMPTS = 3;
 
@@ -80,6 +82,10 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnModuleDestroy
       logger: this.logger,
       maxAttempts,
       backoff: { baseMs: backoffBaseMs, maxMs: backoffMaxMs },
+      // Only while a slot stays free for subscriptions that fall due meanwhile.
+      lingerMs: () => (this.running.size < this.config.webhooks.concurrency ? LINGER_MS : 0),
+      waitForEvent: (organizationId, horizon, ms) =>
+        this.notifier.wait(organizationId, horizon, ms),
     };
   }
 
@@ -164,7 +170,7 @@ export class WebhookDeliverer implements OnApplicationBootstrap, OnModuleDestroy
       this.batches += 1;
       const owner = `${this.instanceId}:${this.batches}`;
       const now = new Date();
-      const { claimed, candidates } = await this.claims.claimDue({
+      const { claimed, candidates } = await this.claims.claimDue(EVERY_ORGANIZATION, {
         owner,
         now,
         expiresAt: new Date(now.getTime() + this.leaseMs),
