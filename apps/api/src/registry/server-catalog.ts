@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { OneOrganization, registryNamespaceOf } from '@app/core';
-import {
-  McpServerVersionWriteRepository,
-  OrganizationRepository,
-  Transaction,
-  versionColumnsOf,
-} from '@app/dal';
-import type { ServerInput } from './server-input.normalizer';
+import type { OneOrganization } from '@app/core';
+import { McpServerVersionWriteRepository, Transaction, versionColumnsOf } from '@app/dal';
+import type { VersionedInput } from './server-input.normalizer';
 import type { ServerSecretValues } from './server-secrets';
+
+/** A server as a create (`newServer`) or a replace just wrote it. */
+export interface CatalogWrite {
+  scope: OneOrganization;
+  serverId: string;
+  input: VersionedInput;
+  secrets: ServerSecretValues;
+  now: Date;
+  newServer: boolean;
+}
 
 /**
  * What the registry's writes leave in the official registry API (`/v0.1`), in their own
@@ -17,27 +22,14 @@ import type { ServerSecretValues } from './server-secrets';
  */
 @Injectable()
 export class ServerCatalog {
-  constructor(
-    private readonly versions: McpServerVersionWriteRepository,
-    private readonly organizations: OrganizationRepository,
-  ) {}
+  constructor(private readonly versions: McpServerVersionWriteRepository) {}
 
-  async recordCurrent(
-    scope: OneOrganization,
-    serverId: string,
-    input: ServerInput,
-    serverVersion: string,
-    secrets: ServerSecretValues,
-    now: Date,
-    tx: Transaction,
-  ): Promise<void> {
-    const organization = await this.organizations.findById(scope.organizationId, tx);
-    if (!organization) throw new Error(`Organization ${scope.organizationId} vanished mid-write`);
+  async recordCurrent(write: CatalogWrite, tx: Transaction): Promise<void> {
+    const { scope, serverId, input, secrets } = write;
     const credentials = secrets.credentials;
     const columns = versionColumnsOf({
       ...input,
       serverId,
-      serverVersion,
       // The header's name only: the key itself stays sealed on the server.
       credentialHeader:
         credentials?.type === 'api_key' && typeof credentials.header_name === 'string'
@@ -45,7 +37,9 @@ export class ServerCatalog {
           : null,
       envKeys: Object.keys(secrets.env),
     });
-    await this.versions.writeCurrent(scope, registryNamespaceOf(organization), columns, now, tx);
+    await this.versions.writeCurrent(scope, columns, write.now, tx, {
+      newServer: write.newServer,
+    });
   }
 
   /** A deleted server stays listed as deleted, for readers that sync with `updated_since`. */

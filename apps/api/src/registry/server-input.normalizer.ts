@@ -132,3 +132,11 @@ export function normalizeServerInput(
     organizationId: dto.organization_id,
   };
 }
+
+/** An input with its release resolved: the one sent, else `fallback`. */
+export type VersionedInput = ServerInput & { serverVersion: string };
+
+/** A create falls back to 1.0.0, a replace to the server's current release. */
+export function withServerVersion(input: ServerInput, fallback: string): VersionedInput {
+  return { ...input, serverVersion: input.serverVersion ?? fallback };
+}

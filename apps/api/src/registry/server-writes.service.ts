@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   APP_CONFIG,
   AppConfig,
-  ConflictError,
   newUuid,
   NotFoundError,
   OneOrganization,
@@ -12,8 +11,6 @@ import {
 import { AuditService, isPlatformAdmin, OrganizationScopeResolver, Principal } from '@app/auth';
 import {
   McpServerChanges,
-  McpServerConflict,
-  McpServerConflictField,
   McpServerReadRepository,
   McpServerWriteRepository,
   Transaction,
@@ -24,11 +21,17 @@ import type { CreateServerDto } from './dto/create-server.dto';
 import type { UpdateServerDto } from './dto/update-server.dto';
 import { IfMatch, ifMatchAllows } from '../shared/http-cache';
 import { credentialFieldNames } from '../shared/credentials/credentials.schema';
-import { normalizeServerInput, ServerInput } from './server-input.normalizer';
+import {
+  normalizeServerInput,
+  ServerInput,
+  VersionedInput,
+  withServerVersion,
+} from './server-input.normalizer';
 import type { ServerWithReach } from './server-reads.service';
 import { ServerReadsService } from './server-reads.service';
 import { serverEvent } from './server-events';
 import { ServerCatalog } from './server-catalog';
+import { conflictError, conflictsAs409 } from './server-conflicts';
 import { ServerSecrets, ServerSecretValues } from './server-secrets';
 import { DEFAULT_SERVER_VERSION } from './dto/registry-fields';
 import { assertMayDefineStdio } from './stdio-permission';
@@ -59,19 +62,19 @@ export class ServerWritesService {
   async create(principal: Principal, dto: CreateServerDto): Promise<ServerWithReach> {
     const scope = await this.scopes.createScope(principal, dto.organization_id, 'servers');
     assertMayDefineStdio(principal, null, dto);
-    const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
+    const sent = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
+    const input = withServerVersion(sent, DEFAULT_SERVER_VERSION);
     const serverId = input.serverId ?? newUuid();
     if (RESERVED_SERVER_IDS.has(serverId)) {
       throw ValidationError.field('server_id', `"${serverId}" is reserved`);
     }
     const secrets = this.secrets.forCreate(input);
-    const serverVersion = input.serverVersion ?? DEFAULT_SERVER_VERSION;
     const now = new Date();
     const actor = actorOf(principal);
 
     return this.unitOfWork.run(async (tx) => {
       await this.assertUnique(scope, serverId, input, null, tx);
-      const changes = this.changesOf(scope, serverId, input, serverVersion, secrets, actor, now);
+      const changes = this.changesOf(scope, serverId, input, secrets, actor, now);
       const server = await conflictsAs409(() =>
         this.writes.insert(
           scope,
@@ -80,9 +83,9 @@ export class ServerWritesService {
           tx,
         ),
       );
-      await this.catalog.recordCurrent(scope, serverId, input, serverVersion, secrets, now, tx);
-      const recorded = { ...input, serverVersion };
-      await this.record(principal, 'mcp_server.create', scope, serverId, recorded, secrets, tx);
+      const written = { scope, serverId, input, secrets, now, newServer: true };
+      await this.catalog.recordCurrent(written, tx);
+      await this.record(principal, 'mcp_server.create', scope, serverId, input, secrets, tx);
       // The response is built from what was written; only the teams reaching it are read.
       const reach =
         input.accessGroups.length > 0
@@ -105,22 +108,22 @@ export class ServerWritesService {
   ): Promise<ServerWithReach> {
     const scope = this.replaceScope(principal, dto.organization_id);
     assertMayDefineStdio(principal, null, dto);
-    const input = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
+    const sent = normalizeServerInput(dto, this.config.mcp.stdioCommandAllowlist);
     const serverId = dto.server_id;
     const actor = actorOf(principal);
 
     return this.unitOfWork.run(async (tx) => {
       const current = await this.writes.findForWrite(scope, serverId, tx);
       if (!current) throw new NotFoundError('Server');
+      const input = withServerVersion(sent, current.serverVersion);
       assertMayDefineStdio(principal, current, input);
       if (ifMatch && !ifMatchAllows(ifMatch, current.version)) {
         throw new PreconditionFailedError();
       }
       await this.assertUnique(scope, serverId, input, serverId, tx);
       const secrets = this.secrets.forReplace(current, input);
-      const serverVersion = input.serverVersion ?? current.serverVersion;
       const now = new Date();
-      const changes = this.changesOf(scope, serverId, input, serverVersion, secrets, actor, now);
+      const changes = this.changesOf(scope, serverId, input, secrets, actor, now);
       const written = await conflictsAs409(() =>
         this.writes.updateIfVersion(
           scope,
@@ -134,9 +137,11 @@ export class ServerWritesService {
       );
       // The row is locked, so its version cannot have moved: a miss here is a bug, not a race.
       if (!written) throw new Error(`Server ${serverId} changed while locked for a write`);
-      await this.catalog.recordCurrent(scope, serverId, input, serverVersion, secrets, now, tx);
-      const recorded = { ...input, serverVersion };
-      await this.record(principal, 'mcp_server.update', scope, serverId, recorded, secrets, tx);
+      await this.catalog.recordCurrent(
+        { scope, serverId, input, secrets, now, newServer: false },
+        tx,
+      );
+      await this.record(principal, 'mcp_server.update', scope, serverId, input, secrets, tx);
       const replaced = await this.readBack(scope, serverId, tx);
       await this.outbox.append(tx, scope, serverEvent('mcp_server.updated', replaced));
       return replaced;
@@ -204,8 +209,7 @@ export class ServerWritesService {
   private changesOf(
     scope: OneOrganization,
     serverId: string,
-    input: ServerInput,
-    serverVersion: string,
+    input: VersionedInput,
     secrets: ServerSecretValues,
     actor: string,
     now: Date,
@@ -225,7 +229,7 @@ export class ServerWritesService {
       allowedTools: input.allowedTools,
       hasAccessGroups: input.accessGroups.length > 0,
       healthCheckEnabled: input.healthCheckEnabled,
-      serverVersion,
+      serverVersion: input.serverVersion,
       catalogPublic: input.catalogPublic,
       updatedAt: now,
       updatedBy: actor,
@@ -238,7 +242,7 @@ export class ServerWritesService {
     action: 'mcp_server.create' | 'mcp_server.update',
     scope: OneOrganization,
     serverId: string,
-    input: ServerInput,
+    input: VersionedInput,
     secrets: ServerSecretValues,
     tx: Transaction,
   ): Promise<void> {
@@ -283,18 +287,4 @@ export class ServerWritesService {
 /** created_by/updated_by: the key's user id (a key without one is named by its key id). */
 function actorOf(principal: Principal): string {
   return principal.userId ?? principal.keyId;
-}
-
-function conflictError(field: McpServerConflictField): ConflictError {
-  return new ConflictError(`A server with this ${field} already exists in the organization`, field);
-}
-
-/** A unique index refusing a write (a concurrent twin got there first) is the same 409. */
-async function conflictsAs409<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (error instanceof McpServerConflict) throw conflictError(error.field);
-    throw error;
-  }
 }

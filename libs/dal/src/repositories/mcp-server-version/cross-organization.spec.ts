@@ -42,15 +42,14 @@ describe('official registry rows keep to the organization of their scope', () =>
     ...overrides,
   });
 
-  async function write(scope: OneOrganization, overrides: Partial<VersionSource> = {}) {
+  async function write(
+    scope: OneOrganization,
+    overrides: Partial<VersionSource> = {},
+    newServer = false,
+  ) {
+    const columns = versionColumnsOf(source(overrides));
     await db.unitOfWork.run((tx) =>
-      writes.writeCurrent(
-        scope,
-        `ns.${scope.organizationId}`,
-        versionColumnsOf(source(overrides)),
-        new Date(),
-        tx,
-      ),
+      writes.writeCurrent(scope, columns, new Date(), tx, { newServer }),
     );
   }
 
@@ -68,8 +67,8 @@ describe('official registry rows keep to the organization of their scope', () =>
     writes = new McpServerVersionWriteRepository(db.dataSource);
     a = await db.organization();
     b = await db.organization();
-    await write(a);
-    await write(b);
+    await write(a, {}, true);
+    await write(b, {}, true);
   });
   afterAll(async () => {
     await db?.close();
@@ -109,7 +108,7 @@ describe('official registry rows keep to the organization of their scope', () =>
   });
 
   it('matches access groups byte for byte, never by case or LIKE wildcard', async () => {
-    await write(b, { serverId: 'ops', alias: 'ops', accessGroups: ['Ops_1'] });
+    await write(b, { serverId: 'ops', alias: 'ops', accessGroups: ['Ops_1'] }, true);
     const seen = async (groups: string[]) =>
       (await reads.page(b, { accessGroups: groups }, { includeDeleted: false }, { limit: 10 })).map(
         (row) => row.alias,

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import type { OneOrganization } from '@app/core';
-import { McpServerVersionEntity } from '../../entities/mcp-server-version.entity';
+import { OneOrganization, registryNamespaceOf } from '@app/core';
+import {
+  McpServerVersionEntity,
+  McpServerVersionStatus,
+} from '../../entities/mcp-server-version.entity';
+import { utcDate } from '../../entities/timestamp.transformer';
 import { managerOf, Transaction } from '../../unit-of-work/transaction';
 import type { VersionColumns } from './version-row';
 
 type RowKey = Pick<McpServerVersionEntity, 'organizationId' | 'aliasKey' | 'version'>;
+type NameRow = RowKey &
+  Pick<McpServerVersionEntity, 'serverId' | 'status' | 'isLatest' | 'publishedAt'>;
+type RawRow = Record<string, unknown>;
 
 /**
  * The official registry API's rows, written inside the registry's own writes (same transaction):
@@ -31,25 +38,20 @@ export class McpServerVersionWriteRepository {
    */
   async writeCurrent(
     scope: OneOrganization,
-    namespace: string,
     columns: VersionColumns,
     now: Date,
     tx: Transaction,
+    options: { newServer: boolean },
   ): Promise<void> {
-    const repository = this.rows(tx);
+    const manager = managerOf(tx, this.dataSource);
+    const repository = manager.getRepository(McpServerVersionEntity);
     const { organizationId } = scope;
     const { serverId, aliasKey, version } = columns;
-    // One read for both: the server's rows (any name) and the name's rows (any server).
-    const rows = await repository.find({
-      where: [
-        { organizationId, serverId },
-        { organizationId, aliasKey },
-      ],
-    });
-    const ofServer = rows.filter((row) => row.serverId === serverId);
-    const ofName = rows.filter((row) => row.aliasKey === aliasKey);
+    const { namespace, ofName } = await this.nameRows(scope, aliasKey, tx);
+    // A new server has no live rows yet (a reused id's old rows are all tombstones).
+    const ofServer = options.newServer ? [] : await this.liveRowsOf(scope, serverId, tx);
     for (const row of ofServer) {
-      if (row.status !== 'active' || row.version === version) continue;
+      if (row.version === version && row.aliasKey === aliasKey) continue;
       if (row.aliasKey !== aliasKey) {
         await update(repository, row, { status: 'deleted', updatedAt: now });
       } else {
@@ -77,8 +79,18 @@ export class McpServerVersionWriteRepository {
       publishedAt: keepsPublication ? existing.publishedAt : now,
       updatedAt: now,
     };
-    if (existing) await update(repository, existing, row);
-    else await repository.insert(row);
+    if (existing) {
+      await update(repository, existing, row);
+      return;
+    }
+    // Every column is given, so TypeORM's read-back of defaulted columns is skipped.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(McpServerVersionEntity)
+      .values(row)
+      .updateEntity(false)
+      .execute();
   }
 
   /** A deleted server: its rows stay, as tombstones readers of changes are told about. */
@@ -106,6 +118,49 @@ export class McpServerVersionWriteRepository {
       { organizationId: scope.organizationId },
       { namespace, updatedAt: now },
     );
+  }
+
+  /** The organization's namespace and every row of one name, in one indexed read. */
+  private async nameRows(
+    scope: OneOrganization,
+    aliasKey: string,
+    tx: Transaction,
+  ): Promise<{ namespace: string; ofName: NameRow[] }> {
+    const found: RawRow[] = await managerOf(tx, this.dataSource).query(
+      'SELECT o.registry_namespace, v.alias_key, v.version, v.server_id, v.status, v.is_latest,' +
+        ' v.published_at FROM organizations o LEFT JOIN mcp_server_versions v' +
+        ' ON v.organization_id = o.id AND v.alias_key = ? WHERE o.id = ?',
+      [aliasKey, scope.organizationId],
+    );
+    if (found.length === 0) throw new Error(`Organization ${scope.organizationId} is gone`);
+    const namespace = registryNamespaceOf({
+      id: scope.organizationId,
+      registryNamespace: (found[0].registry_namespace as string | null) ?? null,
+    });
+    const ofName = found
+      .filter((row) => row.version !== null && row.version !== undefined)
+      .map((row) => ({
+        organizationId: scope.organizationId as string,
+        aliasKey: String(row.alias_key),
+        version: String(row.version),
+        serverId: String(row.server_id),
+        status: row.status as McpServerVersionStatus,
+        isLatest: row.is_latest === true || Number(row.is_latest) === 1,
+        publishedAt: utcDate.from(row.published_at as string | Date) as Date,
+      }));
+    return { namespace, ofName };
+  }
+
+  /** The server's live rows (each name and version it is listed under), by its index. */
+  private async liveRowsOf(
+    scope: OneOrganization,
+    serverId: string,
+    tx: Transaction,
+  ): Promise<RowKey[]> {
+    return this.rows(tx).find({
+      select: { organizationId: true, aliasKey: true, version: true },
+      where: { organizationId: scope.organizationId, serverId, status: 'active' },
+    });
   }
 
   private rows(tx: Transaction): Repository<McpServerVersionEntity> {
