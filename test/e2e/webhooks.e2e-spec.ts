@@ -155,6 +155,12 @@ describe('webhooks', () => {
       5_000,
       { what: 'the team-only cursor past every event' },
     );
+    // The cursor and the attempt log are written per batch, within about a second.
+    await waitFor(
+      async () =>
+        (await t.request('GET', `/v1/webhooks/${hook.id}`, { key })).body.delivered_sequence === 7,
+      5_000,
+    );
     const deliveries = await t.request('GET', `/v1/webhooks/${hook.id}/deliveries?limit=2`, {
       key,
     });

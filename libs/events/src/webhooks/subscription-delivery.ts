@@ -23,11 +23,13 @@ import { toWebhookView } from './webhook-view';
 /** Events read per round trip while a subscription catches up. */
 const BATCH = 100;
 /**
- * The cursor (and the attempts' log) is written after at most this many deliveries, and at the
- * end of every batch read: one transaction per batch instead of per event. A replica that dies
- * in between has the unwritten ones sent again by the next holder (same Webhook-Ids).
+ * The cursor (and the attempts' log) is written after at most this many deliveries or this long
+ * after the first unwritten one, before a failure is recorded, and when the run ends: one
+ * transaction per batch of deliveries, not per event. A replica that dies in between has the
+ * unwritten ones sent again by the next holder (same Webhook-Ids).
  */
 const FLUSH_EVERY = 50;
+const FLUSH_AFTER_MS = 1_000;
 /** A subscription gives its slot back after this long, so a busy one cannot starve the others. */
 const FAIR_SHARE_MS = 10_000;
 const USER_AGENT = 'mcp-registry-webhooks/1';
@@ -104,28 +106,32 @@ export class SubscriptionDelivery {
         }
         continue;
       }
-      if (read.events.length === 0) {
-        // Caught up: keep the claim a little for the next event, unless the last wait was idle.
-        const lingerMs = Math.min(this.deps.lingerMs(), started + FAIR_SHARE_MS - Date.now());
-        if (lingerMs <= 0 || read.horizon === idleAt) return 'caught_up';
-        if (!(await this.flush())) return 'lost';
-        idleAt = read.horizon;
-        await this.deps.waitForEvent(this.webhook.organizationId, read.horizon, lingerMs);
-        continue;
-      }
-      idleAt = null;
+      if (read.events.length === 0 && read.horizon === idleAt) return 'caught_up';
       for (const event of read.events) {
         if (matchesTypes(event.type, this.webhook.types)) {
           const end = await this.deliver(event);
           if (end !== null) return end;
         }
         this.done = event.sequence;
-        if (this.unwritten.length >= FLUSH_EVERY && !(await this.flush())) return 'lost';
+        if (this.flushDue() && !(await this.flush())) return 'lost';
         if (Date.now() - started > FAIR_SHARE_MS || this.stopping()) return 'yielded';
       }
-      if (!(await this.flush())) return 'lost';
+      if (read.events.length === BATCH) continue;
+      // Caught up with the horizon read: keep the claim a little for the next event (a steady
+      // stream is then one claim, not one per event), unless the last wait was idle.
+      const lingerMs = Math.min(this.deps.lingerMs(), started + FAIR_SHARE_MS - Date.now());
+      if (lingerMs <= 0) return 'caught_up';
+      idleAt = read.horizon;
+      await this.deps.waitForEvent(this.webhook.organizationId, read.horizon, lingerMs);
     }
     return 'stopped';
+  }
+
+  /** Enough delivered, or delivered long enough ago, to write the cursor now. */
+  private flushDue(): boolean {
+    if (this.unwritten.length === 0) return false;
+    if (this.unwritten.length >= FLUSH_EVERY) return true;
+    return Date.now() - this.unwritten[0].attemptedAt.getTime() >= FLUSH_AFTER_MS;
   }
 
   /** Writes the cursor and the attempts delivered since; false when the claim was lost. */
