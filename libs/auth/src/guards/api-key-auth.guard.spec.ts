@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AppConfig, AuthenticationError, ForbiddenError } from '@app/core';
 import { ApiKeyAuthenticator } from '../api-keys/api-key.authenticator';
 import { createApiKeyStrategy } from '../api-keys/api-key.strategy';
-import { Public, Roles } from '../decorators/auth.decorators';
+import { AnonymousAllowed, Public, Roles } from '../decorators/auth.decorators';
 import type { Principal, Role } from '../principal';
 import { ApiKeyThrottlerGuard } from '../rate-limit/api-key-throttler.guard';
 import { ApiKeyAuthGuard } from './api-key-auth.guard';
@@ -14,6 +14,10 @@ class Routes {
 
   @Roles('member')
   forMembers() {}
+
+  @Roles('member')
+  @AnonymousAllowed()
+  catalog() {}
 
   undeclared() {}
 }
@@ -112,6 +116,24 @@ describe('ApiKeyAuthGuard', () => {
       code: 'INVALID_API_KEY',
     });
     expect(throttler.canActivate).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs an @AnonymousAllowed() route without a principal when no key is sent, rate limited', async () => {
+    const { request, result } = call('catalog');
+    await expect(result).resolves.toBe(true);
+    expect(request.principal).toBeUndefined();
+    expect(authenticator.authenticate).not.toHaveBeenCalled();
+    expect(throttler.canActivate).toHaveBeenCalledTimes(1);
+  });
+
+  it('authenticates and role-checks a key sent to an @AnonymousAllowed() route', async () => {
+    const member = call('catalog', 'ak_member');
+    await expect(member.result).resolves.toBe(true);
+    expect((member.request.principal as Principal).role).toBe('member');
+    await expect(call('catalog', 'ak_viewer').result).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(call('catalog', 'ak_wrong').result).rejects.toMatchObject({
+      code: 'INVALID_API_KEY',
+    });
   });
 
   it('gives each app its own Passport strategy: a key is checked by its own app only', async () => {
