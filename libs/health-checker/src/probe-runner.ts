@@ -10,6 +10,7 @@ export function probePolicyOf(config: AppConfig): ProbePolicy {
     denyPrivateNetworks: config.mcp.denyPrivateNetworks,
     stdioEnabled: config.mcp.stdioEnabled,
     stdioAllowlist: config.mcp.stdioCommandAllowlist,
+    stdioBaseEnv: config.mcp.stdioBaseEnv,
     caFile: config.mcp.caFile,
     limits: {
       maxMessageBytes: config.mcp.probeMaxMessageBytes,

@@ -27,6 +27,8 @@ const policy: ProbePolicy = {
   allowLoopback: true,
   denyPrivateNetworks: false,
   stdioEnabled: true,
+  // What config's mcp.stdioBaseEnv holds in the app: the host's PATH and HOME.
+  stdioBaseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
   stdioAllowlist: ['node'],
 };
 const prober = new McpProber(policy);

@@ -15,6 +15,8 @@ const policy: ProbePolicy = {
   allowLoopback: true,
   denyPrivateNetworks: true,
   stdioEnabled: true,
+  // What config's mcp.stdioBaseEnv holds in the app: the host's PATH and HOME.
+  stdioBaseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
   stdioAllowlist: ['node'],
 };
 
@@ -225,6 +227,7 @@ describe('McpProber over stdio (real child processes)', () => {
         command: 'node',
         args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x')`],
         env: { NODE_PATH: dir },
+        baseEnv: { PATH: process.env.PATH ?? '' },
         allowlist: ['node'],
       },
       new ProbeObservations(),

@@ -53,6 +53,8 @@ export class McpProber {
     this.sessions = new ProbeSessions({
       timeoutMs: policy.timeoutMs,
       stdioAllowlist: policy.stdioAllowlist,
+      // Without it a stdio child gets no PATH: commands must then be found some other way.
+      stdioBaseEnv: policy.stdioBaseEnv ?? {},
     });
   }
 

@@ -35,6 +35,7 @@ export interface ProbeSession {
 export interface SessionSettings {
   timeoutMs: number;
   stdioAllowlist: readonly string[];
+  stdioBaseEnv: Readonly<Record<string, string>>;
 }
 
 const CLIENT_INFO = { name: 'mcp-registry-probe', version: '1.0.0' };
@@ -129,6 +130,7 @@ export class ProbeSessions {
         command: target.command!,
         args: target.args ?? [],
         env: target.env ?? {},
+        baseEnv: this.settings.stdioBaseEnv,
         allowlist: this.settings.stdioAllowlist,
       },
       context.observations,

@@ -35,6 +35,8 @@ export interface ProbePolicy {
   denyPrivateNetworks: boolean;
   stdioEnabled: boolean;
   stdioAllowlist: string[];
+  /** The host variables a stdio child gets besides its stored env (PATH, HOME; from config). */
+  stdioBaseEnv?: Readonly<Record<string, string>>;
   caFile?: string;
   /** What one probe may read (DEFAULT_PROBE_LIMITS when absent). */
   limits?: ProbeLimits;

@@ -16,8 +16,10 @@ import { StdioLineReader } from './stdio-line.reader';
 export interface StdioProcessParams {
   command: string;
   args: string[];
-  /** The server's own variables; the child gets these plus the service's PATH and HOME only. */
+  /** The server's own variables; the child gets these plus `baseEnv` only. */
   env: Record<string, string>;
+  /** The host's PATH and HOME (config `mcp.stdioBaseEnv`), never the registry's environment. */
+  baseEnv: Readonly<Record<string, string>>;
   /** STDIO_COMMAND_ALLOWLIST: checked again here, right before anything is spawned. */
   allowlist: readonly string[];
 }
@@ -75,7 +77,8 @@ export class StdioProcessTransport implements Transport {
       let child: ChildProcessByStdio<Writable, Readable, null>;
       try {
         child = spawn(this.params.command, this.params.args, {
-          env: childEnvironment(this.params.env),
+          // PATH and HOME are refused names, so a server's own variables cannot replace them.
+          env: { ...this.params.env, ...this.params.baseEnv },
           stdio: ['pipe', 'pipe', 'ignore'],
           detached: true,
           shell: false,
@@ -207,13 +210,4 @@ export class StdioProcessTransport implements Transport {
     child.stdout.destroy();
     this.signalGroup(child, 'SIGKILL');
   }
-}
-
-/** Not the parent's environment, which holds the registry's own secrets. */
-function childEnvironment(serverEnv: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  if (process.env.PATH) env.PATH = process.env.PATH;
-  if (process.env.HOME) env.HOME = process.env.HOME;
-  // PATH and HOME are refused names, so a server's own variables cannot replace them.
-  return { ...serverEnv, ...env };
 }

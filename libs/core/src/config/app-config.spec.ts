@@ -70,6 +70,12 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ TOOL_BASELINE_AUTO: 'maybe' })).toThrow(/TOOL_BASELINE_AUTO/);
   });
 
+  it('passes a stdio child only the host PATH and HOME, never other variables', () => {
+    const env = { PATH: '/usr/bin', HOME: '/home/app', AWS_SECRET_ACCESS_KEY: 'host-secret' };
+    expect(parseEnv(env).mcp.stdioBaseEnv).toEqual({ PATH: '/usr/bin', HOME: '/home/app' });
+    expect(parseEnv({}).mcp.stdioBaseEnv).toEqual({});
+  });
+
   it('reads the probe read limits, and refuses a total below the per-message limit', () => {
     expect(
       parseEnv({

@@ -3,6 +3,7 @@ import {
   commandNames,
   ConfigValidationError,
   derived,
+  inherited,
   Env,
   Infer,
   int,
@@ -91,6 +92,8 @@ export const APP_CONFIG_SCHEMA = {
       'uvx',
       'python3',
     ]),
+    /** All a stdio child inherits from us: never the rest, which holds the registry's secrets. */
+    stdioBaseEnv: inherited(['PATH', 'HOME']),
     allowLoopback: bool('MCP_ALLOW_LOOPBACK', false),
     denyPrivateNetworks: bool('MCP_DENY_PRIVATE_NETWORKS', false),
     caFile: optionalText('MCP_CA_FILE'),

@@ -57,6 +57,21 @@ export function raw(env: Env, name: string): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
+/**
+ * Variables of the process environment passed through as they are (e.g. PATH and HOME for a
+ * stdio child): the host's, not settings, so they declare no variable for .env.example.
+ */
+export function inherited(names: readonly string[]): Setting<Readonly<Record<string, string>>> {
+  return new Setting([], (env) => {
+    const values: Record<string, string> = {};
+    for (const name of names) {
+      const value = env[name];
+      if (value) values[name] = value;
+    }
+    return values;
+  });
+}
+
 /** Combines other settings into one value (e.g. DATABASE_URL plus the pool variables). */
 export function derived<S extends SchemaShape, T>(
   parts: S,
